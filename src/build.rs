@@ -1,0 +1,216 @@
+//! The build pipeline: config → content → markdown → sidebar → render, shared by `build`,
+//! `routes`, `check` and `serve`.
+//!
+//! In: a site root and overrides. Out: a [`Site`] (everything loaded and parsed) and, from
+//! [`render_site`], the list of files of the built site, in memory. Writing them is `output`'s job.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{self, Config, Overrides};
+use crate::content::{self, Content};
+use crate::diagnostic::Diagnostic;
+use crate::links::Resolver;
+use crate::markdown::{self, MarkdownOptions, Rendered};
+use crate::sidebar::{self, Sidebars};
+
+/// Why a build failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Mistakes in the user's files, printed like a compiler (exit code 1).
+    Content(Vec<Diagnostic>),
+    /// Anything else, with the path in its message (exit code 2).
+    Other(anyhow::Error),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Content(ds) => write!(f, "{}", crate::Diagnostics(ds.clone())),
+            BuildError::Other(e) => write!(f, "error: {e:#}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl From<anyhow::Error> for BuildError {
+    fn from(e: anyhow::Error) -> Self {
+        match e.downcast::<crate::Diagnostics>() {
+            Ok(ds) => BuildError::Content(ds.0),
+            Err(e) => match e.downcast::<Diagnostic>() {
+                Ok(d) => BuildError::Content(vec![d]),
+                Err(e) => BuildError::Other(e),
+            },
+        }
+    }
+}
+
+/// A loaded site: every page parsed and placed, ready to render.
+pub struct Site {
+    pub config: Config,
+    pub content: Content,
+    /// Per doc, the markdown stage's result.
+    pub rendered: Vec<Rendered>,
+    pub sidebars: Sidebars,
+    /// Files to copy into the output, by path relative to the output folder.
+    pub copies: BTreeMap<String, PathBuf>,
+    /// Per doc, the date of its last git commit (seconds since 1970), when in git.
+    pub git_dates: Vec<Option<i64>>,
+    /// Warnings to print; errors fail [`load_site`] instead.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads, parses and places every page of the site at `root`.
+pub fn load_site(root: &Path, overrides: &Overrides) -> Result<Site, BuildError> {
+    let config = config::load(root, overrides).map_err(|e| match e {
+        config::ConfigError::Invalid(d) => BuildError::Content(vec![d]),
+        config::ConfigError::Io(e) => BuildError::Other(e),
+    })?;
+    load_site_with(config)
+}
+
+/// As [`load_site`], for a config already loaded.
+pub fn load_site_with(config: Config) -> Result<Site, BuildError> {
+    let mut content = content::load(&config).map_err(BuildError::Content)?;
+    let statics = content::walk_static(&config);
+    let resolver_index = crate::links::Index::new(&config, &content, &statics);
+    let rendered: Vec<Rendered> = content
+        .docs
+        .par_iter()
+        .map(|doc| {
+            let opts = MarkdownOptions {
+                toc_min_level: doc.front.toc_min_heading_level.unwrap_or(2),
+                toc_max_level: doc.front.toc_max_heading_level.unwrap_or(3),
+            };
+            let resolver = Resolver::new(&resolver_index, doc);
+            markdown::render(doc.body(), &doc.display_path, doc.body_line_offset, &opts, &resolver)
+        })
+        .collect();
+    let copies = resolver_index.copies(&content, &rendered);
+    drop(resolver_index);
+
+    let mut errors = Vec::new();
+    let mut warnings = std::mem::take(&mut content.warnings);
+    let mut components = BTreeMap::new();
+    let mut languages = BTreeMap::new();
+    for (doc, r) in content.docs.iter_mut().zip(&rendered) {
+        if doc.title.is_empty() {
+            doc.title = r.title.clone().unwrap_or_else(|| doc.base_id.clone());
+        }
+        for d in &r.diagnostics {
+            if d.is_error() { errors.push(d.clone()) } else { warnings.push(d.clone()) }
+        }
+        for c in &r.components {
+            components.entry(c.clone()).or_insert_with(|| doc.display_path.clone());
+        }
+        for l in &r.unknown_languages {
+            languages.entry(l.clone()).or_insert_with(|| doc.display_path.clone());
+        }
+    }
+    // Once per name per build, pointing at the first page that uses it.
+    for (name, path) in components {
+        warnings.push(
+            Diagnostic::warning(
+                path,
+                0,
+                0,
+                format!("component <{name}> is not known; its content is shown without it"),
+            )
+            .with_help("lectern understands <TextToSpeech>; other components keep their children only"),
+        );
+    }
+    for (lang, path) in languages {
+        warnings.push(
+            Diagnostic::warning(path, 0, 0, format!("code language `{lang}` is not known; shown as plain text"))
+                .with_help("use a language name such as `csharp`, `yaml`, `bash`, `json`, or leave it out"),
+        );
+    }
+    let (sidebars, problems) = sidebar::build_sidebars(&content.docs, &content.categories, &config);
+    errors.extend(problems);
+    if !errors.is_empty() {
+        return Err(BuildError::Content(errors));
+    }
+    let git_dates = content::git_dates(&config, &content.docs);
+    Ok(Site { config, content, rendered, sidebars, copies, git_dates, warnings })
+}
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutputFile {
+    /// Generated content.
+    Bytes(Vec<u8>),
+    /// A file copied from the source tree.
+    Copy(PathBuf),
+}
+
+/// The whole built site, by path relative to the output folder (`/` separators).
+pub type SiteFiles = BTreeMap<String, OutputFile>;
+
+/// A route of the site, for `lectern routes`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Route {
+    pub source: String,
+    pub url: String,
+    pub title: String,
+    pub sidebar: String,
+    pub label: String,
+    pub categories: Vec<String>,
+}
+
+/// Every page: sidebar pages in sidebar order first, then the rest by source path.
+pub fn routes(site: &Site) -> Vec<Route> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    let route = |i: usize| {
+        let d = &site.content.docs[i];
+        let placement = site.sidebars.placements[i].as_ref();
+        Route {
+            source: d.source.clone(),
+            url: d.url.clone(),
+            title: d.title.clone(),
+            sidebar: placement.map(|p| site.sidebars.sidebars[p.sidebar].id.clone()).unwrap_or_default(),
+            label: placement
+                .map(|p| p.label.clone())
+                .unwrap_or_else(|| d.front.sidebar_label.clone().unwrap_or_else(|| d.title.clone())),
+            categories: placement.map(|p| p.categories.iter().map(|(l, _)| l.clone()).collect()).unwrap_or_default(),
+        }
+    };
+    for order in &site.sidebars.order {
+        for stop in order {
+            if let sidebar::Stop::Doc(i) = stop
+                && seen.insert(*i)
+            {
+                out.push(route(*i));
+            }
+        }
+    }
+    for i in 0..site.content.docs.len() {
+        if seen.insert(i) {
+            out.push(route(i));
+        }
+    }
+    out
+}
+
+/// Renders every page of the site with the theme. `live_reload` is the script `serve` injects.
+pub fn render_site(
+    site: &Site,
+    theme: &crate::render::Theme,
+    live_reload: Option<String>,
+) -> Result<SiteFiles, BuildError> {
+    crate::pages::render_all(site, theme, live_reload).map_err(BuildError::from)
+}
+
+/// Loads the theme: the built-in one with the site's `theme/` folder over it.
+pub fn load_theme(config: &Config) -> Result<crate::render::Theme, BuildError> {
+    let dir = config.root.join("theme");
+    crate::render::Theme::load(dir.is_dir().then_some(dir.as_path())).map_err(BuildError::from)
+}
+
+/// Docs by their source path, for link resolution.
+pub fn docs_by_source(content: &Content) -> HashMap<&str, usize> {
+    content.docs.iter().enumerate().map(|(i, d)| (d.source.as_str(), i)).collect()
+}

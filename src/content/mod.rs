@@ -1,0 +1,339 @@
+//! Content stage: walks the docs folder, reads front matter and `_category_` files, and gives
+//! every page its id, slug, URL and output file.
+//!
+//! In: a [`Config`]. Out: [`Content`] (docs and category metadata), or diagnostics. Only this
+//! stage and `config` read the filesystem.
+
+pub mod category;
+pub mod frontmatter;
+pub mod route;
+pub mod yaml;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+pub use category::CategoryMeta;
+pub use frontmatter::FrontMatter;
+
+/// One page of the docs folder.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// Path relative to docs_dir with `/` separators, raw (prefixes kept): `01-Intro/index.md`.
+    pub source: String,
+    /// The file on disk.
+    pub file: PathBuf,
+    /// The path to print in diagnostics: docs_dir joined with `source`.
+    pub display_path: PathBuf,
+    /// The file's text, BOM removed.
+    pub text: String,
+    pub front: FrontMatter,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_start: usize,
+    /// Lines of `text` before the body.
+    pub body_line_offset: usize,
+    /// Raw folder names from docs_dir down to the file's folder.
+    pub dirs: Vec<String>,
+    /// The file name without extension, raw.
+    pub stem: String,
+    /// Number prefix of the file name.
+    pub file_position: Option<f64>,
+    /// Last part of the id.
+    pub base_id: String,
+    /// Full id: stripped folder path + `/` + base id.
+    pub id: String,
+    /// Route below route_base_path, starting with `/`.
+    pub slug: String,
+    /// Full URL path, base_url included.
+    pub url: String,
+    /// Output file relative to the output folder.
+    pub output_file: String,
+    /// Whether this is its folder's index doc (spec section 4).
+    pub is_index: bool,
+    /// Title from front matter; the first H1 is filled in by the markdown stage.
+    pub title: String,
+}
+
+impl Doc {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// Raw folder path relative to docs_dir (`05-Dev/01-Design`), empty at the root.
+    pub fn dir_path(&self) -> String {
+        self.dirs.join("/")
+    }
+
+    /// Whether the page is left out of sidebar, pagination, sitemap and search.
+    pub fn is_unlisted(&self) -> bool {
+        self.front.unlisted == Some(true)
+    }
+
+    /// The sidebar position: front matter, else the file's number prefix.
+    pub fn position(&self) -> Option<f64> {
+        self.front.sidebar_position.or(self.file_position)
+    }
+}
+
+/// Everything loaded from the docs folder.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    /// Sorted by source path, so every later stage sees one stable order.
+    pub docs: Vec<Doc>,
+    /// `_category_` metadata by raw folder path relative to docs_dir.
+    pub categories: BTreeMap<String, CategoryMeta>,
+    /// Files next to the pages that are not pages (images and other assets), relative to docs_dir.
+    pub assets: Vec<String>,
+    /// Warnings found while loading.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Content {
+    /// The doc with this full id.
+    pub fn by_id(&self, id: &str) -> Option<usize> {
+        self.docs.iter().position(|d| d.id == id)
+    }
+}
+
+/// What the walk found, before any file is parsed.
+struct Found {
+    pages: Vec<(String, PathBuf)>,
+    categories: Vec<(String, PathBuf)>,
+    assets: Vec<String>,
+}
+
+/// Loads every page and category file of the docs folder.
+pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
+    let docs_path = config.docs_path();
+    if !docs_path.is_dir() {
+        return Err(vec![
+            Diagnostic::error(config.docs_dir.clone(), 0, 0, "the docs folder does not exist").with_help(format!(
+                "create `{}` with Markdown pages, or set `docs_dir` in lectern.yml",
+                config.docs_dir.display()
+            )),
+        ]);
+    }
+    let found = walk(&docs_path, &config.docs_dir)?;
+    let results: Vec<Result<Option<Doc>, Diagnostic>> =
+        found.pages.par_iter().map(|(source, file)| load_doc(config, source, file)).collect();
+    let mut errors = Vec::new();
+    let mut docs = Vec::new();
+    for r in results {
+        match r {
+            Ok(Some(d)) => docs.push(d),
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut categories = BTreeMap::new();
+    for (dir, file) in &found.categories {
+        match category::load(file, &config.docs_dir.join(rel_file(dir, file))) {
+            Ok(meta) => {
+                categories.insert(dir.clone(), meta);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    errors.extend(check_unique(&docs));
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        return Err(errors);
+    }
+    Ok(Content { docs, categories, assets: found.assets, warnings: Vec::new() })
+}
+
+fn rel_file(dir: &str, file: &Path) -> PathBuf {
+    let name = file.file_name().map(PathBuf::from).unwrap_or_default();
+    if dir.is_empty() { name } else { Path::new(dir).join(name) }
+}
+
+/// Walks the docs folder: pages, `_category_` files and other files, in a stable order.
+/// Symlinks are not followed (a link could leave the site's root or loop).
+fn walk(docs_path: &Path, docs_dir: &Path) -> Result<Found, Vec<Diagnostic>> {
+    let mut found = Found { pages: Vec::new(), categories: Vec::new(), assets: Vec::new() };
+    let walker = walkdir::WalkDir::new(docs_path).follow_links(false).sort_by(|a, b| a.file_name().cmp(b.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| p.to_path_buf()).unwrap_or_else(|| docs_dir.to_path_buf());
+                return Err(vec![Diagnostic::error(path, 0, 0, format!("cannot read the docs folder: {e}"))]);
+            }
+        };
+        if entry.depth() == 0 || !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(docs_path) else { continue };
+        let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let rel_str = parts.join("/");
+        let name = parts.last().cloned().unwrap_or_default();
+        let hidden = parts.iter().any(|p| p.starts_with('.'));
+        let excluded =
+            hidden || parts.iter().any(|p| p.starts_with('_') || p == "__tests__") || name.contains(".test.");
+        let dir = parts[..parts.len() - 1].join("/");
+        if matches!(name.as_str(), "_category_.json" | "_category_.yml" | "_category_.yaml") && !hidden {
+            found.categories.push((dir, entry.path().to_path_buf()));
+        } else if (name.ends_with(".md") || name.ends_with(".mdx")) && !excluded {
+            found.pages.push((rel_str, entry.path().to_path_buf()));
+        } else if !hidden {
+            found.assets.push(rel_str);
+        }
+    }
+    Ok(found)
+}
+
+/// Reads one page. `Ok(None)` when it is a draft left out of this environment.
+fn load_doc(config: &Config, source: &str, file: &Path) -> Result<Option<Doc>, Diagnostic> {
+    let display_path = config.docs_dir.join(source);
+    let bytes = std::fs::read(file)
+        .map_err(|e| Diagnostic::error(display_path.clone(), 0, 0, format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let col = String::from_utf8_lossy(&valid[valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1)..])
+            .chars()
+            .count()
+            + 1;
+        Diagnostic::error(display_path.clone(), line, col, "the file is not valid UTF-8")
+            .with_help("save the file as UTF-8 (most editors offer this under \"Save with encoding\")")
+    })?;
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let split = frontmatter::split(&text, &display_path)?;
+    let front = match split.yaml {
+        Some(y) => frontmatter::parse(y, &text, &display_path)?,
+        None => FrontMatter::default(),
+    };
+    if front.draft == Some(true) && config.is_production() {
+        return Ok(None);
+    }
+    let body_start = text.len() - split.body.len();
+    let body_line_offset = split.body_line_offset;
+
+    let mut parts: Vec<String> = source.split('/').map(str::to_string).collect();
+    let file_name = parts.pop().unwrap_or_default();
+    let stem = file_name.trim_end_matches(".mdx").trim_end_matches(".md").to_string();
+    let parse_prefixes = front.parse_number_prefixes != Some(false);
+    let (file_position, stripped_stem) =
+        if parse_prefixes { route::strip_number_prefix(&stem) } else { (None, stem.as_str()) };
+    let base_id = front.id.clone().unwrap_or_else(|| stripped_stem.to_string());
+    let folder: Vec<&str> = parts.iter().map(|p| route::stripped(p, parse_prefixes)).collect();
+    let folder = folder.join("/");
+    let id = if folder.is_empty() { base_id.clone() } else { format!("{folder}/{base_id}") };
+    let is_index = route::is_index_name(&stem, parts.last().map(String::as_str));
+    let slug = route::slug_for(&folder, &base_id, front.slug.as_deref(), is_index);
+    let url = route::url_for(&config.base_url, &config.route_base_path, &slug, config.trailing_slash);
+    let output_file = route::output_file(&url, &config.base_url, config.trailing_slash);
+    let title = front.title.clone().map(|t| t.trim().to_string()).unwrap_or_default();
+    Ok(Some(Doc {
+        source: source.to_string(),
+        file: file.to_path_buf(),
+        display_path,
+        front,
+        body_start,
+        body_line_offset,
+        dirs: parts,
+        stem,
+        file_position,
+        base_id,
+        id,
+        slug,
+        url,
+        output_file,
+        is_index,
+        title,
+        text,
+    }))
+}
+
+/// Two pages with one URL or one id are an error naming both files.
+fn check_unique(docs: &[Doc]) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut urls: HashMap<&str, &Doc> = HashMap::new();
+    let mut ids: HashMap<&str, &Doc> = HashMap::new();
+    for d in docs {
+        if let Some(first) = urls.insert(d.output_file.as_str(), d) {
+            errors.push(
+                Diagnostic::error(d.display_path.clone(), 0, 0, format!("two pages have the URL `{}`", d.url))
+                    .with_help(format!(
+                        "`{}` has it too; give one of them another `slug` or `id`",
+                        crate::diagnostic::display_path(&first.display_path)
+                    )),
+            );
+        }
+        if let Some(first) = ids.insert(d.id.as_str(), d) {
+            errors.push(
+                Diagnostic::error(d.display_path.clone(), 0, 0, format!("two pages have the id `{}`", d.id)).with_help(
+                    format!(
+                        "`{}` has it too; give one of them another `id`",
+                        crate::diagnostic::display_path(&first.display_path)
+                    ),
+                ),
+            );
+        }
+    }
+    errors
+}
+
+/// Every file of the static dirs, relative to its dir (the first dir wins for a name).
+/// Symlinks are not followed, so nothing outside the root is served.
+pub fn walk_static(config: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in &config.static_dirs {
+        let base = config.root.join(dir);
+        for entry in walkdir::WalkDir::new(&base).follow_links(false).sort_by_file_name().into_iter().flatten() {
+            if entry.file_type().is_file()
+                && let Ok(rel) = entry.path().strip_prefix(&base)
+            {
+                out.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The static file to copy for an output path, from the first static dir that has it.
+pub fn static_file(config: &Config, rel: &str) -> Option<PathBuf> {
+    config.static_dirs.iter().map(|d| config.root.join(d).join(rel)).find(|p| p.is_file())
+}
+
+/// Per doc, the time of the last commit that touched it (seconds since 1970), read with one
+/// `git log` for the whole docs folder. All `None` outside git.
+pub fn git_dates(config: &Config, docs: &[Doc]) -> Vec<Option<i64>> {
+    let none = vec![None; docs.len()];
+    let docs_path = config.docs_path();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(["-c", "core.quotepath=false", "-C"])
+            .arg(&docs_path)
+            .args(args)
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    if git(&["rev-parse", "--is-inside-work-tree"]).is_none() {
+        return none;
+    }
+    let Some(log) = git(&["log", "--format=%x00%ct", "--name-only", "--no-renames", "--relative", "--", "."]) else {
+        return none;
+    };
+    let mut latest: HashMap<&str, i64> = HashMap::new();
+    let mut current = None;
+    for line in log.lines() {
+        if let Some(ts) = line.strip_prefix('\0') {
+            current = ts.trim().parse::<i64>().ok();
+        } else if !line.is_empty()
+            && let Some(t) = current
+        {
+            latest.entry(line).or_insert(t);
+        }
+    }
+    docs.iter().map(|d| latest.get(d.source.as_str()).copied()).collect()
+}

@@ -1,0 +1,18 @@
+//! lectern: builds a Docusaurus-style docs folder into a fast static site.
+//!
+//! The pipeline, one module per stage: `config` → `content` → `sidebar` → `markdown` →
+//! `render` → `output`. `build` ties them together; the binary in `main.rs` only parses
+//! arguments and prints errors.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod pages;
+pub mod render;
+pub mod sidebar;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};

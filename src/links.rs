@@ -1,0 +1,255 @@
+//! Link resolution (spec section 7): what a link or image written in a page points at.
+//!
+//! In: the loaded docs, the asset files beside them and the static files. Out: for each link,
+//! the URL to emit, and the set of local files the built site must carry. Pure: it looks
+//! things up in lists made by the content stage and never touches the disk.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::content::{Content, Doc};
+use crate::markdown::{LinkResolver, Rendered, ResolvedImage};
+
+/// What every page's resolver looks things up in; built once per build.
+pub struct Index<'a> {
+    config: &'a Config,
+    docs: HashMap<&'a str, &'a Doc>,
+    assets: HashSet<&'a str>,
+    statics: HashSet<String>,
+}
+
+/// What a local link points at.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// A page, with its URL (query and hash kept).
+    Doc { url: String },
+    /// A file beside the pages (path relative to docs_dir).
+    Asset { rel: String, url: String },
+    /// A file of a static dir (path relative to the static dir).
+    Static { url: String },
+}
+
+impl<'a> Index<'a> {
+    /// `statics` are the files of the static dirs, relative to their dir.
+    pub fn new(config: &'a Config, content: &'a Content, statics: &[String]) -> Self {
+        Index {
+            config,
+            docs: content.docs.iter().map(|d| (d.source.as_str(), d)).collect(),
+            assets: content.assets.iter().map(String::as_str).collect(),
+            statics: statics.iter().cloned().collect(),
+        }
+    }
+
+    /// Resolves a link written in `from`. `None`: external, same-page anchor, or nothing found.
+    pub fn resolve(&self, from: &Doc, dest: &str) -> Option<Target> {
+        if dest.is_empty() || dest.starts_with('#') || is_external(dest) {
+            return None;
+        }
+        let cut = dest.find(['?', '#']).unwrap_or(dest.len());
+        let (path, suffix) = dest.split_at(cut);
+        let path = percent_decode(path);
+        let here = from.dir_path();
+        if path.ends_with(".md") || path.ends_with(".mdx") {
+            let candidates = if let Some(abs) = path.strip_prefix('/') {
+                vec![normalise_rel("", abs)]
+            } else if path.starts_with("./") || path.starts_with("../") {
+                vec![normalise_rel(&here, &path)]
+            } else {
+                vec![normalise_rel(&here, &path), normalise_rel("", &path)]
+            };
+            return candidates
+                .into_iter()
+                .flatten()
+                .find_map(|c| self.docs.get(c.as_str()))
+                .map(|d| Target::Doc { url: format!("{}{suffix}", encode_path(&d.url)) });
+        }
+        if let Some(abs) = path.strip_prefix('/') {
+            let base = self.config.base_url.trim_start_matches('/');
+            let rel = abs.strip_prefix(base).unwrap_or(abs);
+            if self.statics.contains(rel) {
+                return Some(Target::Static { url: format!("{}{}{suffix}", self.config.base_url, encode_path(rel)) });
+            }
+            return None;
+        }
+        let rel = normalise_rel(&here, &path)?;
+        if self.assets.contains(rel.as_str()) {
+            let url = format!("{}{}{suffix}", self.config.base_url, encode_path(&rel));
+            return Some(Target::Asset { rel, url });
+        }
+        None
+    }
+
+    /// Every local file the pages link or embed, by output path, with its source file.
+    pub fn copies(&self, content: &Content, rendered: &[Rendered]) -> BTreeMap<String, PathBuf> {
+        let mut out = BTreeMap::new();
+        let docs_path = self.config.docs_path();
+        for (doc, r) in content.docs.iter().zip(rendered) {
+            for link in &r.links {
+                if let Some(Target::Asset { rel, .. }) = self.resolve(doc, &link.dest) {
+                    out.insert(rel.clone(), docs_path.join(&rel));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One page's resolver, handed to the markdown stage.
+pub struct Resolver<'a> {
+    index: &'a Index<'a>,
+    doc: &'a Doc,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(index: &'a Index<'a>, doc: &'a Doc) -> Self {
+        Resolver { index, doc }
+    }
+}
+
+impl LinkResolver for Resolver<'_> {
+    fn resolve_link(&self, dest: &str) -> Option<String> {
+        match self.index.resolve(self.doc, dest)? {
+            Target::Doc { url } | Target::Asset { url, .. } | Target::Static { url } => Some(url),
+        }
+    }
+
+    fn resolve_image(&self, src: &str) -> Option<ResolvedImage> {
+        match self.index.resolve(self.doc, src)? {
+            Target::Asset { rel, url } => {
+                Some(ResolvedImage { url, file: Some(self.index.config.docs_path().join(rel)) })
+            }
+            Target::Static { url } => {
+                let rel = src.trim_start_matches('/');
+                let base = self.index.config.base_url.trim_start_matches('/');
+                let rel = rel.strip_prefix(base).unwrap_or(rel);
+                let file =
+                    self.index.config.static_dirs.iter().map(|d| self.index.config.root.join(d).join(rel)).next();
+                Some(ResolvedImage { url, file })
+            }
+            Target::Doc { url } => Some(ResolvedImage { url, file: None }),
+        }
+    }
+}
+
+/// Whether a link leaves the site: it has a scheme (`https:`, `mailto:`) or is protocol-relative.
+pub fn is_external(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    match dest.find(':') {
+        Some(i) => {
+            let scheme = &dest[..i];
+            !scheme.is_empty()
+                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !dest[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Joins `rel` onto the folder `base` (both relative to docs_dir) and resolves `.` and `..`.
+/// `None` when the result would leave the docs folder.
+pub fn normalise_rel(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Decodes `%20` and friends; invalid sequences stay as written.
+pub fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Percent-encodes what may not stand in a URL path (spaces, quotes, `#`, `?`, `%`, controls,
+/// non-ASCII stays as is: browsers and servers handle UTF-8 paths).
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '"' => out.push_str("%22"),
+            '#' => out.push_str("%23"),
+            '%' => out.push_str("%25"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '?' => out.push_str("%3F"),
+            '\\' => out.push_str("%5C"),
+            c if c.is_control() => {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn external_links() {
+        for (d, want) in [
+            ("https://x.org", true),
+            ("mailto:a@b", true),
+            ("//cdn.x/y", true),
+            ("./a.md", false),
+            ("/Guides/x", false),
+            ("a:b/c.md", true),
+            ("dir/a:b.md", false),
+            ("#frag", false),
+        ] {
+            assert_eq!(is_external(d), want, "{d}");
+        }
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(normalise_rel("a/b", "../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(normalise_rel("a/b", "./c.md").as_deref(), Some("a/b/c.md"));
+        assert_eq!(normalise_rel("", "../../../../etc/passwd"), None);
+        assert_eq!(normalise_rel("a", "../../x.png"), None);
+    }
+
+    #[test]
+    fn encoding() {
+        assert_eq!(percent_decode("My%20Doc.md"), "My Doc.md");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(encode_path("/Release Notes/v#1?"), "/Release%20Notes/v%231%3F");
+    }
+}

@@ -1,0 +1,343 @@
+//! Code blocks: syntax highlighting with syntect and bat's syntaxes (two-face), emitting CSS
+//! classes, plus the Docusaurus metastring (`title="..."`, `{1,3-5}`).
+//!
+//! In: a fence's info string and its code. Out: the block's HTML, and the language when no
+//! syntax knows it. [`highlight_css`] gives the matching stylesheet.
+
+use super::escape;
+use std::sync::OnceLock;
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+use two_face::theme::EmbeddedThemeName;
+
+const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Loaded once per process: building the set takes tens of milliseconds.
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(two_face::syntax::extra_newlines)
+}
+
+/// A fenced block's info string, split Docusaurus-style.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct CodeInfo {
+    /// The language as written, lowercased.
+    pub lang: Option<String>,
+    pub title: Option<String>,
+    /// 1-based inclusive line ranges to highlight.
+    pub highlight: Vec<(usize, usize)>,
+}
+
+/// Parses ``` `csharp title="Startup.cs" {1,3-5}` ```.
+pub(crate) fn parse_info(info: &str) -> CodeInfo {
+    let mut parsed = CodeInfo::default();
+    let mut rest = info.trim();
+    let lang_end = rest.find(|c: char| c.is_whitespace() || c == '{').unwrap_or(rest.len());
+    if !rest[..lang_end].contains('=') {
+        let lang = rest[..lang_end].to_lowercase();
+        parsed.lang = (!lang.is_empty()).then_some(lang);
+        rest = &rest[lang_end..];
+    }
+    while let Some(c) = rest.trim_start().chars().next() {
+        rest = rest.trim_start();
+        if c == '{' {
+            let end = rest.find('}').unwrap_or(rest.len());
+            parsed.highlight.extend(parse_ranges(&rest[1..end]));
+            rest = rest.get(end + 1..).unwrap_or("");
+        } else if let Some(value) = rest.strip_prefix("title=") {
+            let (title, after) = quoted(value);
+            parsed.title = Some(title.to_string());
+            rest = after;
+        } else {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            rest = &rest[end..];
+        }
+    }
+    parsed
+}
+
+/// A value in `"..."`, `'...'` or up to the next space, and what follows it.
+fn quoted(value: &str) -> (&str, &str) {
+    if let Some(q) = value.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let inner = &value[1..];
+        return match inner.find(q) {
+            Some(end) => (&inner[..end], &inner[end + 1..]),
+            None => (inner, ""),
+        };
+    }
+    let end = value.find(char::is_whitespace).unwrap_or(value.len());
+    (&value[..end], &value[end..])
+}
+
+/// `1,3-5` → `[(1,1), (3,5)]`; anything unreadable is skipped.
+fn parse_ranges(spec: &str) -> Vec<(usize, usize)> {
+    spec.split(',')
+        .filter_map(|part| {
+            let part = part.trim();
+            match part.split_once('-') {
+                Some((a, b)) => Some((a.trim().parse().ok()?, b.trim().parse().ok()?)),
+                None => part.parse().ok().map(|n| (n, n)),
+            }
+        })
+        .collect()
+}
+
+/// The name used in classes and `data-lang`, and the token that finds its syntax.
+fn canonical(lang: &str) -> (&str, &str) {
+    match lang {
+        "c#" | "cs" | "csharp" => ("csharp", "cs"),
+        "yml" | "yaml" => ("yaml", "yaml"),
+        "shell" | "sh" | "bash" | "zsh" | "console" | "shellsession" => ("bash", "bash"),
+        "ts" | "typescript" => ("typescript", "ts"),
+        "tsx" => ("tsx", "tsx"),
+        "js" | "javascript" | "mjs" | "cjs" => ("javascript", "js"),
+        "jsx" => ("jsx", "jsx"),
+        "hcl" | "terraform" | "tf" => ("hcl", "tf"),
+        "powershell" | "ps1" | "ps" | "pwsh" => ("powershell", "ps1"),
+        "py" | "python" => ("python", "py"),
+        "rs" | "rust" => ("rust", "rs"),
+        "md" | "markdown" | "mdx" => ("markdown", "md"),
+        "xml" | "csproj" | "xaml" => ("xml", "xml"),
+        "dockerfile" | "docker" => ("dockerfile", "Dockerfile"),
+        "golang" | "go" => ("go", "go"),
+        "rb" | "ruby" => ("ruby", "rb"),
+        "kt" | "kotlin" => ("kotlin", "kt"),
+        "jsonc" | "json5" => ("json", "json"),
+        other => (other, other),
+    }
+}
+
+/// Languages that mean "no highlighting" on purpose, so they are not reported as unknown.
+fn is_plain(lang: &str) -> bool {
+    matches!(lang, "text" | "txt" | "plain" | "plaintext" | "none" | "output" | "log")
+}
+
+/// The syntax for a lowercased language name.
+fn find_syntax(token: &str) -> Option<&'static SyntaxReference> {
+    let set = syntaxes();
+    set.find_syntax_by_token(token).or_else(|| set.find_syntax_by_extension(token))
+}
+
+/// A rendered code block and, when its language has no syntax, that language.
+pub(crate) struct CodeHtml {
+    pub html: String,
+    pub unknown_language: Option<String>,
+}
+
+/// Renders a code block; `info` is `None` for indented code.
+pub(crate) fn render_code(info: Option<&str>, code: &str) -> CodeHtml {
+    let info = info.map(parse_info).unwrap_or_default();
+    let mut unknown_language = None;
+    let (name, syntax) = match info.lang.as_deref() {
+        None => (None, None),
+        Some(lang) => {
+            let (name, token) = canonical(lang);
+            let syntax = if is_plain(lang) { None } else { find_syntax(token) };
+            if syntax.is_none() && !is_plain(lang) {
+                unknown_language = Some(lang.to_string());
+            }
+            (Some(name), syntax)
+        }
+    };
+    let body = syntax
+        .and_then(|s| highlighted_lines(s, code, &info.highlight))
+        .unwrap_or_else(|| plain_lines(code, &info.highlight));
+    let mut html = String::with_capacity(body.len() + 200);
+    html.push_str("<div class=\"code-block\"");
+    if let Some(name) = name {
+        html.push_str(&format!(" data-lang=\"{}\"", escape(name)));
+    }
+    html.push('>');
+    if let Some(title) = &info.title {
+        html.push_str(&format!("<div class=\"code-title\">{}</div>", escape(title)));
+    }
+    html.push_str("<pre class=\"code hl-code\" tabindex=\"0\"><code");
+    if let Some(name) = name {
+        html.push_str(&format!(" class=\"language-{}\"", escape(name)));
+    }
+    html.push('>');
+    html.push_str(&body);
+    html.push_str("</code></pre></div>\n");
+    CodeHtml { html, unknown_language }
+}
+
+fn line_open(number: usize, highlight: &[(usize, usize)]) -> &'static str {
+    if highlight.iter().any(|(a, b)| (*a..=*b).contains(&number)) {
+        "<span class=\"code-line highlighted\">"
+    } else {
+        "<span class=\"code-line\">"
+    }
+}
+
+fn plain_lines(code: &str, highlight: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(code.len() + 64);
+    for (i, line) in LinesWithEndings::from(code).enumerate() {
+        out.push_str(line_open(i + 1, highlight));
+        out.push_str(&escape(line));
+        out.push_str("</span>");
+    }
+    out
+}
+
+/// Each line is wrapped in its own `code-line` span, so scopes still open at the end of a
+/// line are closed there and reopened on the next. `None` if syntect fails.
+fn highlighted_lines(syntax: &SyntaxReference, code: &str, highlight: &[(usize, usize)]) -> Option<String> {
+    let set = syntaxes();
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut out = String::with_capacity(code.len() * 3);
+    for (i, line) in LinesWithEndings::from(code).enumerate() {
+        out.push_str(line_open(i + 1, highlight));
+        for scope in stack.as_slice() {
+            let classes: Vec<String> = scope.build_string().split('.').map(|atom| format!("hl-{atom}")).collect();
+            out.push_str(&format!("<span class=\"{}\">", classes.join(" ")));
+        }
+        let ops = state.parse_line(line, set).ok()?;
+        let (html, _) = line_tokens_to_classed_spans(line, &ops, STYLE, &mut stack).ok()?;
+        out.push_str(&html);
+        for _ in 0..stack.len() {
+            out.push_str("</span>");
+        }
+        out.push_str("</span>");
+    }
+    Some(out)
+}
+
+/// Stylesheet for the `hl-` classes: a light theme, and a dark one applied under
+/// `[data-theme="dark"]` or, when no theme is chosen, under a dark system preference.
+pub fn highlight_css() -> String {
+    let themes = two_face::theme::extra();
+    let light = css_for_theme_with_class_style(themes.get(EmbeddedThemeName::Github), STYLE).unwrap_or_default();
+    let dark = css_for_theme_with_class_style(themes.get(EmbeddedThemeName::OneHalfDark), STYLE).unwrap_or_default();
+    let mut css = String::from("/* Code highlighting (generated by lectern from syntect themes). */\n");
+    css.push_str(&light);
+    css.push_str("\n/* Dark theme, chosen explicitly. */\n");
+    css.push_str(&scope_css(&dark, "[data-theme=\"dark\"]"));
+    css.push_str("\n/* Dark theme, from the system preference. */\n@media (prefers-color-scheme: dark) {\n");
+    css.push_str(&scope_css(&dark, ":root:not([data-theme=\"light\"])"));
+    css.push_str("}\n");
+    css.push_str(concat!(
+        "\n.code-line.highlighted { display: block; margin: 0 -1rem; padding: 0 1rem; ",
+        "background: rgba(127, 127, 127, 0.18); }\n"
+    ));
+    css
+}
+
+/// Prefixes every selector of a flat stylesheet (no at-rules, as syntect writes it).
+fn scope_css(css: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(css.len() * 2);
+    let mut rest = css;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+        let (comments, selectors) = split_comments(&rest[..open]);
+        out.push_str(comments);
+        let scoped: Vec<String> =
+            selectors.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| format!("{prefix} {s}")).collect();
+        out.push_str(&scoped.join(", "));
+        out.push(' ');
+        out.push_str(&rest[open..=close]);
+        out.push('\n');
+        rest = &rest[close + 1..];
+    }
+    out
+}
+
+/// Comments before a rule's selectors stay unprefixed.
+fn split_comments(head: &str) -> (&str, &str) {
+    match head.rfind("*/") {
+        Some(end) => (&head[..end + 2], &head[end + 2..]),
+        None => ("", head),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn info_strings() {
+        let cases = [
+            ("c#", Some("c#"), None, vec![]),
+            ("bash title=\"Terminal\" {14}", Some("bash"), Some("Terminal"), vec![(14, 14)]),
+            (
+                "shell title=\"Folder Structure\" {6,12,16}",
+                Some("shell"),
+                Some("Folder Structure"),
+                vec![(6, 6), (12, 12), (16, 16)],
+            ),
+            ("js{1,3-5}", Some("js"), None, vec![(1, 1), (3, 5)]),
+            ("JSON", Some("json"), None, vec![]),
+            ("title='x y' {x,2}", None, Some("x y"), vec![(2, 2)]),
+            ("yaml title=\"unterminated", Some("yaml"), Some("unterminated"), vec![]),
+        ];
+        for (info, lang, title, hl) in cases {
+            let got = parse_info(info);
+            assert_eq!(got.lang.as_deref(), lang, "{info}");
+            assert_eq!(got.title.as_deref(), title, "{info}");
+            assert_eq!(got.highlight, hl, "{info}");
+        }
+    }
+
+    #[test]
+    fn aliases_find_a_syntax() {
+        let cases = [
+            ("c#", "csharp"),
+            ("csharp", "csharp"),
+            ("cs", "csharp"),
+            ("yml", "yaml"),
+            ("yaml", "yaml"),
+            ("shell", "bash"),
+            ("sh", "bash"),
+            ("zsh", "bash"),
+            ("bash", "bash"),
+            ("ts", "typescript"),
+            ("tsx", "tsx"),
+            ("hcl", "hcl"),
+            ("terraform", "hcl"),
+            ("tf", "hcl"),
+            ("powershell", "powershell"),
+            ("ps1", "powershell"),
+            ("ps", "powershell"),
+            ("json", "json"),
+            ("sql", "sql"),
+            ("http", "http"),
+            ("python", "python"),
+            ("xml", "xml"),
+            ("dockerfile", "dockerfile"),
+        ];
+        for (lang, name) in cases {
+            let (canon, token) = canonical(lang);
+            assert_eq!(canon, name, "{lang}");
+            assert!(find_syntax(token).is_some(), "no syntax for {lang}");
+        }
+    }
+
+    #[test]
+    fn unknown_and_plain_languages() {
+        let got = render_code(Some("dotnet"), "dotnet pack <X>\n");
+        assert_eq!(got.unknown_language.as_deref(), Some("dotnet"));
+        assert!(got.html.contains("dotnet pack &lt;X&gt;"));
+        assert!(render_code(Some("text"), "x\n").unknown_language.is_none());
+        assert!(render_code(None, "x\n").unknown_language.is_none());
+    }
+
+    #[test]
+    fn multi_line_scopes_are_closed_per_line() {
+        let got = render_code(Some("csharp"), "/* a\n b */\nint x;\n").html;
+        let opens = got.matches("<span").count();
+        let closes = got.matches("</span>").count();
+        assert_eq!(opens, closes);
+        assert_eq!(got.matches("class=\"code-line\"").count(), 3);
+    }
+
+    #[test]
+    fn css_has_both_themes() {
+        let css = highlight_css();
+        assert!(css.contains(".hl-code"));
+        assert!(css.contains("[data-theme=\"dark\"] .hl-"));
+        assert!(css.contains("@media (prefers-color-scheme: dark)"));
+        assert!(css.contains(":root:not([data-theme=\"light\"]) .hl-"));
+        assert_eq!(css.matches('{').count(), css.matches('}').count());
+    }
+}

@@ -1,0 +1,189 @@
+//! The markdown stage: one page's Markdown body in, its HTML and facts out.
+//!
+//! In: the body of a page (front matter already removed), its path and line offset for
+//! diagnostics, and a [`LinkResolver`] that knows the site's routes. Out: [`Rendered`] —
+//! HTML plus title, headings, table of contents, description, links with file positions,
+//! components, unknown code languages, speech block count and diagnostics.
+//!
+//! Steps: `preprocess` (MDX-lite, line by line, keeping line numbers) → `events`
+//! (pulldown-cmark events rewritten: heading ids, links, images, code via `highlight`,
+//! admonitions, raw HTML via `rawhtml`). [`render`] is pure apart from reading image
+//! headers for their size, and safe to run on many pages in parallel.
+
+mod admonition;
+mod events;
+mod highlight;
+mod preprocess;
+mod rawhtml;
+mod slug;
+#[cfg(test)]
+mod tests;
+
+use crate::diagnostic::Diagnostic;
+use std::path::{Path, PathBuf};
+
+pub use highlight::highlight_css;
+pub use slug::slugify;
+
+/// Turns destinations written in a page into the URLs to emit.
+pub trait LinkResolver: Sync {
+    /// A link destination as written in the page (e.g. "../x.md#y", "./a.md", "/Guide/x", "#h", "https://..").
+    /// Returns the href to emit instead, or None to keep it as written.
+    fn resolve_link(&self, dest: &str) -> Option<String>;
+    /// An image src as written. Returns the URL to emit and, for a local file that exists, its path on disk
+    /// (so its width and height can be read). None: keep as written, size unknown.
+    fn resolve_image(&self, src: &str) -> Option<ResolvedImage>;
+}
+
+/// Where an image ends up, and the file it comes from when it is local.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedImage {
+    pub url: String,
+    pub file: Option<PathBuf>,
+}
+
+/// Settings for rendering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownOptions {
+    /// Shallowest heading level in the table of contents.
+    pub toc_min_level: u8,
+    /// Deepest heading level in the table of contents.
+    pub toc_max_level: u8,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions { toc_min_level: 2, toc_max_level: 3 }
+    }
+}
+
+/// A heading of the page, with its final id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    /// Plain text.
+    pub text: String,
+    /// Inline HTML of the heading's content (without the anchor link).
+    pub html: String,
+}
+
+/// Whether a [`LinkRef`] is a link or an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum LinkKind {
+    Link,
+    Image,
+}
+
+/// A link or image destination as written, with its position in the file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LinkRef {
+    pub kind: LinkKind,
+    /// As written (email autolinks get `mailto:` in front).
+    pub dest: String,
+    /// 1-based line of the file, front matter included.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+/// One rendered page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    /// Text of a leading `# H1` (the first block of content), which is then not in `html`.
+    pub title: Option<String>,
+    /// Every heading h2..h6 (and any later h1) in order, with final ids.
+    pub headings: Vec<Heading>,
+    /// Headings within `toc_min_level..=toc_max_level`.
+    pub toc: Vec<Heading>,
+    /// Plain text of the first paragraph, trimmed, at most about 300 characters.
+    pub description: Option<String>,
+    /// Every link, image, reference link, autolink, and raw-HTML href/src.
+    pub links: Vec<LinkRef>,
+    /// Capitalised MDX component names seen (other than TextToSpeech), deduplicated.
+    pub components: Vec<String>,
+    /// Code fence languages with no syntax, deduplicated, lowercased.
+    pub unknown_languages: Vec<String>,
+    /// Number of `<TextToSpeech>` blocks.
+    pub speech_blocks: usize,
+    /// Problems with a position in the file.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Renders one page body. `path` is for diagnostics (e.g. "docs/a.md"); `line_offset` is the
+/// number of file lines before `body` (front matter), so body line 1 is file line `line_offset + 1`.
+pub fn render(
+    body: &str,
+    path: &Path,
+    line_offset: usize,
+    opts: &MarkdownOptions,
+    links: &dyn LinkResolver,
+) -> Rendered {
+    let mut prepared = preprocess::prepare(body, path, line_offset);
+    let page = events::transform(&prepared, path, line_offset, links);
+
+    let mut components: Vec<(usize, String)> =
+        prepared.components.drain(..).map(|(line, name)| (line + line_offset, name)).chain(page.components).collect();
+    components.sort_by_key(|(line, _)| *line);
+    let mut names: Vec<String> = Vec::new();
+    for (_, name) in components {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+
+    let mut diagnostics = std::mem::take(&mut prepared.diagnostics);
+    diagnostics.extend(page.diagnostics);
+    diagnostics.sort_by_key(|d| (d.line, d.column));
+
+    let toc = page
+        .headings
+        .iter()
+        .filter(|h| (opts.toc_min_level..=opts.toc_max_level).contains(&h.level))
+        .cloned()
+        .collect();
+    Rendered {
+        html: page.html,
+        title: page.title,
+        headings: page.headings,
+        toc,
+        description: page.description,
+        links: page.links,
+        components: names,
+        unknown_languages: page.unknown_languages,
+        speech_blocks: prepared.speech_blocks,
+        diagnostics,
+    }
+}
+
+/// Escapes text for HTML content or a double-quoted attribute.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Makes a URL safe for an attribute: characters a URL may not hold are percent-encoded
+/// (as pulldown-cmark does for links), `&` and quotes are escaped.
+pub(crate) fn escape_url(url: &str) -> String {
+    const KEEP: &[u8] = b"-_.+!*(),%#@?=;:/$~[]";
+    let mut out = String::with_capacity(url.len() + 8);
+    for &b in url.as_bytes() {
+        match b {
+            b'&' => out.push_str("&amp;"),
+            b'\'' => out.push_str("&#x27;"),
+            b if b.is_ascii_alphanumeric() || KEEP.contains(&b) => out.push(b as char),
+            b => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

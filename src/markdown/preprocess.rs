@@ -1,0 +1,475 @@
+//! MDX-lite, line by line, before CommonMark parsing (spec section 8).
+//!
+//! In: a page body. Out: Markdown that pulldown-cmark can parse, a table of markers and a
+//! map from its lines back to the body's lines. Removed here: top-level `import`/`export`
+//! statements, `{/* comments */}`, lines that hold only a component tag (`<Tabs>`).
+//! Replaced by marker comments (each between blank lines, so CommonMark sees a block
+//! boundary): `<TextToSpeech>`, `</TextToSpeech>`, `:::note Title`, `:::`. Fenced code is
+//! never touched. The structure of speech blocks and admonitions is checked here, so the
+//! markers that come out are always balanced.
+
+use super::admonition::AdmonitionKind;
+use crate::diagnostic::{Diagnostic, closest};
+use std::path::Path;
+
+/// Marker comments look like `<!--lectern:7-->`; 7 indexes [`Prepared::markers`].
+pub(crate) const MARKER_PREFIX: &str = "<!--lectern:";
+
+/// What a marker line stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Marker {
+    SpeechOpen(usize),
+    SpeechClose,
+    AdmonitionOpen { kind: AdmonitionKind, title: Option<String> },
+    AdmonitionClose,
+}
+
+/// The body made ready for pulldown-cmark.
+#[derive(Debug, Default)]
+pub(crate) struct Prepared {
+    pub text: String,
+    /// For each line of `text`, the 1-based line of the body it came from.
+    pub line_map: Vec<usize>,
+    pub markers: Vec<Marker>,
+    pub speech_blocks: usize,
+    /// Component names with the body line they were first seen on.
+    pub components: Vec<(usize, String)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+enum Open {
+    Speech { line: usize },
+    Admonition { kind: AdmonitionKind, line: usize, column: usize },
+}
+
+struct Fence {
+    ch: char,
+    len: usize,
+}
+
+struct Pass<'a> {
+    out: Prepared,
+    path: &'a Path,
+    line_offset: usize,
+    lines: Vec<&'a str>,
+    stack: Vec<Open>,
+    /// Extra `<TextToSpeech>` opened inside another; their closing tags are swallowed.
+    nested_speech: usize,
+}
+
+/// Runs the line pass over `body`.
+pub(crate) fn prepare(body: &str, path: &Path, line_offset: usize) -> Prepared {
+    let lines: Vec<&str> = body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let mut pass = Pass { out: Prepared::default(), path, line_offset, lines, stack: Vec::new(), nested_speech: 0 };
+    pass.run();
+    pass.out
+}
+
+impl Pass<'_> {
+    fn run(&mut self) {
+        let mut fence: Option<Fence> = None;
+        let mut in_comment = false; // inside a block `<!-- ... -->`
+        let mut in_mdx_comment = false; // inside a `{/* ... */}` that spans lines
+        let mut in_esm = false; // inside an import/export statement, which ends at a blank line
+        let mut prev_blank = true;
+        for idx in 0..self.lines.len() {
+            let raw = self.lines[idx];
+            let number = idx + 1;
+            let trimmed = raw.trim_start();
+            let indent = raw.len() - trimmed.len();
+            let blank = trimmed.is_empty();
+            if let Some(open) = &fence {
+                if closes_fence(trimmed, open) {
+                    fence = None;
+                }
+                self.push(raw, number);
+            } else if in_comment {
+                in_comment = !raw.contains("-->");
+                self.push(raw, number);
+            } else if in_esm {
+                in_esm = !blank;
+                self.push("", number);
+            } else if let Some(open) = opens_fence(trimmed) {
+                fence = Some(open);
+                self.push(raw, number);
+            } else if indent <= 3 && trimmed.starts_with("<!--") && !trimmed[4..].contains("-->") {
+                in_comment = true;
+                self.push(raw, number);
+            } else if indent == 0 && prev_blank && is_esm(trimmed) {
+                in_esm = true;
+                self.push("", number);
+            } else if !self.directive(raw, trimmed, indent, number) {
+                let cleaned = strip_mdx_comments(raw, &mut in_mdx_comment);
+                self.push(&cleaned, number);
+            }
+            prev_blank = blank;
+        }
+        self.close_all();
+    }
+
+    fn push(&mut self, line: &str, number: usize) {
+        self.out.text.push_str(line);
+        self.out.text.push('\n');
+        self.out.line_map.push(number);
+    }
+
+    /// A marker line, with blank lines around it so it is always a block of its own.
+    fn push_marker(&mut self, marker: Marker, indent: &str, number: usize) {
+        let id = self.out.markers.len();
+        self.out.markers.push(marker);
+        self.push("", number);
+        let line = format!("{indent}{MARKER_PREFIX}{id}-->");
+        self.push(&line, number);
+        self.push("", number);
+    }
+
+    /// Handles a line that is a speech tag, an admonition fence or a lone component tag.
+    fn directive(&mut self, raw: &str, trimmed: &str, indent: usize, number: usize) -> bool {
+        let lead = &raw[..indent];
+        let column = raw[..indent].chars().count() + 1;
+        if let Some(colons) = trimmed.strip_prefix(":::") {
+            let rest = colons.trim_start_matches(':');
+            return self.admonition(rest.trim(), lead, number, column);
+        }
+        if indent > 3 {
+            return false;
+        }
+        let Some(tag) = lone_tag(trimmed.trim_end()) else { return false };
+        if tag.name == "TextToSpeech" {
+            self.speech(&tag, lead, number, column);
+        } else {
+            self.out.components.push((number, tag.name.to_string()));
+            self.push("", number);
+        }
+        true
+    }
+
+    fn speech(&mut self, tag: &LoneTag<'_>, lead: &str, number: usize, column: usize) {
+        if tag.self_closing {
+            self.push("", number);
+        } else if !tag.closing {
+            let inside = self.stack.iter().any(|o| matches!(o, Open::Speech { .. }));
+            if inside {
+                self.nested_speech += 1;
+                self.error(number, column, "<TextToSpeech> inside another <TextToSpeech>").help =
+                    Some("close the first block with `</TextToSpeech>` before opening the next".into());
+                self.push("", number);
+            } else {
+                let n = self.out.speech_blocks;
+                self.out.speech_blocks += 1;
+                self.stack.push(Open::Speech { line: number });
+                self.push_marker(Marker::SpeechOpen(n), lead, number);
+            }
+        } else if self.nested_speech > 0 {
+            self.nested_speech -= 1;
+            self.push("", number);
+        } else if self.stack.iter().any(|o| matches!(o, Open::Speech { .. })) {
+            while let Some(open) = self.stack.pop() {
+                match open {
+                    Open::Speech { .. } => break,
+                    Open::Admonition { kind, line, column } => self.unclosed_admonition(kind, line, column, number),
+                }
+            }
+            self.push_marker(Marker::SpeechClose, lead, number);
+        } else {
+            self.error(number, column, "</TextToSpeech> without an opening <TextToSpeech>").help =
+                Some("remove it, or add `<TextToSpeech>` on its own line where the spoken part starts".into());
+            self.push("", number);
+        }
+    }
+
+    /// `rest` is what follows the colons: `note[Title]`, `tip Title`, or nothing (a close).
+    fn admonition(&mut self, rest: &str, lead: &str, number: usize, column: usize) -> bool {
+        if rest.is_empty() {
+            if matches!(self.stack.last(), Some(Open::Admonition { .. })) {
+                self.stack.pop();
+                self.push_marker(Marker::AdmonitionClose, lead, number);
+                return true;
+            }
+            self.warning(number, column, "`:::` closes no admonition");
+            return false;
+        }
+        let name_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+        let (name, after) = rest.split_at(name_len);
+        let Some(kind) = AdmonitionKind::from_name(name) else {
+            let names = AdmonitionKind::NAMES;
+            let diag = self.warning(number, column, format!("unknown admonition type `{name}`"));
+            diag.help = Some(match closest(name, names.iter().copied()) {
+                Some(near) => format!("did you mean `:::{near}`?"),
+                None => format!("use one of {}", names.join(", ")),
+            });
+            return false;
+        };
+        let title = admonition_title(after);
+        self.stack.push(Open::Admonition { kind, line: number, column });
+        self.push_marker(Marker::AdmonitionOpen { kind, title }, lead, number);
+        true
+    }
+
+    fn close_all(&mut self) {
+        let end = self.lines.len();
+        while let Some(open) = self.stack.pop() {
+            match open {
+                Open::Speech { line } => {
+                    self.error(line, 1, "<TextToSpeech> is never closed").help =
+                        Some("add `</TextToSpeech>` on its own line where the spoken part ends".into());
+                    self.push_marker(Marker::SpeechClose, "", end);
+                }
+                Open::Admonition { kind, line, column } => self.unclosed_admonition(kind, line, column, end),
+            }
+        }
+    }
+
+    fn unclosed_admonition(&mut self, kind: AdmonitionKind, line: usize, column: usize, at: usize) {
+        let name = kind.name();
+        self.warning(line, column, format!("`:::{name}` is never closed")).help =
+            Some("add a line with only `:::` where the admonition ends".into());
+        self.push_marker(Marker::AdmonitionClose, "", at);
+    }
+
+    fn error(&mut self, line: usize, column: usize, message: impl Into<String>) -> &mut Diagnostic {
+        let d = Diagnostic::error(self.path, line + self.line_offset, column, message);
+        self.record(d, line)
+    }
+
+    fn warning(&mut self, line: usize, column: usize, message: impl Into<String>) -> &mut Diagnostic {
+        let d = Diagnostic::warning(self.path, line + self.line_offset, column, message);
+        self.record(d, line)
+    }
+
+    fn record(&mut self, mut d: Diagnostic, body_line: usize) -> &mut Diagnostic {
+        d.source_line = self.lines.get(body_line.wrapping_sub(1)).map(|l| l.to_string());
+        self.out.diagnostics.push(d);
+        let last = self.out.diagnostics.len() - 1;
+        &mut self.out.diagnostics[last]
+    }
+}
+
+/// `[Title]` or ` Title` after the admonition name.
+fn admonition_title(after: &str) -> Option<String> {
+    let after = after.trim();
+    let title = match after.strip_prefix('[') {
+        Some(inner) => inner.rfind(']').map_or(inner, |end| &inner[..end]),
+        None => after,
+    };
+    let title = title.trim();
+    (!title.is_empty()).then(|| title.to_string())
+}
+
+/// A backtick or tilde fence opening, as CommonMark defines it.
+fn opens_fence(trimmed: &str) -> Option<Fence> {
+    let ch = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = trimmed.chars().take_while(|c| *c == ch).count();
+    if len < 3 || (ch == '`' && trimmed[len..].contains('`')) {
+        return None;
+    }
+    Some(Fence { ch, len })
+}
+
+fn closes_fence(trimmed: &str, open: &Fence) -> bool {
+    let len = trimmed.chars().take_while(|c| *c == open.ch).count();
+    len >= open.len && trimmed[len * open.ch.len_utf8()..].trim().is_empty()
+}
+
+/// MDX treats these as ES module statements, not content.
+fn is_esm(line: &str) -> bool {
+    if let Some(rest) = line.strip_prefix("import") {
+        return rest.starts_with([' ', '{', '*', '\'', '"'])
+            && (rest.contains(" from ") || rest.trim_start().starts_with(['\'', '"', '{']));
+    }
+    if let Some(rest) = line.strip_prefix("export ") {
+        let rest = rest.trim_start();
+        return ["const ", "let ", "var ", "function ", "default ", "class ", "async ", "{", "*"]
+            .iter()
+            .any(|k| rest.starts_with(k));
+    }
+    false
+}
+
+struct LoneTag<'a> {
+    name: &'a str,
+    closing: bool,
+    self_closing: bool,
+}
+
+/// A line that is exactly one capitalised JSX tag: `<Tabs>`, `</Tabs>`, `<Tab value="a">`, `<Foo />`.
+fn lone_tag(line: &str) -> Option<LoneTag<'_>> {
+    let inner = line.strip_prefix('<')?.strip_suffix('>')?;
+    let (closing, inner) = match inner.strip_prefix('/') {
+        Some(rest) => (true, rest),
+        None => (false, inner),
+    };
+    let name_len = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')).unwrap_or(inner.len());
+    let name = &inner[..name_len];
+    if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let attrs = &inner[name_len..];
+    if !(attrs.is_empty() || attrs.starts_with(char::is_whitespace) || attrs == "/") || attrs.contains(['<', '>']) {
+        return None;
+    }
+    Some(LoneTag { name, closing, self_closing: attrs.trim_end().ends_with('/') })
+}
+
+/// Blanks `{/* ... */}` outside inline code, keeping the columns of what follows.
+fn strip_mdx_comments(line: &str, in_comment: &mut bool) -> String {
+    if !*in_comment && !line.contains("{/*") {
+        return line.to_string();
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if *in_comment {
+            if chars[i] == '*' && chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'}') {
+                *in_comment = false;
+                out.push_str("   ");
+                i += 3;
+            } else {
+                out.push(' ');
+                i += 1;
+            }
+        } else if chars[i] == '`' {
+            let run = chars[i..].iter().take_while(|c| **c == '`').count();
+            let end = code_span_end(&chars, i + run, run).unwrap_or(i + run);
+            out.extend(&chars[i..end]);
+            i = end;
+        } else if chars[i] == '{' && chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'*') {
+            *in_comment = true;
+            out.push_str("   ");
+            i += 3;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    // Trailing spaces would turn the line break into a hard break.
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// Where the code span whose opening run of `run` backticks ends at `from` closes.
+fn code_span_end(chars: &[char], from: usize, run: usize) -> Option<usize> {
+    let mut i = from;
+    while i < chars.len() {
+        if chars[i] == '`' {
+            let len = chars[i..].iter().take_while(|c| **c == '`').count();
+            if len == run {
+                return Some(i + len);
+            }
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prep(body: &str) -> Prepared {
+        prepare(body, Path::new("docs/a.md"), 0)
+    }
+
+    #[test]
+    fn esm_lines_are_recognised() {
+        let cases = [
+            ("import TextToSpeech from '../src/SpeechComponent.js';", true),
+            ("import '../styles.css';", true),
+            ("import {a, b} from 'x';", true),
+            ("export const meta = 1;", true),
+            ("export default function X() {}", true),
+            ("important things", false),
+            ("import the module first.", false),
+            ("export your data to CSV", false),
+        ];
+        for (line, want) in cases {
+            assert_eq!(is_esm(line), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn lone_tags() {
+        let cases = [
+            ("<Tabs>", Some(("Tabs", false, false))),
+            ("</TabItem>", Some(("TabItem", true, false))),
+            ("<TabItem value=\"a\" label=\"A\">", Some(("TabItem", false, false))),
+            ("<Foo />", Some(("Foo", false, true))),
+            ("<div>", None),
+            ("<Entity> is a class", None),
+            ("<Version>1.0.22</Version>", None),
+        ];
+        for (line, want) in cases {
+            let got = lone_tag(line).map(|t| (t.name, t.closing, t.self_closing));
+            assert_eq!(got, want, "{line}");
+        }
+    }
+
+    #[test]
+    fn comments_are_blanked_outside_code() {
+        let mut state = false;
+        assert_eq!(strip_mdx_comments("a {/* x */} b", &mut state), "a           b");
+        assert_eq!(strip_mdx_comments("keep `{/* x */}` here", &mut state), "keep `{/* x */}` here");
+        assert_eq!(strip_mdx_comments("text {/* start", &mut state), "text");
+        assert!(state);
+        assert_eq!(strip_mdx_comments("end */} tail", &mut state), "          tail");
+        assert!(!state);
+    }
+
+    #[test]
+    fn lines_map_back_and_code_is_left_alone() {
+        let body =
+            "import X from 'x';\n\n<TextToSpeech>\n## Hi\n```xml\n<PropertyGroup>\n:::note\n```\n</TextToSpeech>\n";
+        let p = prep(body);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.speech_blocks, 1);
+        assert_eq!(p.markers, vec![Marker::SpeechOpen(0), Marker::SpeechClose]);
+        assert!(p.text.contains("<PropertyGroup>\n:::note\n"));
+        assert!(!p.text.contains("import"));
+        let hi = p.text.lines().position(|l| l == "## Hi").unwrap();
+        assert_eq!(p.line_map[hi], 4);
+        assert!(p.components.is_empty());
+    }
+
+    #[test]
+    fn structure_problems_are_reported() {
+        let cases: [(&str, &[&str]); 5] = [
+            ("<TextToSpeech>\ntext\n", &["error: <TextToSpeech> is never closed"]),
+            (
+                "<TextToSpeech>\n<TextToSpeech>\nx\n</TextToSpeech>\n</TextToSpeech>\n",
+                &["error: <TextToSpeech> inside another <TextToSpeech>"],
+            ),
+            ("</TextToSpeech>\n", &["error: </TextToSpeech> without an opening <TextToSpeech>"]),
+            ("text\n:::tip\nx\n", &["warning: `:::tip` is never closed"]),
+            ("::: nota\nx\n", &["warning: unknown admonition type `nota`"]),
+        ];
+        for (body, want) in cases {
+            let p = prep(body);
+            let got: Vec<String> = p
+                .diagnostics
+                .iter()
+                .map(|d| format!("{}: {}", if d.is_error() { "error" } else { "warning" }, d.message))
+                .collect();
+            assert_eq!(got, want, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn admonition_titles() {
+        let cases = [
+            (":::note", None),
+            (":::note[My title]", Some("My title")),
+            (":::tip Some **bold** title", Some("Some **bold** title")),
+            ("::::warning[Outer]", Some("Outer")),
+        ];
+        for (line, want) in cases {
+            let p = prep(&format!("{line}\nx\n:::\n"));
+            match &p.markers[0] {
+                Marker::AdmonitionOpen { title, .. } => assert_eq!(title.as_deref(), want, "{line}"),
+                other => panic!("{line}: {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! Tests of [`render`] as a whole: MDX-lite, headings, admonitions, code, links, images.
+
+use super::*;
+use scraper::{Html, Selector};
+use std::sync::Mutex;
+
+/// Resolves `.md` links to `/resolved/<name>` and images to `/img/<name>`, remembering calls.
+#[derive(Default)]
+struct FakeResolver {
+    image_dir: Option<PathBuf>,
+    seen: Mutex<Vec<String>>,
+}
+
+impl LinkResolver for FakeResolver {
+    fn resolve_link(&self, dest: &str) -> Option<String> {
+        self.seen.lock().ok()?.push(dest.to_string());
+        let (path, hash) = dest.split_once('#').map_or((dest, None), |(p, h)| (p, Some(h)));
+        let name = path.strip_suffix(".md")?.rsplit('/').next()?;
+        Some(match hash {
+            Some(h) => format!("/resolved/{name}#{h}"),
+            None => format!("/resolved/{name}"),
+        })
+    }
+
+    fn resolve_image(&self, src: &str) -> Option<ResolvedImage> {
+        let name = src.rsplit('/').next()?;
+        let file = self.image_dir.as_ref().map(|d| d.join(name)).filter(|f| f.exists());
+        Some(ResolvedImage { url: format!("/img/{name}"), file })
+    }
+}
+
+fn render_with(body: &str, resolver: &FakeResolver) -> Rendered {
+    render(body, Path::new("docs/a.md"), 0, &MarkdownOptions::default(), resolver)
+}
+
+fn md(body: &str) -> Rendered {
+    render_with(body, &FakeResolver::default())
+}
+
+fn select(html: &str, selector: &str) -> Vec<String> {
+    let doc = Html::parse_fragment(html);
+    let sel = Selector::parse(selector).expect("test selector");
+    doc.select(&sel).map(|e| e.html()).collect()
+}
+
+fn texts(html: &str, selector: &str) -> Vec<String> {
+    let doc = Html::parse_fragment(html);
+    let sel = Selector::parse(selector).expect("test selector");
+    doc.select(&sel).map(|e| e.text().collect::<String>()).collect()
+}
+
+fn attrs(html: &str, selector: &str, attr: &str) -> Vec<String> {
+    let doc = Html::parse_fragment(html);
+    let sel = Selector::parse(selector).expect("test selector");
+    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+}
+
+#[test]
+fn mdx_lite() {
+    // (body, selector, expected texts of the matches)
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("import X from '../src/X.js';\n\nHello\n", "p", &["Hello"]),
+        ("Text {/* hidden */} shown\n", "p", &["Text             shown"]),
+        ("Before\n\n<!-- gone -->\n\nAfter <!-- inline --> end\n", "p", &["Before", "After  end"]),
+        (
+            "```cs\nList<Entity> x = new IntegrationTests<Startup>();\n```\n",
+            "code",
+            &["List<Entity> x = new IntegrationTests<Startup>();\n"],
+        ),
+        (
+            "```xml\n<PropertyGroup>\n  <Version>1</Version>\n</PropertyGroup>\n```\n",
+            "code",
+            &["<PropertyGroup>\n  <Version>1</Version>\n</PropertyGroup>\n"],
+        ),
+        ("Use `List<Entity>` here\n", "code", &["List<Entity>"]),
+        ("para\n\n    indented <Startup> code\n", "pre code", &["indented <Startup> code\n"]),
+        ("<Tabs>\n<TabItem value=\"a\">\n\n**Inside**\n\n</TabItem>\n</Tabs>\n", "strong", &["Inside"]),
+        ("A <Entity> in prose\n", "p", &["A  in prose"]),
+    ];
+    for (body, selector, want) in cases {
+        let r = md(body);
+        assert_eq!(texts(&r.html, selector), *want, "{body:?} -> {}", r.html);
+        assert!(!r.html.contains("<!--"), "comment left in {}", r.html);
+        assert!(!r.html.contains("import"), "{}", r.html);
+    }
+}
+
+#[test]
+fn components_are_reported_once_and_code_is_not_a_component() {
+    let r = md(
+        "<Tabs>\n<TabItem value=\"a\">\n\nx\n\n</TabItem>\n</Tabs>\n\nA <Entity> and `<Startup>`\n\n```\n<Code>\n```\n",
+    );
+    assert_eq!(r.components, ["Tabs", "TabItem", "Entity"]);
+}
+
+#[test]
+fn speech_blocks_keep_markdown() {
+    let body = "import TextToSpeech from '../src/SpeechComponent.js';\n\n<TextToSpeech>\n## Right after\n- one\n- two\n\nText\n</TextToSpeech>\n\nOutside\n\n<TextToSpeech>\nSecond\n</TextToSpeech>\n";
+    let r = md(body);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(r.speech_blocks, 2);
+    assert_eq!(attrs(&r.html, "section.lectern-speech", "data-speech-block"), ["0", "1"]);
+    assert_eq!(texts(&r.html, "section[data-speech-block=\"0\"] h2"), ["Right after#"]);
+    assert_eq!(texts(&r.html, "section[data-speech-block=\"0\"] li"), ["one", "two"]);
+    assert_eq!(texts(&r.html, "section[data-speech-block=\"1\"] p"), ["Second"]);
+    assert_eq!(texts(&r.html, "body > p"), ["Outside"]);
+    assert!(r.components.is_empty());
+}
+
+#[test]
+fn speech_diagnostics_have_file_positions() {
+    let body = "<TextToSpeech>\n\nText\n\n<TextToSpeech>\n";
+    let r = render(body, Path::new("docs/a.md"), 4, &MarkdownOptions::default(), &FakeResolver::default());
+    let got: Vec<(bool, usize, usize, &str)> =
+        r.diagnostics.iter().map(|d| (d.is_error(), d.line, d.column, d.message.as_str())).collect();
+    assert_eq!(
+        got,
+        [(true, 5, 1, "<TextToSpeech> is never closed"), (true, 9, 1, "<TextToSpeech> inside another <TextToSpeech>"),]
+    );
+    assert_eq!(r.diagnostics[0].source_line.as_deref(), Some("<TextToSpeech>"));
+    assert_eq!(select(&r.html, "section").len(), 1);
+}
+
+#[test]
+fn headings_get_ids_and_anchors() {
+    let body = "# Title\n\nIntro\n\n## Step 1: Install & configure\n\n## Foo\n\n## Foo\n\n### Foo-1\n\n## Custom {#my-id}\n\n#### Deep\n\n# Late h1\n";
+    let r = md(body);
+    assert_eq!(r.title.as_deref(), Some("Title"));
+    assert!(select(&r.html, "h1").iter().all(|h| !h.contains("Title")));
+    let ids: Vec<(u8, &str)> = r.headings.iter().map(|h| (h.level, h.id.as_str())).collect();
+    assert_eq!(
+        ids,
+        [
+            (2, "step-1-install--configure"),
+            (2, "foo"),
+            (2, "foo-1"),
+            (3, "foo-1-1"),
+            (2, "my-id"),
+            (4, "deep"),
+            (1, "late-h1")
+        ]
+    );
+    assert_eq!(r.toc.len(), 5);
+    assert_eq!(attrs(&r.html, "h2", "id"), ["step-1-install--configure", "foo", "foo-1", "my-id"]);
+    assert_eq!(attrs(&r.html, "h2#my-id a.anchor", "href"), ["#my-id"]);
+    assert_eq!(attrs(&r.html, "h2#my-id a.anchor", "aria-label"), ["Direct link to Custom"]);
+    assert_eq!(r.headings[4].text, "Custom");
+}
+
+#[test]
+fn heading_html_keeps_inline_markup() {
+    let r = md("## Use `code` and *em*\n");
+    assert_eq!(r.headings[0].html, "Use <code>code</code> and <em>em</em>");
+    assert_eq!(r.headings[0].id, "use-code-and-em");
+}
+
+#[test]
+fn title_only_when_first_block() {
+    let cases = [
+        ("# T\n\nx\n", Some("T")),
+        ("import X from 'x';\n\n<TextToSpeech>\n\n# In speech\n\nx\n</TextToSpeech>\n", Some("In speech")),
+        ("Para first\n\n# Not title\n", None),
+        ("## Section\n", None),
+    ];
+    for (body, want) in cases {
+        assert_eq!(md(body).title.as_deref(), want, "{body:?}");
+    }
+}
+
+#[test]
+fn admonitions() {
+    // (body, class, title text, aria-label, content paragraph)
+    let cases = [
+        (":::note\nBody\n:::\n", "admonition-note", "Note", "Note", "Body"),
+        (":::tip[Custom *title*]\nBody\n:::\n", "admonition-tip", "Custom title", "Tip: Custom title", "Body"),
+        (":::warning Be careful\n\nBody\n\n:::\n", "admonition-warning", "Be careful", "Warning: Be careful", "Body"),
+        ("> [!NOTE]\n> Body\n", "admonition-note", "Note", "Note", "Body"),
+        ("> [!TIP]\n> Body\n", "admonition-tip", "Tip", "Tip", "Body"),
+        ("> [!IMPORTANT]\n> Body\n", "admonition-info", "Info", "Info", "Body"),
+        ("> [!WARNING]\n> Body\n", "admonition-warning", "Warning", "Warning", "Body"),
+        ("> [!CAUTION]\n> Body\n", "admonition-danger", "Danger", "Danger", "Body"),
+    ];
+    for (body, class, title, aria, content) in cases {
+        let r = md(body);
+        let sel = format!("aside.admonition.{class}[role=\"note\"]");
+        assert_eq!(select(&r.html, &sel).len(), 1, "{body:?} -> {}", r.html);
+        assert_eq!(texts(&r.html, &format!("{sel} > p.admonition-title")), [title], "{body:?}");
+        assert_eq!(attrs(&r.html, &sel, "aria-label"), [aria], "{body:?}");
+        assert_eq!(texts(&r.html, &format!("{sel} > p:not(.admonition-title)")), [content], "{body:?}");
+        assert!(select(&r.html, "blockquote").is_empty(), "{body:?}");
+        assert!(r.diagnostics.is_empty(), "{body:?}: {:?}", r.diagnostics);
+    }
+}
+
+#[test]
+fn admonitions_nest_and_unclosed_ones_warn() {
+    let r = md("::::info Outer\nA\n:::danger\nB\n:::\n::::\n");
+    assert_eq!(select(&r.html, "aside.admonition-info aside.admonition-danger").len(), 1);
+    let r = md("text\n\n:::caution\nnever closed\n");
+    assert_eq!(select(&r.html, "aside.admonition-caution p").len(), 2);
+    let d = &r.diagnostics[0];
+    assert_eq!((d.is_error(), d.line, d.message.as_str()), (false, 3, "`:::caution` is never closed"));
+}
+
+#[test]
+fn code_blocks() {
+    let body = "```C#\nvar x = 1;\n```\n\n```yml\na: 1\n```\n\n```dotnet\ndotnet build\n```\n\n```foo\nx\n```\n\n```DOTNET\ny\n```\n";
+    let r = md(body);
+    assert_eq!(attrs(&r.html, "div.code-block", "data-lang"), ["csharp", "yaml", "dotnet", "foo", "dotnet"]);
+    assert_eq!(
+        attrs(&r.html, "div.code-block > pre.code[tabindex=\"0\"] > code", "class"),
+        ["language-csharp", "language-yaml", "language-dotnet", "language-foo", "language-dotnet"]
+    );
+    assert_eq!(r.unknown_languages, ["dotnet", "foo"]);
+    assert!(!select(&r.html, "code.language-csharp span[class^=\"hl-\"]").is_empty(), "{}", r.html);
+    assert!(select(&r.html, "code.language-foo span[class^=\"hl-\"]").is_empty());
+    assert!(select(&r.html, "button").is_empty());
+}
+
+#[test]
+fn code_metastring() {
+    let r = md("```bash title=\"Terminal\" {2,4-5}\none\ntwo\nthree\nfour\nfive\nsix\n```\n");
+    assert_eq!(texts(&r.html, "div.code-block > div.code-title"), ["Terminal"]);
+    assert_eq!(texts(&r.html, "span.code-line.highlighted"), ["two\n", "four\n", "five\n"]);
+    assert_eq!(select(&r.html, "span.code-line").len(), 6);
+}
+
+#[test]
+fn links_are_resolved_and_positioned() {
+    let body = "Intro [a](./a.md) and [b](../dir/b.md#part).\n\n- [ext](https://example.com)\n- <https://auto.example>\n\n[ref link][r] <a href=\"./raw.md\">raw</a>\n\n[r]: ./ref.md\n\n![pic](img/p.png)\n";
+    let resolver = FakeResolver::default();
+    let r = render(body, Path::new("docs/a.md"), 4, &MarkdownOptions::default(), &resolver);
+    let got: Vec<(LinkKind, &str, usize, usize)> =
+        r.links.iter().map(|l| (l.kind, l.dest.as_str(), l.line, l.column)).collect();
+    assert_eq!(
+        got,
+        [
+            (LinkKind::Link, "./a.md", 5, 7),
+            (LinkKind::Link, "../dir/b.md#part", 5, 23),
+            (LinkKind::Link, "https://example.com", 7, 3),
+            (LinkKind::Link, "https://auto.example", 8, 3),
+            (LinkKind::Link, "./ref.md", 10, 1),
+            (LinkKind::Link, "./raw.md", 10, 23),
+            (LinkKind::Image, "img/p.png", 14, 1),
+        ]
+    );
+    assert_eq!(
+        attrs(&r.html, "p a:not(.image-link)", "href"),
+        ["/resolved/a", "/resolved/b#part", "/resolved/ref", "./raw.md"]
+    );
+    let seen = resolver.seen.lock().map(|s| s.clone()).unwrap_or_default();
+    assert!(seen.contains(&"./a.md".to_string()) && seen.contains(&"https://example.com".to_string()));
+}
+
+#[test]
+fn images_get_sizes_and_links() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("tiny.png"), tiny_png(3, 2)).expect("write png");
+    let resolver = FakeResolver { image_dir: Some(dir.path().to_path_buf()), ..Default::default() };
+    let body = "![Alt *text*](./tiny.png \"T\")\n\n[![Wrapped](tiny.png)](tiny.png)\n\n![Missing](gone.png)\n";
+    let r = render_with(body, &resolver);
+    let imgs = attrs(&r.html, "img", "src");
+    assert_eq!(imgs, ["/img/tiny.png", "/img/tiny.png", "/img/gone.png"]);
+    assert_eq!(attrs(&r.html, "img", "alt"), ["Alt text", "Wrapped", "Missing"]);
+    assert_eq!(attrs(&r.html, "img", "width"), ["3", "3"]);
+    assert_eq!(attrs(&r.html, "img", "height"), ["2", "2"]);
+    assert_eq!(attrs(&r.html, "img", "loading"), ["lazy", "lazy", "lazy"]);
+    assert_eq!(attrs(&r.html, "img", "decoding"), ["async", "async", "async"]);
+    assert_eq!(attrs(&r.html, "a.image-link", "href"), ["/img/tiny.png", "/img/gone.png"]);
+    assert_eq!(select(&r.html, "a > a").len(), 0);
+    assert_eq!(attrs(&r.html, "a:not(.image-link) > img", "alt"), ["Wrapped"]);
+}
+
+/// The 33 bytes up to IHDR are all imagesize reads; a valid PNG signature and header.
+fn tiny_png(width: u32, height: u32) -> Vec<u8> {
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+    png.extend_from_slice(b"IHDR");
+    png.extend_from_slice(&width.to_be_bytes());
+    png.extend_from_slice(&height.to_be_bytes());
+    png.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    png
+}
+
+#[test]
+fn gfm_tables_footnotes_tasks_strikethrough() {
+    let body = "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ text[^1]\n\n[^1]: The note.\n";
+    let r = md(body);
+    assert_eq!(select(&r.html, "div.table-wrap > table").len(), 1);
+    assert_eq!(select(&r.html, "input[type=\"checkbox\"]").len(), 2);
+    assert_eq!(texts(&r.html, "del"), ["old"]);
+    assert_eq!(select(&r.html, "sup.footnote-reference").len(), 1);
+}
+
+#[test]
+fn description_is_first_paragraph_text() {
+    let cases = [
+        (
+            "# T\n\n```\ncode\n```\n\nFirst **para** with `code`\nand [link](x.md).\n\nSecond\n",
+            Some("First para with code and link."),
+        ),
+        (":::note Title here\nInside\n:::\n", Some("Inside")),
+        ("## Only heading\n", None),
+    ];
+    for (body, want) in cases {
+        assert_eq!(md(body).description.as_deref(), want, "{body:?}");
+    }
+    let long = format!("{}\n", "word ".repeat(200));
+    let got = md(&long).description.unwrap_or_default();
+    assert!(got.chars().count() <= 301 && got.ends_with('…'), "{got}");
+}
+
+#[test]
+fn raw_html_passes_through() {
+    let r = md("<details>\n<summary>More</summary>\n\nHidden *md*\n\n</details>\n\nA <kbd>Ctrl</kbd> key\n");
+    assert_eq!(texts(&r.html, "details > summary"), ["More"]);
+    assert_eq!(texts(&r.html, "kbd"), ["Ctrl"]);
+    assert_eq!(texts(&r.html, "em"), ["md"]);
+}

@@ -1,0 +1,181 @@
+//! Output stage: writes a built site to disk, all or nothing.
+//!
+//! In: [`SiteFiles`] and the output folder. Out: the folder, replaced only once every file of
+//! the new build is written: the build goes into a hidden sibling folder first and is swapped
+//! in at the end, so a failed or killed build leaves the previous output whole.
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context, bail};
+use rayon::prelude::*;
+
+use crate::build::{OutputFile, SiteFiles};
+use crate::config::Config;
+
+/// Refuses output folders that would overwrite the site's sources.
+pub fn check_out_dir(config: &Config, out: &Path) -> anyhow::Result<()> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        normalise(&p)
+    };
+    let out_abs = abs(out);
+    let root = abs(&config.root);
+    let docs = abs(&config.docs_path());
+    for (what, p) in [("the site's root", &root), ("the docs folder", &docs)] {
+        if out_abs == *p || p.starts_with(&out_abs) {
+            bail!(
+                "refusing to write the build to {}: it is {what} or contains it; choose another --out",
+                out.display()
+            );
+        }
+    }
+    if out_abs.starts_with(&docs) {
+        bail!("refusing to write the build to {}: it is inside the docs folder; choose another --out", out.display());
+    }
+    for dir in &config.static_dirs {
+        let s = abs(&config.root.join(dir));
+        if out_abs == s || s.starts_with(&out_abs) || out_abs.starts_with(&s) {
+            bail!("refusing to write the build to {}: it overlaps the static folder {}", out.display(), dir.display());
+        }
+    }
+    Ok(())
+}
+
+/// Resolves `.` and `..` without touching the disk.
+fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Writes every file into a fresh sibling folder, then swaps it in for `out`.
+pub fn write_site(out: &Path, files: &SiteFiles) -> anyhow::Result<()> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "build".into());
+    fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let staging = parent.join(format!(".{name}.lectern-new-{}", std::process::id()));
+    let retired = parent.join(format!(".{name}.lectern-old-{}", std::process::id()));
+    remove_dir(&staging)?;
+    fs::create_dir_all(&staging).with_context(|| format!("creating {}", staging.display()))?;
+    let result = write_all(&staging, files).and_then(|()| swap(&staging, out, &retired));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result?;
+    clean_leftovers(&parent, &name);
+    Ok(())
+}
+
+fn write_all(dir: &Path, files: &SiteFiles) -> anyhow::Result<()> {
+    for rel in files.keys() {
+        if !is_safe_relative(rel) {
+            bail!("refusing to write `{rel}`: the path would leave the output folder");
+        }
+    }
+    let mut dirs: Vec<PathBuf> = files.keys().filter_map(|rel| dir.join(rel).parent().map(Path::to_path_buf)).collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+    }
+    files.par_iter().try_for_each(|(rel, file)| {
+        let dest = dir.join(rel);
+        match file {
+            OutputFile::Bytes(b) => fs::write(&dest, b).with_context(|| format!("writing {}", dest.display())),
+            OutputFile::Copy(src) => fs::copy(src, &dest)
+                .map(|_| ())
+                .with_context(|| format!("copying {} to {}", src.display(), dest.display())),
+        }
+    })
+}
+
+/// A relative path with no `..`, root or prefix components.
+pub fn is_safe_relative(rel: &str) -> bool {
+    let p = Path::new(rel);
+    !rel.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Puts `staging` where `out` is. The old output moves aside first, then is deleted.
+fn swap(staging: &Path, out: &Path, retired: &Path) -> anyhow::Result<()> {
+    if out.exists() {
+        if !out.is_dir() {
+            bail!("{} exists and is not a folder", out.display());
+        }
+        fs::rename(out, retired).with_context(|| format!("moving the previous build {} aside", out.display()))?;
+        if let Err(e) = fs::rename(staging, out) {
+            let _ = fs::rename(retired, out);
+            return Err(e).with_context(|| format!("moving the new build into {}", out.display()));
+        }
+        remove_dir(retired)?;
+    } else {
+        fs::rename(staging, out).with_context(|| format!("moving the new build into {}", out.display()))?;
+    }
+    Ok(())
+}
+
+fn remove_dir(p: &Path) -> anyhow::Result<()> {
+    match fs::remove_dir_all(p) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("removing {}", p.display())),
+    }
+}
+
+/// Removes staging folders of earlier builds that were killed before they finished.
+fn clean_leftovers(parent: &Path, name: &str) {
+    let prefixes = [format!(".{name}.lectern-new-"), format!(".{name}.lectern-old-")];
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| n.starts_with(p.as_str())) {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_paths() {
+        for (p, ok) in [
+            ("a/index.html", true),
+            ("index.html", true),
+            ("../x", false),
+            ("/etc/x", false),
+            ("a/../../x", false),
+            ("", false),
+        ] {
+            assert_eq!(is_safe_relative(p), ok, "{p}");
+        }
+    }
+
+    #[test]
+    fn swaps_in_a_new_build_and_keeps_the_old_one_on_failure() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("build");
+        let mut files = SiteFiles::new();
+        files.insert("index.html".into(), OutputFile::Bytes(b"one".to_vec()));
+        write_site(&out, &files).unwrap();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
+        files.insert("a/b.html".into(), OutputFile::Copy(tmp.path().join("missing.png")));
+        assert!(write_site(&out, &files).is_err());
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
+        assert!(!out.join("a").exists());
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+}

@@ -1,0 +1,423 @@
+//! Page assembly: turns a loaded [`Site`] into the theme's views and renders every file of the
+//! built site (pages, generated category pages, 404, sitemap, assets, copies).
+//!
+//! In: a [`Site`] and a [`Theme`]. Out: [`SiteFiles`], in memory. Pages render in parallel.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::build::{OutputFile, Site, SiteFiles};
+use crate::content::Doc;
+use crate::links::encode_path;
+use crate::render::{self, Crumb, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, Theme, TocEntry};
+use crate::sidebar::{CategoryLink, Item, Stop};
+
+/// Up to this many sidebar entries, every page carries the whole sidebar; above it, pages carry
+/// their own branch and load other categories on demand, so output grows linearly.
+const FULL_SIDEBAR_LIMIT: usize = 300;
+
+/// Renders every file of the site.
+pub fn render_all(site: &Site, theme: &Theme, live_reload: Option<String>) -> anyhow::Result<SiteFiles> {
+    let site_view = site_view(site, live_reload);
+    let mut files: SiteFiles = BTreeMap::new();
+    let docs = &site.content.docs;
+    let pages: Vec<anyhow::Result<(String, String)>> = (0..docs.len())
+        .into_par_iter()
+        .map(|i| {
+            let view = doc_view(site, &site_view, i);
+            Ok((docs[i].output_file.clone(), theme.render_page(&view)?))
+        })
+        .collect();
+    for p in pages {
+        let (path, html) = p?;
+        files.insert(path, OutputFile::Bytes(html.into_bytes()));
+    }
+    for (path, html) in generated_pages(site, &site_view, theme)? {
+        files.entry(path).or_insert(OutputFile::Bytes(html.into_bytes()));
+    }
+    for (si, sb) in site.sidebars.sidebars.iter().enumerate() {
+        if count_items(&sb.items) > FULL_SIDEBAR_LIMIT {
+            for (n, items) in lazy_fragments(site, si) {
+                files.insert(format!("sidebar/{}/{n}.json", sb.id), OutputFile::Bytes(items.into_bytes()));
+            }
+        }
+    }
+    files.insert("404.html".into(), OutputFile::Bytes(theme.render_404(&site_view)?.into_bytes()));
+    files.insert("sitemap.xml".into(), OutputFile::Bytes(sitemap(site).into_bytes()));
+    for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
+        files.insert(format!("assets/{name}"), OutputFile::Bytes(bytes));
+    }
+    for rel in crate::content::walk_static(&site.config) {
+        if let Some(src) = crate::content::static_file(&site.config, &rel) {
+            files.entry(rel).or_insert(OutputFile::Copy(src));
+        }
+    }
+    for (rel, src) in &site.copies {
+        files.entry(rel.clone()).or_insert_with(|| OutputFile::Copy(src.clone()));
+    }
+    Ok(files)
+}
+
+fn site_view(site: &Site, live_reload: Option<String>) -> SiteView {
+    let c = &site.config;
+    let navbar = site
+        .sidebars
+        .sidebars
+        .iter()
+        .enumerate()
+        .filter(|_| site.sidebars.sidebars.len() > 1)
+        .filter_map(|(i, sb)| {
+            let first = site.sidebars.order[i].first()?;
+            Some(NavLink { label: sb.label.clone(), url: encode_path(&stop_url(site, first)), active: false })
+        })
+        .collect();
+    SiteView {
+        title: c.title.clone(),
+        language: "en".into(),
+        tagline: c.tagline.clone(),
+        base_url: c.base_url.clone(),
+        url: c.url.clone(),
+        environment: c.environment.clone(),
+        is_production: c.is_production(),
+        banner: (!c.is_production()).then(|| format!("You are viewing the {} environment", c.environment)),
+        repository: c.repository.clone(),
+        logo: c.logo.as_ref().map(|l| asset_link(c, l)),
+        footer: c.footer.as_ref().map(|f| render::escape_html(f)),
+        navbar,
+        assets_url: format!("{}assets/", c.base_url),
+        favicon: c.favicon.as_ref().map(|f| asset_link(c, f)),
+        live_reload_script: live_reload,
+    }
+}
+
+/// A config path to a static file becomes a URL under base_url; full URLs stay.
+fn asset_link(c: &crate::config::Config, path: &str) -> String {
+    if crate::links::is_external(path) {
+        path.to_string()
+    } else {
+        format!("{}{}", c.base_url, encode_path(path.trim_start_matches('/')))
+    }
+}
+
+fn stop_url(site: &Site, stop: &Stop) -> String {
+    match stop {
+        Stop::Doc(i) => site.content.docs[*i].url.clone(),
+        Stop::Generated(url) => url.clone(),
+    }
+}
+
+fn stop_label(site: &Site, stop: &Stop) -> String {
+    match stop {
+        Stop::Doc(i) => {
+            let d = &site.content.docs[*i];
+            d.front
+                .pagination_label
+                .clone()
+                .or_else(|| d.front.sidebar_label.clone())
+                .unwrap_or_else(|| d.title.clone())
+        }
+        Stop::Generated(url) => generated_title(site, url).unwrap_or_else(|| url.clone()),
+    }
+}
+
+fn generated_title(site: &Site, url: &str) -> Option<String> {
+    fn find(items: &[Item], url: &str) -> Option<String> {
+        items.iter().find_map(|it| match it {
+            Item::Category(c) => match &c.link {
+                Some(CategoryLink::Generated { url: u, title, .. }) if u == url => Some(title.clone()),
+                _ => find(&c.items, url),
+            },
+            Item::Doc { .. } => None,
+        })
+    }
+    site.sidebars.sidebars.iter().find_map(|sb| find(&sb.items, url))
+}
+
+fn pager(site: &Site, stop: Option<&Stop>) -> Option<PagerLink> {
+    stop.map(|s| PagerLink { label: stop_label(site, s), url: encode_path(&stop_url(site, s)) })
+}
+
+/// Previous and next of a stop in its sidebar, with front matter overrides.
+fn neighbours(site: &Site, sidebar: usize, here: &Stop, doc: Option<&Doc>) -> (Option<PagerLink>, Option<PagerLink>) {
+    let order = &site.sidebars.order[sidebar];
+    let pos = order.iter().position(|s| s == here);
+    let mut prev = pos.and_then(|p| p.checked_sub(1)).and_then(|p| pager(site, order.get(p)));
+    let mut next = pos.and_then(|p| pager(site, order.get(p + 1)));
+    if let Some(d) = doc {
+        let by_id = |id: &Option<String>| {
+            id.as_ref().and_then(|id| site.content.by_id(id)).and_then(|i| pager(site, Some(&Stop::Doc(i))))
+        };
+        if let Some(p) = &d.front.pagination_prev {
+            prev = by_id(p);
+        }
+        if let Some(n) = &d.front.pagination_next {
+            next = by_id(n);
+        }
+    }
+    (prev, next)
+}
+
+fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize) -> PageView<'a> {
+    let d = &site.content.docs[i];
+    let r = &site.rendered[i];
+    let c = &site.config;
+    let mut v = PageView::new(site_view, d.title.clone(), encode_path(&d.url));
+    v.hide_title = d.front.hide_title == Some(true);
+    v.description = d.front.description.clone().or_else(|| r.description.clone());
+    v.canonical_url = (!c.url.is_empty()).then(|| format!("{}{}", c.url, encode_path(&d.url)));
+    v.og_image = d.front.image.as_ref().map(|img| absolute(c, &asset_link(c, img)));
+    v.noindex = d.is_unlisted();
+    v.content_html = r.html.clone();
+    if d.front.hide_table_of_contents != Some(true) {
+        v.toc = r.toc.iter().map(|h| TocEntry { level: h.level, id: h.id.clone(), text: h.text.clone() }).collect();
+    }
+    v.edit_url = match &d.front.custom_edit_url {
+        Some(Some(u)) if !u.is_empty() => Some(u.clone()),
+        Some(_) => None,
+        None => c.edit_url.as_ref().map(|e| {
+            let docs_dir = crate::diagnostic::display_path(&c.docs_dir);
+            format!("{}/{}/{}", e.trim_end_matches('/'), docs_dir.trim_matches('/'), encode_path(&d.source))
+        }),
+    };
+    let page_url = if c.url.is_empty() { encode_path(&d.url) } else { format!("{}{}", c.url, encode_path(&d.url)) };
+    v.feedback_url = c.repository.as_ref().map(|repo| render::feedback_url(repo, &d.title, &page_url));
+    v.last_updated =
+        d.front.last_update.as_ref().and_then(|l| l.date.clone()).or_else(|| site.git_dates[i].map(format_date));
+    if let Some(p) = &site.sidebars.placements[i] {
+        v.breadcrumbs = p
+            .categories
+            .iter()
+            .map(|(label, target)| Crumb {
+                label: label.clone(),
+                url: target.as_ref().map(|t| encode_path(&stop_url(site, t))),
+            })
+            .collect();
+        v.breadcrumbs.push(Crumb { label: p.label.clone(), url: None });
+        v.sidebar = nav_items(site, p.sidebar, &Stop::Doc(i));
+        let (prev, next) = neighbours(site, p.sidebar, &Stop::Doc(i), Some(d));
+        v.prev = prev;
+        v.next = next;
+    }
+    v
+}
+
+fn absolute(c: &crate::config::Config, url: &str) -> String {
+    if url.starts_with('/') && !c.url.is_empty() { format!("{}{url}", c.url) } else { url.to_string() }
+}
+
+fn count_items(items: &[Item]) -> usize {
+    items
+        .iter()
+        .map(|it| match it {
+            Item::Doc { .. } => 1,
+            Item::Category(c) => 1 + count_items(&c.items),
+        })
+        .sum()
+}
+
+/// The sidebar of one page: everything on small sites; the page's branch on large ones.
+fn nav_items(site: &Site, sidebar: usize, here: &Stop) -> Vec<NavItem> {
+    let sb = &site.sidebars.sidebars[sidebar];
+    let full = count_items(&sb.items) <= FULL_SIDEBAR_LIMIT;
+    let mut counter = 0;
+    convert(site, &sb.items, here, full, &sb.id, &mut counter)
+}
+
+fn contains(site: &Site, items: &[Item], here: &Stop) -> bool {
+    items.iter().any(|it| match it {
+        Item::Doc { doc, .. } => Stop::Doc(*doc) == *here,
+        Item::Category(c) => link_stop(&c.link).as_ref() == Some(here) || contains(site, &c.items, here),
+    })
+}
+
+fn link_stop(link: &Option<CategoryLink>) -> Option<Stop> {
+    match link {
+        Some(CategoryLink::Doc(d)) => Some(Stop::Doc(*d)),
+        Some(CategoryLink::Generated { url, .. }) => Some(Stop::Generated(url.clone())),
+        None => None,
+    }
+}
+
+/// Converts sidebar items to the theme's nav items. `counter` numbers categories in a stable,
+/// depth-first order, which names their lazy JSON fragments.
+fn convert(
+    site: &Site,
+    items: &[Item],
+    here: &Stop,
+    full: bool,
+    sidebar_id: &str,
+    counter: &mut usize,
+) -> Vec<NavItem> {
+    items
+        .iter()
+        .map(|it| match it {
+            Item::Doc { doc, label, class_name } => NavItem {
+                label: label.clone(),
+                url: Some(encode_path(&site.content.docs[*doc].url)),
+                kind: NavKind::Doc,
+                active: Stop::Doc(*doc) == *here,
+                class_name: class_name.clone(),
+                ..Default::default()
+            },
+            Item::Category(c) => {
+                let number = *counter;
+                *counter += 1;
+                let link = link_stop(&c.link);
+                let inside = contains(site, &c.items, here) || link.as_ref() == Some(here);
+                let expand = full || inside;
+                let children = if expand {
+                    convert(site, &c.items, here, full, sidebar_id, counter)
+                } else {
+                    *counter += count_categories(&c.items);
+                    Vec::new()
+                };
+                NavItem {
+                    label: c.label.clone(),
+                    url: link.as_ref().map(|s| encode_path(&stop_url(site, s))),
+                    kind: NavKind::Category,
+                    active: link.as_ref() == Some(here),
+                    open: inside || !c.collapsed,
+                    collapsible: c.collapsible,
+                    class_name: c.class_name.clone(),
+                    items: children,
+                    lazy_src: (!expand)
+                        .then(|| format!("{}sidebar/{}/{number}.json", site.config.base_url, encode_path(sidebar_id))),
+                }
+            }
+        })
+        .collect()
+}
+
+fn count_categories(items: &[Item]) -> usize {
+    items
+        .iter()
+        .map(|it| match it {
+            Item::Category(c) => 1 + count_categories(&c.items),
+            Item::Doc { .. } => 0,
+        })
+        .sum()
+}
+
+/// The JSON fragments of every category of a large sidebar: its direct children, closed.
+fn lazy_fragments(site: &Site, sidebar: usize) -> Vec<(usize, String)> {
+    fn walk(site: &Site, items: &[Item], sid: &str, counter: &mut usize, out: &mut Vec<(usize, String)>) {
+        for it in items {
+            if let Item::Category(c) = it {
+                let number = *counter;
+                *counter += 1;
+                // Children as a closed branch: their own categories load on demand in turn.
+                let mut inner = *counter;
+                let nav = convert(site, &c.items, &Stop::Generated(String::new()), false, sid, &mut inner);
+                out.push((number, render::sidebar_fragment_json(&nav)));
+                walk(site, &c.items, sid, counter, out);
+            }
+        }
+    }
+    let sb = &site.sidebars.sidebars[sidebar];
+    let mut out = Vec::new();
+    let mut counter = 0;
+    walk(site, &sb.items, &sb.id, &mut counter, &mut out);
+    out
+}
+
+/// Pages for categories whose link is a generated index: a list of their items.
+fn generated_pages(site: &Site, site_view: &SiteView, theme: &Theme) -> anyhow::Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (si, sb) in site.sidebars.sidebars.iter().enumerate() {
+        let mut stack: Vec<&Item> = sb.items.iter().collect();
+        while let Some(it) = stack.pop() {
+            let Item::Category(c) = it else { continue };
+            stack.extend(c.items.iter());
+            let Some(CategoryLink::Generated { url, title, description }) = &c.link else { continue };
+            let here = Stop::Generated(url.clone());
+            let mut v = PageView::new(site_view, title.clone(), encode_path(url));
+            let mut html = String::new();
+            if let Some(desc) = description {
+                html.push_str(&format!("<p>{}</p>\n", render::escape_html(desc)));
+            }
+            html.push_str("<ul class=\"category-index\">\n");
+            for child in &c.items {
+                let (label, target) = match child {
+                    Item::Doc { doc, label, .. } => (label.clone(), Some(Stop::Doc(*doc))),
+                    Item::Category(cc) => (cc.label.clone(), link_stop(&cc.link)),
+                };
+                match target {
+                    Some(t) => html.push_str(&format!(
+                        "<li><a href=\"{}\">{}</a></li>\n",
+                        render::escape_html(&encode_path(&stop_url(site, &t))),
+                        render::escape_html(&label)
+                    )),
+                    None => html.push_str(&format!("<li>{}</li>\n", render::escape_html(&label))),
+                }
+            }
+            html.push_str("</ul>\n");
+            v.content_html = html;
+            v.description = description.clone();
+            v.sidebar = nav_items(site, si, &here);
+            let (prev, next) = neighbours(site, si, &here, None);
+            v.prev = prev;
+            v.next = next;
+            v.breadcrumbs.push(Crumb { label: c.label.clone(), url: None });
+            let file = crate::content::route::output_file(url, &site.config.base_url, site.config.trailing_slash);
+            out.push((file, theme.render_page(&v)?));
+        }
+    }
+    Ok(out)
+}
+
+fn sitemap(site: &Site) -> String {
+    let c = &site.config;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for d in site.content.docs.iter().filter(|d| !d.is_unlisted() && d.front.draft != Some(true)) {
+        let loc = format!("{}{}", c.url, encode_path(&d.url));
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", render::escape_html(&loc)));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// `1700000000` → `14 November 2023` (UTC), without a date library.
+pub fn format_date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{day} {} {year}", MONTHS[(month - 1) as usize])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(format_date(0), "1 January 1970");
+        assert_eq!(format_date(1_700_000_000), "14 November 2023");
+        assert_eq!(format_date(951_782_400), "29 February 2000");
+        assert_eq!(format_date(1_795_392_000), "23 November 2026");
+    }
+}

@@ -1,0 +1,204 @@
+//! Render stage: turns page views into HTML with the theme's tera templates.
+//!
+//! In: [`PageView`]s and a [`SiteView`] (every string final: URLs absolute paths, dates
+//! formatted, content already HTML) and optionally a site's own `theme/` folder.
+//! Out: one HTML document per page, a 404 page, and the static assets (CSS, JS, icons) to write
+//! under `OUT/assets/`. The default theme lives in `theme/` at the repository root and is compiled
+//! in; a site's `theme/` replaces any of its files by name and may add more.
+
+mod escape;
+mod nav;
+mod views;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use tera::{Context, Tera};
+
+use crate::{Diagnostic, Diagnostics};
+
+pub use escape::{escape_html, feedback_url, percent_encode};
+pub use nav::{sidebar_fragment_json, sidebar_html};
+pub use views::{Crumb, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, TocEntry};
+
+/// The built-in templates, by the names templates use to refer to each other.
+const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../theme/base.html")),
+    ("page.html", include_str!("../../theme/page.html")),
+    ("404.html", include_str!("../../theme/404.html")),
+];
+
+/// The built-in assets, served from `SiteView::assets_url`.
+const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
+    ("lectern.css", include_bytes!("../../theme/lectern.css")),
+    ("lectern.js", include_bytes!("../../theme/lectern.js")),
+    ("favicon.svg", include_bytes!("../../theme/favicon.svg")),
+];
+
+/// Name under which [`Theme::assets`] returns the code-highlighting CSS.
+pub const HIGHLIGHT_CSS: &str = "highlight.css";
+
+/// Loaded templates and assets; cheap to share across threads while pages render in parallel.
+pub struct Theme {
+    tera: Tera,
+    assets: BTreeMap<String, Vec<u8>>,
+    /// Short hash of the assets, appended to their URLs so browsers fetch new versions.
+    asset_version: String,
+}
+
+impl Theme {
+    /// Built-in theme, with files from `override_dir` (a site's theme/ folder) replacing built-in ones by file name.
+    ///
+    /// A template that fails to parse is an error naming the file (a [`Diagnostic`] with line and
+    /// column when tera gives them, else anyhow with the path).
+    pub fn load(override_dir: Option<&Path>) -> anyhow::Result<Theme> {
+        let mut templates: BTreeMap<String, (PathBuf, String)> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(name, text)| (name.to_string(), (Path::new("theme").join(name), text.to_string())))
+            .collect();
+        let mut assets: BTreeMap<String, Vec<u8>> =
+            BUILTIN_ASSETS.iter().map(|(name, bytes)| (name.to_string(), bytes.to_vec())).collect();
+        if let Some(dir) = override_dir {
+            read_overrides(dir, &mut templates, &mut assets)?;
+        }
+
+        let mut tera = Tera::default();
+        tera.set_escape_fn(escape_html);
+        // Parse one by one first so a syntax error names its file and position.
+        for (name, (path, text)) in &templates {
+            tera::Template::new(name, None, text).map_err(|e| template_error(path, text, &e))?;
+        }
+        tera.add_raw_templates(templates.iter().map(|(name, (_, text))| (name, text)))
+            .map_err(anyhow::Error::new)
+            .context("loading the theme's templates")?;
+
+        let asset_version = format!("{:08x}", fnv1a(assets.values()) as u32);
+        Ok(Theme { tera, assets, asset_version })
+    }
+
+    /// The HTML document of one page, from `page.html`.
+    pub fn render_page(&self, page: &PageView) -> anyhow::Result<String> {
+        let mut context = Context::from_serialize(page).map_err(anyhow::Error::new)?;
+        context.insert("sidebar_html", &sidebar_html(&page.sidebar));
+        self.render("page.html", page, context)
+    }
+
+    /// The "page not found" document, from `404.html`.
+    pub fn render_404(&self, site: &SiteView) -> anyhow::Result<String> {
+        let url = format!("{}404.html", site.base_url);
+        let mut page = PageView::new(site, "Page not found", url);
+        page.noindex = true;
+        let context = Context::from_serialize(&page).map_err(anyhow::Error::new)?;
+        self.render("404.html", &page, context)
+    }
+
+    /// Static assets to write under OUT/assets/ (css, js, icons), as (relative path, bytes).
+    ///
+    /// `highlight_css` becomes `highlight.css` unless the site's theme folder has its own.
+    pub fn assets(&self, highlight_css: &str) -> Vec<(String, Vec<u8>)> {
+        let mut assets: Vec<(String, Vec<u8>)> =
+            self.assets.iter().map(|(name, bytes)| (name.clone(), bytes.clone())).collect();
+        if !self.assets.contains_key(HIGHLIGHT_CSS) {
+            assets.push((HIGHLIGHT_CSS.to_string(), highlight_css.as_bytes().to_vec()));
+        }
+        assets
+    }
+
+    fn render(&self, template: &str, page: &PageView, mut context: Context) -> anyhow::Result<String> {
+        context.insert("document_title", &document_title(&page.title, &page.site.title));
+        context.insert("robots_noindex", &(page.noindex || !page.site.is_production));
+        context.insert("asset_version", &self.asset_version);
+        self.tera
+            .render(template, &context)
+            .map_err(anyhow::Error::new)
+            .with_context(|| format!("rendering {} with the theme's {template}", page.url))
+    }
+}
+
+/// `Page | Site`, or just the site's title on its home page.
+fn document_title(page_title: &str, site_title: &str) -> String {
+    if page_title.is_empty() || page_title == site_title {
+        site_title.to_string()
+    } else if site_title.is_empty() {
+        page_title.to_string()
+    } else {
+        format!("{page_title} | {site_title}")
+    }
+}
+
+/// Reads a site's theme folder: `*.html` files are templates, everything else an asset;
+/// names are paths relative to the folder, with `/`.
+fn read_overrides(
+    dir: &Path,
+    templates: &mut BTreeMap<String, (PathBuf, String)>,
+    assets: &mut BTreeMap<String, Vec<u8>>,
+) -> anyhow::Result<()> {
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.with_context(|| format!("reading theme folder {}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let name = path
+            .strip_prefix(dir)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if name.ends_with(".html") {
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("reading theme template {}", path.display()))?;
+            templates.insert(name, (path.to_path_buf(), text));
+        } else {
+            let bytes = std::fs::read(path).with_context(|| format!("reading theme asset {}", path.display()))?;
+            assets.insert(name, bytes);
+        }
+    }
+    Ok(())
+}
+
+/// A template parse error as a diagnostic at the position tera reports (` --> line:col`).
+fn template_error(path: &Path, text: &str, error: &tera::Error) -> anyhow::Error {
+    let mut detail = String::new();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        detail = e.to_string();
+        source = e.source();
+    }
+    let position = detail.lines().find_map(|line| {
+        let (l, c) = line.trim().strip_prefix("--> ")?.split_once(':')?;
+        Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?))
+    });
+    let message = detail.lines().filter_map(|line| line.trim().strip_prefix("= ")).collect::<Vec<_>>().join("; ");
+    let message = if message.is_empty() { detail.trim().to_string() } else { message };
+    match position {
+        Some((line, column)) => {
+            let diagnostic = Diagnostic::error(path, line, column, format!("template does not parse: {message}"))
+                .with_source(text)
+                .with_help("theme templates use tera 1 syntax: https://keats.github.io/tera/docs/");
+            anyhow::Error::new(Diagnostics(vec![diagnostic]))
+        }
+        None => anyhow::anyhow!("theme template {} does not parse: {message}", path.display()),
+    }
+}
+
+/// 64-bit FNV-1a over several byte strings: small, stable across builds, good enough for cache keys.
+fn fnv1a<'a>(parts: impl IntoIterator<Item = &'a Vec<u8>>) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &byte in part {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}

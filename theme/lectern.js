@@ -1,0 +1,157 @@
+// lectern.js: progressive enhancements for the default theme. Every page reads fine without it;
+// this adds the theme toggle, the mobile menu, copy buttons, lazy sidebar categories, the
+// "On this page" highlight and an image lightbox.
+
+const root = document.documentElement;
+const THEME_KEY = "lectern-theme";
+
+// Flip between light and dark; the choice is remembered, and the inline script in <head>
+// applies it before the first paint so there is no flash.
+function setupThemeToggle() {
+  const button = document.querySelector(".theme-toggle");
+  if (!button) return;
+  const media = matchMedia("(prefers-color-scheme: dark)");
+  const current = () => root.dataset.theme || (media.matches ? "dark" : "light");
+  const sync = () => button.setAttribute("aria-pressed", String(current() === "dark"));
+  sync();
+  media.addEventListener("change", sync);
+  button.addEventListener("click", () => {
+    root.dataset.theme = current() === "dark" ? "light" : "dark";
+    try {
+      localStorage.setItem(THEME_KEY, root.dataset.theme);
+    } catch {
+      // Private modes may refuse storage; the toggle still works for this page.
+    }
+    sync();
+  });
+}
+
+// Under ~996px the sidebar is a full-screen menu opened by the navbar button.
+function setupMenu() {
+  const button = document.querySelector(".menu-button");
+  const sidebar = document.getElementById("sidebar");
+  if (!sidebar) return;
+  const current = sidebar.querySelector('[aria-current="page"]');
+  if (current) sidebar.scrollTop = current.offsetTop - sidebar.clientHeight / 3;
+  if (!button) return;
+  const setOpen = (open) => {
+    root.classList.toggle("menu-open", open);
+    button.setAttribute("aria-expanded", String(open));
+  };
+  button.addEventListener("click", () => setOpen(!root.classList.contains("menu-open")));
+  sidebar.addEventListener("click", (event) => {
+    if (event.target.closest("a")) setOpen(false);
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && root.classList.contains("menu-open")) {
+      setOpen(false);
+      button.focus();
+    }
+  });
+}
+
+// A copy button on every code block; lines are spans, so join them with newlines.
+function setupCopyButtons() {
+  for (const block of document.querySelectorAll(".code-block")) {
+    const code = block.querySelector("pre code");
+    if (!code) continue;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button";
+    button.textContent = "Copy";
+    button.setAttribute("aria-live", "polite");
+    button.addEventListener("click", async () => {
+      const lines = code.querySelectorAll(".code-line");
+      const text = lines.length
+        ? Array.from(lines, (line) => line.textContent.replace(/\n$/, "")).join("\n")
+        : code.textContent;
+      try {
+        await navigator.clipboard.writeText(text);
+        button.textContent = "Copied";
+      } catch {
+        button.textContent = "Copy failed";
+      }
+      setTimeout(() => (button.textContent = "Copy"), 1500);
+    });
+    block.append(button);
+  }
+}
+
+// Large categories ship without children; fetch them the first time they open.
+function setupLazySidebar() {
+  for (const details of document.querySelectorAll("details[data-lazy-src]")) {
+    const load = async () => {
+      if (!details.open || details.dataset.loaded) return;
+      details.dataset.loaded = "1";
+      try {
+        const response = await fetch(details.dataset.lazySrc);
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const { html } = await response.json();
+        details.querySelector(":scope > ul").innerHTML = html;
+      } catch {
+        delete details.dataset.loaded; // try again next time it opens
+      }
+    };
+    details.addEventListener("toggle", load);
+    load();
+  }
+}
+
+// Mark the heading being read in "On this page".
+function setupTocHighlight() {
+  const links = [...document.querySelectorAll('.toc a[href^="#"]')];
+  const targets = links.map((a) => document.getElementById(decodeURIComponent(a.hash.slice(1))));
+  if (!links.length) return;
+  let scheduled = false;
+  const update = () => {
+    scheduled = false;
+    let active = 0;
+    targets.forEach((heading, i) => {
+      if (heading && heading.getBoundingClientRect().top < 120) active = i;
+    });
+    links.forEach((a, i) => a.classList.toggle("active", i === active));
+  };
+  addEventListener("scroll", () => {
+    if (!scheduled) requestAnimationFrame(update);
+    scheduled = true;
+  }, { passive: true });
+  update();
+}
+
+// Wide tables scroll sideways; make that reachable from the keyboard.
+function setupTables() {
+  for (const wrap of document.querySelectorAll(".table-wrap")) {
+    if (wrap.scrollWidth > wrap.clientWidth) wrap.tabIndex = 0;
+  }
+}
+
+// Open linked images in a dialog instead of leaving the page.
+function setupLightbox() {
+  const links = document.querySelectorAll("a.image-link");
+  if (!links.length || !window.HTMLDialogElement) return;
+  const dialog = document.createElement("dialog");
+  dialog.className = "lightbox";
+  dialog.setAttribute("aria-label", "Enlarged image");
+  const image = document.createElement("img");
+  dialog.append(image);
+  dialog.addEventListener("click", () => dialog.close());
+  document.body.append(dialog);
+  for (const link of links) {
+    link.addEventListener("click", (event) => {
+      const thumb = link.querySelector("img");
+      if (!thumb || event.metaKey || event.ctrlKey || event.shiftKey) return;
+      event.preventDefault();
+      image.src = link.href;
+      image.alt = thumb.alt;
+      dialog.showModal();
+    });
+  }
+}
+
+for (const setup of [setupThemeToggle, setupMenu, setupCopyButtons, setupLazySidebar, setupTocHighlight, setupTables, setupLightbox]) {
+  try {
+    setup();
+  } catch (error) {
+    console.error("lectern:", error);
+  }
+}

@@ -317,3 +317,230 @@ fn place(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{GitInfo, Overrides, RawConfig, SidebarSpec, resolve};
+    use crate::content::{category, parse_doc};
+    use std::path::Path;
+
+    fn config(sidebars: Option<Vec<SidebarSpec>>, env: &str) -> Config {
+        let raw = RawConfig { sidebars, ..Default::default() };
+        resolve(Path::new("/site"), raw, env, &Overrides::default(), &GitInfo::default())
+    }
+
+    /// Docs from (source, text) pairs and categories from (folder, yaml) pairs.
+    fn site(files: &[(&str, &str)], cats: &[(&str, &str)], cfg: &Config) -> (Vec<Doc>, BTreeMap<String, CategoryMeta>) {
+        let mut docs: Vec<Doc> = files
+            .iter()
+            .filter_map(|(src, text)| parse_doc(cfg, src, Path::new(src), text.as_bytes().to_vec()).expect(src))
+            .collect();
+        for d in &mut docs {
+            if d.title.is_empty() {
+                d.title = d.base_id.clone();
+            }
+        }
+        let cats = cats.iter().map(|(dir, y)| (dir.to_string(), category::parse(y, Path::new(dir)).expect(dir))).collect();
+        (docs, cats)
+    }
+
+    /// The sidebar as indented lines: `- label` for docs, `[label] -> link` for categories.
+    fn outline(sb: &Sidebars, docs: &[Doc]) -> Vec<String> {
+        fn walk(items: &[Item], docs: &[Doc], depth: usize, out: &mut Vec<String>) {
+            for it in items {
+                let pad = "  ".repeat(depth);
+                match it {
+                    Item::Doc { doc, label, .. } => out.push(format!("{pad}- {label} {}", docs[*doc].url)),
+                    Item::Category(c) => {
+                        let link = match &c.link {
+                            Some(CategoryLink::Doc(d)) => format!(" -> {}", docs[*d].url),
+                            Some(CategoryLink::Generated { url, .. }) => format!(" -> {url}"),
+                            None => String::new(),
+                        };
+                        out.push(format!("{pad}[{}]{link}", c.label));
+                        walk(&c.items, docs, depth + 1, out);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for s in &sb.sidebars {
+            out.push(format!("== {}", s.id));
+            walk(&s.items, docs, 0, &mut out);
+        }
+        out
+    }
+
+    fn check(files: &[(&str, &str)], cats: &[(&str, &str)], want: &[&str]) {
+        let cfg = config(None, "development");
+        let (docs, cats) = site(files, cats, &cfg);
+        let (sb, problems) = build_sidebars(&docs, &cats, &cfg);
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut expected = vec!["== docs".to_string()];
+        expected.extend(want.iter().map(|s| s.to_string()));
+        assert_eq!(outline(&sb, &docs), expected);
+    }
+
+    #[test]
+    fn sorts_by_position_then_utf16_source() {
+        check(
+            &[("b.md", ""), ("B.md", "---\nid: B2\n---\n"), ("a.md", ""), ("z.md", "---\nsidebar_position: 1\n---\n")],
+            &[],
+            &["- z /z", "- B2 /B2", "- a /a", "- b /b"],
+        );
+        check(
+            &[("02-x.md", ""), ("Guides/a.md", ""), ("10-late.md", ""), ("neg.md", "---\nsidebar_position: -1\n---\n")],
+            &[],
+            &["- neg /neg", "- x /x", "- late /late", "[Guides]", "  - a /Guides/a"],
+        );
+        check(
+            &[("f.md", "---\nsidebar_position: 1.5\n---\n"), ("g.md", "---\nsidebar_position: 1.25\n---\n")],
+            &[],
+            &["- g /g", "- f /f"],
+        );
+    }
+
+    #[test]
+    fn folders_become_categories_with_index_docs_as_links() {
+        check(
+            &[
+                ("01-Intro/index.md", "---\ntitle: Introduction\n---\n"),
+                ("01-Intro/a.md", ""),
+                ("02-Guides/02-Guides.md", "---\ntitle: All guides\n---\n"),
+                ("02-Guides/b.md", ""),
+                ("03-Ref/Ref2.md", ""),
+                ("03-Ref/README.md", "---\nsidebar_label: Reference\n---\n"),
+                ("04-Notes/01-index.md", ""),
+                ("04-Notes/c.md", ""),
+            ],
+            &[],
+            &[
+                "[Introduction] -> /Intro/",
+                "  - a /Intro/a",
+                "[All guides] -> /Guides/",
+                "  - b /Guides/b",
+                "[Reference] -> /Ref/",
+                "  - Ref2 /Ref/Ref2",
+                "[Notes]",
+                "  - index /Notes/index",
+                "  - c /Notes/c",
+            ],
+        );
+    }
+
+    #[test]
+    fn category_files_set_label_position_and_links() {
+        check(
+            &[("A/x.md", ""), ("B/y.md", ""), ("C/z.md", ""), ("C/index.md", ""), ("D/w.md", "")],
+            &[
+                ("B", "{\"label\": \"Bee\", \"position\": 1,}"),
+                ("C", "link: null\nlabel: See"),
+                ("D", "link:\n  type: generated-index\nposition: 0.5\n"),
+            ],
+            &[
+                "[D] -> /category/d",
+                "  - w /D/w",
+                "[Bee]",
+                "  - y /B/y",
+                "[A]",
+                "  - x /A/x",
+                "[See]",
+                "  - index /C/",
+                "  - z /C/z",
+            ],
+        );
+    }
+
+    #[test]
+    fn empty_categories_become_links_or_disappear() {
+        check(
+            &[("Solo/index.md", "---\ntitle: Solo page\n---\n"), ("Gone/hidden.md", "---\nunlisted: true\n---\n"), ("top.md", "")],
+            &[("Gone", "link: {type: generated-index}")],
+            &["- Solo page /Solo/", "- top /top"],
+        );
+    }
+
+    #[test]
+    fn category_position_falls_back_to_index_doc_then_prefix() {
+        check(
+            &[("05-E/e.md", ""), ("F/index.md", "---\nsidebar_position: 2\n---\n"), ("F/f.md", ""), ("G/g.md", "")],
+            &[("G", "position: 9")],
+            &["[index] -> /F/", "  - f /F/f", "[E]", "  - e /E/e", "[G]", "  - g /G/g"],
+        );
+    }
+
+    #[test]
+    fn collapsible_false_forces_open() {
+        let cfg = config(None, "development");
+        let (docs, cats) = site(&[("A/x.md", ""), ("B/y.md", "")], &[("A", "collapsible: false\ncollapsed: true"), ("B", "collapsed: false")], &cfg);
+        let (sb, _) = build_sidebars(&docs, &cats, &cfg);
+        let flags: Vec<(bool, bool)> = sb.sidebars[0]
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Category(c) => Some((c.collapsible, c.collapsed)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(flags, vec![(false, false), (true, false)]);
+    }
+
+    #[test]
+    fn several_sidebars_and_placements() {
+        let specs = vec![
+            SidebarSpec { id: "guides".into(), label: Some("Guides".into()), dir: "01-Guides".into() },
+            SidebarSpec { id: "api".into(), label: None, dir: "02-API".into() },
+        ];
+        let cfg = config(Some(specs), "development");
+        let (docs, cats) = site(
+            &[("01-Guides/a.md", ""), ("01-Guides/Deep/b.md", ""), ("02-API/c.md", ""), ("loose.md", "")],
+            &[],
+            &cfg,
+        );
+        let (sb, _) = build_sidebars(&docs, &cats, &cfg);
+        assert_eq!(outline(&sb, &docs), vec!["== guides", "- a /Guides/a", "[Deep]", "  - b /Guides/Deep/b", "== api", "- c /API/c"]);
+        let b = docs.iter().position(|d| d.source == "01-Guides/Deep/b.md").unwrap();
+        let p = sb.placements[b].as_ref().unwrap();
+        assert_eq!((p.sidebar, p.label.as_str()), (0, "b"));
+        assert_eq!(p.categories.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>(), vec!["Deep"]);
+        let loose = docs.iter().position(|d| d.source == "loose.md").unwrap();
+        assert!(sb.placements[loose].is_none());
+        assert_eq!((sb.order[0].len(), sb.order[1].len()), (2, 1));
+    }
+
+    #[test]
+    fn drafts_leave_production_only_and_unlisted_leave_the_sidebar() {
+        let files = [("a.md", "---\ndraft: true\n---\n"), ("b.md", "---\nunlisted: true\n---\n"), ("c.md", "")];
+        for (env, want) in [("development", vec!["== docs", "- a /a", "- c /c"]), ("production", vec!["== docs", "- c /c"])] {
+            let cfg = config(None, env);
+            let (docs, cats) = site(&files, &[], &cfg);
+            let (sb, _) = build_sidebars(&docs, &cats, &cfg);
+            assert_eq!(outline(&sb, &docs), want, "{env}");
+        }
+    }
+
+    #[test]
+    fn category_link_to_a_missing_doc_is_reported() {
+        let cfg = config(None, "development");
+        let (docs, cats) = site(&[("A/x.md", "")], &[("A", "link: {type: doc, id: nope}")], &cfg);
+        let (_, problems) = build_sidebars(&docs, &cats, &cfg);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].message, "the category links to the doc `nope`, which does not exist");
+    }
+
+    #[test]
+    fn previous_next_order_follows_the_sidebar() {
+        let cfg = config(None, "development");
+        let (docs, cats) = site(&[("A/index.md", ""), ("A/x.md", ""), ("b.md", "---\nsidebar_position: 9\n---\n")], &[], &cfg);
+        let (sb, _) = build_sidebars(&docs, &cats, &cfg);
+        let urls: Vec<&str> = sb.order[0]
+            .iter()
+            .map(|s| match s {
+                Stop::Doc(d) => docs[*d].url.as_str(),
+                Stop::Generated(u) => u.as_str(),
+            })
+            .collect();
+        assert_eq!(urls, vec!["/b", "/A/", "/A/x"]);
+    }
+}

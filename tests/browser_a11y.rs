@@ -16,10 +16,7 @@ use support::{StaticServer, browser};
 /// Pages of `tests/fixtures/theme-basic` to check, as built files and as URL paths.
 const THEME_PAGES: [(&str, &str); 3] = [
     ("index.html", "/"),
-    (
-        "Getting Started/install/index.html",
-        "/Getting%20Started/install/",
-    ),
+    ("Getting Started/install/index.html", "/Getting%20Started/install/"),
     ("Guides/writing/index.html", "/Guides/writing/"),
 ];
 
@@ -30,24 +27,13 @@ fn default_theme_has_no_axe_violations_in_light_and_dark_at_two_widths() {
     }
     let site = support::copy_fixture("theme-basic");
     let out = site.path().join("build");
-    support::lectern_ok([
-        "build".as_ref(),
-        site.path().as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ]);
+    support::lectern_ok(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
     for (file, _) in THEME_PAGES {
-        assert!(
-            out.join(file).is_file(),
-            "the build wrote no {file} (routes changed? update THEME_PAGES)"
-        );
+        assert!(out.join(file).is_file(), "the build wrote no {file} (routes changed? update THEME_PAGES)");
     }
 
     let server = StaticServer::start(&out);
-    let pages: Vec<String> = THEME_PAGES
-        .iter()
-        .map(|(_, path)| server.url_for(path))
-        .collect();
+    let pages: Vec<String> = THEME_PAGES.iter().map(|(_, path)| server.url_for(path)).collect();
     let mut job = json!({ "pages": pages, "checks": ["axe"], "modes": browser::standard_modes() });
     if let Some(dir) = std::env::var_os("LECTERN_SCREENSHOTS") {
         let dir = std::path::absolute(&dir).expect("resolving LECTERN_SCREENSHOTS");
@@ -62,16 +48,12 @@ fn default_theme_has_no_axe_violations_in_light_and_dark_at_two_widths() {
         });
     }
     let result = browser::run(job);
-    browser::assert_ok(&result);
-    assert_eq!(result["pages"].as_array().map(Vec::len), Some(3 * 4));
     for path in result["screenshots"].as_array().into_iter().flatten() {
         // Past libtest's capture, so the path shows in a normal run.
-        let _ = writeln!(
-            std::io::stderr(),
-            "saved {}",
-            path.as_str().unwrap_or_default()
-        );
+        let _ = writeln!(std::io::stderr(), "saved {}", path.as_str().unwrap_or_default());
     }
+    browser::assert_ok(&result);
+    assert_eq!(result["pages"].as_array().map(Vec::len), Some(3 * 4));
 }
 
 #[test]
@@ -108,33 +90,15 @@ fn axe_harness_finds_known_faults_and_only_those() {
             .flatten()
             .map(|v| v["id"].as_str().unwrap_or_default().to_string())
             .collect();
-        ids.extend(
-            page["failedRequests"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|_| "failed-request".to_string()),
-        );
+        ids.extend(page["failedRequests"].as_array().into_iter().flatten().map(|_| "failed-request".to_string()));
         ids
     };
     let report = browser::report(&result);
     assert_eq!(found("/ok/", "light"), Vec::<String>::new(), "{report}");
     assert_eq!(found("/ok/", "dark"), Vec::<String>::new(), "{report}");
-    assert_eq!(
-        found("/dark-contrast/", "light"),
-        Vec::<String>::new(),
-        "{report}"
-    );
-    assert_eq!(
-        found("/dark-contrast/", "dark"),
-        ["color-contrast"],
-        "{report}"
-    );
-    assert_eq!(
-        found("/broken/", "light"),
-        ["image-alt", "failed-request"],
-        "{report}"
-    );
+    assert_eq!(found("/dark-contrast/", "light"), Vec::<String>::new(), "{report}");
+    assert_eq!(found("/dark-contrast/", "dark"), ["color-contrast"], "{report}");
+    assert_eq!(found("/broken/", "light"), ["image-alt", "failed-request"], "{report}");
     assert!(report.contains("image-alt (critical)"), "{report}");
 
     let shot = shots.join("ok-light-1280.png");
@@ -150,35 +114,15 @@ fn browser_test_modules_report_passes_and_failures() {
     let site = tempfile::tempdir().expect("temp dir");
     write_harness_site(site.path());
     let server = StaticServer::start(site.path());
-    let result = browser::run_script(
-        "tests/harness-selftest.mjs",
-        &server.url,
-        json!({ "expected": "this value" }),
-    );
-    let tests = result["script"]["tests"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let result = browser::run_script("tests/harness-selftest.mjs", &server.url, json!({ "expected": "this value" }));
+    let tests = result["script"]["tests"].as_array().cloned().unwrap_or_default();
     let outcome = |name: &str| -> &Value {
-        tests
-            .iter()
-            .find(|t| t["name"] == name)
-            .unwrap_or_else(|| panic!("no test {name:?}: {result:#}"))
+        tests.iter().find(|t| t["name"] == name).unwrap_or_else(|| panic!("no test {name:?}: {result:#}"))
     };
-    assert_eq!(
-        outcome("clicking the button updates the page")["ok"],
-        json!(true),
-        "{result:#}"
-    );
+    assert_eq!(outcome("clicking the button updates the page")["ok"], json!(true), "{result:#}");
     let failing = outcome("a failing assertion is reported");
     assert_eq!(failing["ok"], json!(false));
-    assert!(
-        failing["error"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("this test fails on purpose"),
-        "{result:#}"
-    );
+    assert!(failing["error"].as_str().unwrap_or_default().contains("this test fails on purpose"), "{result:#}");
     assert_eq!(result["ok"], json!(false));
     assert!(browser::report(&result).contains("a failing assertion is reported"));
 }
@@ -188,35 +132,22 @@ fn static_server_serves_a_site_like_a_static_host() {
     let site = tempfile::tempdir().expect("temp dir");
     write_harness_site(site.path());
     std::fs::create_dir_all(site.path().join("Getting Started/install")).unwrap();
-    std::fs::write(
-        site.path().join("Getting Started/install/index.html"),
-        "<p>spaced</p>",
-    )
-    .unwrap();
+    std::fs::write(site.path().join("Getting Started/install/index.html"), "<p>spaced</p>").unwrap();
     std::fs::write(site.path().join("flat.html"), "<p>flat</p>").unwrap();
     std::fs::write(site.path().join("speech.mp3"), b"0123456789").unwrap();
     let server = StaticServer::start(site.path());
 
     let (status, headers, body) = get(&server, "GET /ok/ HTTP/1.1");
     assert_eq!(status, 200);
-    assert!(
-        headers.contains("content-type: text/html; charset=utf-8"),
-        "{headers}"
-    );
+    assert!(headers.contains("content-type: text/html; charset=utf-8"), "{headers}");
     assert!(body.starts_with(b"<!doctype html>"));
 
     let (status, _, body) = get(&server, "GET /Getting%20Started/install/?q=1#top HTTP/1.1");
-    assert_eq!(
-        (status, body.as_slice()),
-        (200, b"<p>spaced</p>".as_slice())
-    );
+    assert_eq!((status, body.as_slice()), (200, b"<p>spaced</p>".as_slice()));
 
     let (status, headers, _) = get(&server, "GET /Getting%20Started/install HTTP/1.1");
     assert_eq!(status, 301);
-    assert!(
-        headers.contains("location: /getting%20started/install/"),
-        "{headers}"
-    );
+    assert!(headers.contains("location: /getting%20started/install/"), "{headers}");
 
     let (status, _, body) = get(&server, "GET /flat HTTP/1.1");
     assert_eq!((status, body.as_slice()), (200, b"<p>flat</p>".as_slice()));
@@ -249,19 +180,12 @@ fn static_server_serves_a_site_like_a_static_host() {
         ("a.pf_meta", "application/octet-stream"),
     ];
     for (name, kind) in kinds {
-        assert_eq!(
-            support::server::content_type(Path::new(name)),
-            kind,
-            "{name}"
-        );
+        assert_eq!(support::server::content_type(Path::new(name)), kind, "{name}");
     }
 
     let address = server.url.trim_start_matches("http://").to_string();
     drop(server);
-    assert!(
-        TcpStream::connect(&address).is_err(),
-        "the server still accepts connections after drop"
-    );
+    assert!(TcpStream::connect(&address).is_err(), "the server still accepts connections after drop");
 }
 
 /// Sends one raw request (so `..` reaches the server unnormalised); returns the status, the
@@ -271,10 +195,7 @@ fn get(server: &StaticServer, request: &str) -> (u16, String, Vec<u8>) {
     write!(stream, "{request}\r\nHost: test\r\n\r\n").unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
-    let split = response
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a response head");
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
     let head = String::from_utf8_lossy(&response[..split]).to_lowercase();
     let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
     (status, head, response[split + 4..].to_vec())

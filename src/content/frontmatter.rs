@@ -173,6 +173,25 @@ fn key_line(yaml: &str, key: &str) -> Option<usize> {
     yaml.lines().position(|l| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))).map(|i| i + 1)
 }
 
+/// Reads serde's "invalid type: string \"abc\", expected f64" as (found, expected) in words.
+pub fn type_mismatch(msg: &str) -> Option<(String, String)> {
+    let rest = &msg[msg.find("invalid type: ")? + "invalid type: ".len()..];
+    let (found, expected) = rest.split_once(", expected ")?;
+    let found = match found.strip_prefix("string ") {
+        Some(s) => format!("the text {s}"),
+        None => found.to_string(),
+    };
+    let expected = match expected.trim() {
+        "f64" | "i64" => "a number".to_string(),
+        "u8" | "u32" | "u64" | "usize" => "a whole number".to_string(),
+        "a boolean" => "`true` or `false`".to_string(),
+        "a string" => "text".to_string(),
+        "a sequence" => "a list".to_string(),
+        other => other.to_string(),
+    };
+    Some((found, expected))
+}
+
 /// A YAML error in front matter, moved to file lines, with a hint for the common mistakes.
 fn yaml_error(e: yaml_serde::Error, text: &str, path: &Path) -> Diagnostic {
     let (line, column) = e.location().map(|l| (l.line() + 1, l.column())).unwrap_or((2, 1));
@@ -191,10 +210,9 @@ fn yaml_error(e: yaml_serde::Error, text: &str, path: &Path) -> Diagnostic {
     } else {
         None
     };
-    let message = if msg.starts_with("invalid type") && !key.is_empty() {
-        format!("front matter `{key}`: {msg}")
-    } else {
-        format!("front matter is not valid YAML: {msg}")
+    let message = match type_mismatch(&msg) {
+        Some((found, expected)) if !key.is_empty() => format!("`{key}` must be {expected}, not {found}"),
+        _ => format!("front matter is not valid YAML: {msg}"),
     };
     let d = Diagnostic::error(path, line, column, message).with_source(text);
     match help {
@@ -252,11 +270,7 @@ mod tests {
         let s = split(text, p()).unwrap();
         let e = parse(s.yaml.unwrap(), text, p()).unwrap_err();
         assert_eq!(e.location(), "docs/a.md:3:19");
-        assert!(
-            e.message.starts_with("front matter `sidebar_position`: invalid type: string \"abc\""),
-            "{}",
-            e.message
-        );
+        assert_eq!(e.message, "`sidebar_position` must be a number, not the text \"abc\"");
         assert_eq!(e.help.as_deref(), Some("`sidebar_position` takes a number, e.g. `sidebar_position: 2`"));
     }
 

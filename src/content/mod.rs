@@ -191,6 +191,12 @@ fn load_doc(config: &Config, source: &str, file: &Path) -> Result<Option<Doc>, D
     let display_path = config.docs_dir.join(source);
     let bytes = std::fs::read(file)
         .map_err(|e| Diagnostic::error(display_path.clone(), 0, 0, format!("cannot read the file: {e}")))?;
+    parse_doc(config, source, file, bytes)
+}
+
+/// Makes a [`Doc`] from a page's bytes. Pure; `Ok(None)` for a draft left out of production.
+pub fn parse_doc(config: &Config, source: &str, file: &Path, bytes: Vec<u8>) -> Result<Option<Doc>, Diagnostic> {
+    let display_path = config.docs_dir.join(source);
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
@@ -198,7 +204,9 @@ fn load_doc(config: &Config, source: &str, file: &Path) -> Result<Option<Doc>, D
             .chars()
             .count()
             + 1;
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
         Diagnostic::error(display_path.clone(), line, col, "the file is not valid UTF-8")
+            .with_source(&lossy)
             .with_help("save the file as UTF-8 (most editors offer this under \"Save with encoding\")")
     })?;
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);

@@ -217,10 +217,7 @@ pub fn highlight_css() -> String {
     css.push_str("\n/* Dark theme, from the system preference. */\n@media (prefers-color-scheme: dark) {\n");
     css.push_str(&scope_css(&dark, ":root:not([data-theme=\"light\"])"));
     css.push_str("}\n");
-    css.push_str(concat!(
-        "\n.code-line.highlighted { display: block; margin: 0 -1rem; padding: 0 1rem; ",
-        "background: rgba(127, 127, 127, 0.18); }\n"
-    ));
+    css.push_str("\n.code-line.highlighted { display: block; background: rgba(127, 127, 127, 0.18); }\n");
     css
 }
 
@@ -231,7 +228,10 @@ fn scope_css(css: &str, prefix: &str) -> String {
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
         let (comments, selectors) = split_comments(&rest[..open]);
-        out.push_str(comments);
+        if !comments.trim().is_empty() {
+            out.push_str(comments.trim());
+            out.push('\n');
+        }
         let scoped: Vec<String> =
             selectors.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| format!("{prefix} {s}")).collect();
         out.push_str(&scoped.join(", "));

@@ -414,7 +414,7 @@ mod tests {
         assert_eq!(strip_mdx_comments("keep `{/* x */}` here", &mut state), "keep `{/* x */}` here");
         assert_eq!(strip_mdx_comments("text {/* start", &mut state), "text");
         assert!(state);
-        assert_eq!(strip_mdx_comments("end */} tail", &mut state), "          tail");
+        assert_eq!(strip_mdx_comments("end */} tail", &mut state), "        tail");
         assert!(!state);
     }
 

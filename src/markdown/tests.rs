@@ -60,7 +60,7 @@ fn mdx_lite() {
     // (body, selector, expected texts of the matches)
     let cases: &[(&str, &str, &[&str])] = &[
         ("import X from '../src/X.js';\n\nHello\n", "p", &["Hello"]),
-        ("Text {/* hidden */} shown\n", "p", &["Text             shown"]),
+        ("Text {/* hidden */} shown\n", "p", &["Text                shown"]),
         ("Before\n\n<!-- gone -->\n\nAfter <!-- inline --> end\n", "p", &["Before", "After  end"]),
         (
             "```cs\nList<Entity> x = new IntegrationTests<Startup>();\n```\n",
@@ -103,7 +103,7 @@ fn speech_blocks_keep_markdown() {
     assert_eq!(texts(&r.html, "section[data-speech-block=\"0\"] h2"), ["Right after#"]);
     assert_eq!(texts(&r.html, "section[data-speech-block=\"0\"] li"), ["one", "two"]);
     assert_eq!(texts(&r.html, "section[data-speech-block=\"1\"] p"), ["Second"]);
-    assert_eq!(texts(&r.html, "body > p"), ["Outside"]);
+    assert_eq!(texts(&r.html, "html > p"), ["Outside"]);
     assert!(r.components.is_empty());
 }
 
@@ -240,7 +240,7 @@ fn links_are_resolved_and_positioned() {
             (LinkKind::Link, "https://example.com", 7, 3),
             (LinkKind::Link, "https://auto.example", 8, 3),
             (LinkKind::Link, "./ref.md", 10, 1),
-            (LinkKind::Link, "./raw.md", 10, 23),
+            (LinkKind::Link, "./raw.md", 10, 24),
             (LinkKind::Image, "img/p.png", 14, 1),
         ]
     );
@@ -315,4 +315,53 @@ fn raw_html_passes_through() {
     assert_eq!(texts(&r.html, "details > summary"), ["More"]);
     assert_eq!(texts(&r.html, "kbd"), ["Ctrl"]);
     assert_eq!(texts(&r.html, "em"), ["md"]);
+}
+
+#[test]
+fn odd_input_does_not_panic() {
+    let cases = [
+        "",
+        "<",
+        ":::",
+        "```",
+        "{/*",
+        "<TextToSpeech",
+        "![",
+        "[a](",
+        "<a href=",
+        "<img src='é",
+        "\r\n\r\n# T\r\n",
+        "# 🚀\n## 🚀\n",
+        "<!--",
+        ":::note[",
+        "```js {99999999999999999999}\nx\n```\n",
+        "> [!NOTE]\n",
+        "|a|\n|-|\n",
+        "<Foo\n",
+        "</TextToSpeech>",
+        "import",
+        "export",
+        "[^x]\n\n[^x]: y",
+        "<a href=\"é\" title=é>",
+        "\u{feff}x",
+    ];
+    for body in cases {
+        let r = md(body);
+        assert!(r.html.len() < 10_000, "{body:?}");
+    }
+}
+
+#[test]
+fn admonition_inside_a_list_item() {
+    let r = md("1. Step one\n   :::tip\n   Do this\n   :::\n2. Step two\n");
+    assert_eq!(select(&r.html, "ol > li").len(), 2, "{}", r.html);
+    assert_eq!(texts(&r.html, "ol > li aside.admonition-tip > p:not(.admonition-title)"), ["Do this"]);
+}
+
+#[test]
+fn crlf_bodies() {
+    let r = md("# T\r\n\r\n:::note\r\nx [a](b.md)\r\n:::\r\n");
+    assert_eq!(r.title.as_deref(), Some("T"));
+    assert_eq!(select(&r.html, "aside.admonition-note").len(), 1);
+    assert_eq!((r.links[0].line, r.links[0].column), (4, 3));
 }

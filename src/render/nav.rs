@@ -35,7 +35,7 @@ fn push_list(out: &mut String, items: &[NavItem]) {
 }
 
 fn push_item(out: &mut String, item: &NavItem) {
-    out.push_str("<li class=\"sidebar-item sidebar-");
+    out.push_str("<li class=\"sidebar-item sidebar-item-");
     out.push_str(match item.kind {
         NavKind::Doc => "doc",
         NavKind::Category => "category",
@@ -158,12 +158,12 @@ mod tests {
         assert_eq!(
             html,
             "<ul class=\"sidebar-list\">\
-             <li class=\"sidebar-item sidebar-doc\"><a class=\"sidebar-link\" href=\"/intro\">Intro</a></li>\
-             <li class=\"sidebar-item sidebar-category\"><details class=\"sidebar-details\" open>\
+             <li class=\"sidebar-item sidebar-item-doc\"><a class=\"sidebar-link\" href=\"/intro\">Intro</a></li>\
+             <li class=\"sidebar-item sidebar-item-category\"><details class=\"sidebar-details\" open>\
              <summary class=\"sidebar-summary\">Guides</summary><ul class=\"sidebar-list\">\
-             <li class=\"sidebar-item sidebar-doc\"><a class=\"sidebar-link\" href=\"/guides/install\" aria-current=\"page\">Install</a></li>\
+             <li class=\"sidebar-item sidebar-item-doc\"><a class=\"sidebar-link\" href=\"/guides/install\" aria-current=\"page\">Install</a></li>\
              </ul></details></li>\
-             <li class=\"sidebar-item sidebar-link\"><a class=\"sidebar-link\" href=\"https://github.com/acme\">GitHub\
+             <li class=\"sidebar-item sidebar-item-link\"><a class=\"sidebar-link\" href=\"https://github.com/acme\">GitHub\
              <span class=\"external-icon\" aria-hidden=\"true\">↗</span></a></li></ul>"
         );
     }
@@ -173,7 +173,7 @@ mod tests {
         let item =
             NavItem { kind: NavKind::Category, collapsible: true, items: vec![doc("A", "/a")], ..doc("API", "/api") };
         let html = sidebar_html(&[item]);
-        assert!(html.contains("<li class=\"sidebar-item sidebar-category has-link\"><a class=\"sidebar-link sidebar-category-link\" href=\"/api\">API</a><details class=\"sidebar-details\"><summary class=\"sidebar-summary\"><span class=\"visually-hidden\">API</span></summary>"));
+        assert!(html.contains("<li class=\"sidebar-item sidebar-item-category has-link\"><a class=\"sidebar-link sidebar-category-link\" href=\"/api\">API</a><details class=\"sidebar-details\"><summary class=\"sidebar-summary\"><span class=\"visually-hidden\">API</span></summary>"));
     }
 
     #[test]
@@ -191,7 +191,7 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
         assert_eq!(
             value["html"],
-            "<li class=\"sidebar-item sidebar-doc\"><a class=\"sidebar-link\" href=\"/x\">x&lt;y</a></li>"
+            "<li class=\"sidebar-item sidebar-item-doc\"><a class=\"sidebar-link\" href=\"/x\">x&lt;y</a></li>"
         );
     }
 

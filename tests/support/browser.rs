@@ -34,9 +34,7 @@ pub fn standard_modes() -> Value {
 /// already there for this package.json/lock. Safe to call from many tests and test processes.
 pub fn ensure_node_modules() {
     static INSTALLED: Mutex<bool> = Mutex::new(false);
-    let mut installed = INSTALLED
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut installed = INSTALLED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if !*installed {
         install_node_modules();
         *installed = true;
@@ -55,8 +53,7 @@ fn install_node_modules() {
         .write(true)
         .open(&lock_path)
         .unwrap_or_else(|e| panic!("opening {}: {e}", lock_path.display()));
-    lock.lock()
-        .unwrap_or_else(|e| panic!("locking {}: {e}", lock_path.display()));
+    lock.lock().unwrap_or_else(|e| panic!("locking {}: {e}", lock_path.display()));
 
     let manifest = std::fs::read_to_string(dir.join("package.json"))
         .unwrap_or_else(|e| panic!("reading {}/package.json: {e}", dir.display()));
@@ -84,8 +81,7 @@ fn install_node_modules() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    std::fs::write(&stamp_path, wanted_stamp)
-        .unwrap_or_else(|e| panic!("writing {}: {e}", stamp_path.display()));
+    std::fs::write(&stamp_path, wanted_stamp).unwrap_or_else(|e| panic!("writing {}: {e}", stamp_path.display()));
     // The lock is released when `lock` drops.
 }
 
@@ -95,10 +91,7 @@ fn install_node_modules() {
 /// errors: [..] }`. Panics only when the driver gives no result at all.
 pub fn run(job: Value) -> Value {
     ensure_node_modules();
-    let timeout_ms = job
-        .get("timeoutMs")
-        .and_then(Value::as_u64)
-        .unwrap_or(DEFAULT_JOB_TIMEOUT_MS);
+    let timeout_ms = job.get("timeoutMs").and_then(Value::as_u64).unwrap_or(DEFAULT_JOB_TIMEOUT_MS);
     let chromium = super::chromium_path().unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     let mut child = Command::new("node")
         .arg(driver_dir().join("run.mjs"))
@@ -112,9 +105,7 @@ pub fn run(job: Value) -> Value {
         .expect("starting `node tests/browser/run.mjs`");
 
     let mut stdin = child.stdin.take().expect("driver stdin");
-    stdin
-        .write_all(job.to_string().as_bytes())
-        .expect("writing the job to the driver");
+    stdin.write_all(job.to_string().as_bytes()).expect("writing the job to the driver");
     drop(stdin);
     let stdout = read_in_background(child.stdout.take().expect("driver stdout"));
     let stderr = read_in_background(child.stderr.take().expect("driver stderr"));
@@ -132,15 +123,8 @@ pub fn run(job: Value) -> Value {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    let (stdout, stderr) = (
-        stdout.join().unwrap_or_default(),
-        stderr.join().unwrap_or_default(),
-    );
-    let last_line = stdout
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("");
+    let (stdout, stderr) = (stdout.join().unwrap_or_default(), stderr.join().unwrap_or_default());
+    let last_line = stdout.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
     let mut result: Value = serde_json::from_str(last_line).unwrap_or_else(|e| {
         panic!("the browser driver ({status}) printed no JSON result ({e})\n--- stdout\n{stdout}\n--- stderr\n{stderr}")
     });
@@ -162,11 +146,7 @@ fn read_in_background(mut pipe: impl Read + Send + 'static) -> std::thread::Join
 /// `base_url`, handing it `args` as `ctx.args`, in light mode at 1280×900.
 pub fn run_script(module: &str, base_url: &str, args: Value) -> Value {
     let path = driver_dir().join(module);
-    assert!(
-        path.is_file(),
-        "no browser test module at {}",
-        path.display()
-    );
+    assert!(path.is_file(), "no browser test module at {}", path.display());
     run(json!({ "script": path, "baseUrl": base_url, "scriptArgs": args }))
 }
 
@@ -183,10 +163,7 @@ pub fn report(result: &Value) -> String {
     let pages: Vec<&Value> = array(&result["pages"]).collect();
     let bad = pages.iter().filter(|p| !page_is_clean(p)).count();
     if bad > 0 {
-        out.push_str(&format!(
-            "{bad} of {} page views have problems:\n",
-            pages.len()
-        ));
+        out.push_str(&format!("{bad} of {} page views have problems:\n", pages.len()));
     }
     for page in pages {
         let mut lines = Vec::new();
@@ -261,9 +238,7 @@ pub fn report(result: &Value) -> String {
 
 fn page_is_clean(page: &Value) -> bool {
     page["error"].is_null()
-        && ["violations", "pageErrors", "failedRequests"]
-            .iter()
-            .all(|key| array(&page[*key]).next().is_none())
+        && ["violations", "pageErrors", "failedRequests"].iter().all(|key| array(&page[*key]).next().is_none())
 }
 
 fn array(value: &Value) -> impl Iterator<Item = &Value> {

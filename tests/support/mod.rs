@@ -54,8 +54,7 @@ fn find_missing(program: &str) -> Option<(String, String)> {
         if chromium_path().is_none() {
             return Some((
                 "chromium".into(),
-                "looked for /usr/bin/chromium and chromium on PATH; `apt-get install chromium`"
-                    .into(),
+                "looked for /usr/bin/chromium and chromium on PATH; `apt-get install chromium`".into(),
             ));
         }
         for driver in ["node", "npm"] {
@@ -90,18 +89,14 @@ pub fn chromium_path() -> Option<PathBuf> {
 /// The first executable file called `name` in a PATH folder.
 pub fn find_on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| is_executable(candidate))
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| is_executable(candidate))
 }
 
 fn is_executable(path: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        path.metadata()
-            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-            .unwrap_or(false)
+        path.metadata().map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
     }
     #[cfg(not(unix))]
     {
@@ -114,7 +109,7 @@ pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     let source = fixture_path(name);
     assert!(source.is_dir(), "no fixture at {}", source.display());
     let temp = tempfile::Builder::new()
-        .prefix(&format!("lectern-{name}-"))
+        .prefix(&format!("lectern-{}-", name.replace('/', "-")))
         .tempdir()
         .expect("creating a temp dir");
     copy_dir(&source, temp.path());
@@ -124,17 +119,15 @@ pub fn copy_fixture(name: &str) -> tempfile::TempDir {
 /// Copies the folder `from` into `to` (created when missing), recursively.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("creating {}: {e}", to.display()));
-    let entries =
-        std::fs::read_dir(from).unwrap_or_else(|e| panic!("reading {}: {e}", from.display()));
+    let entries = std::fs::read_dir(from).unwrap_or_else(|e| panic!("reading {}: {e}", from.display()));
     for entry in entries {
         let entry = entry.unwrap_or_else(|e| panic!("reading {}: {e}", from.display()));
         let (source, target) = (entry.path(), to.join(entry.file_name()));
         if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
             copy_dir(&source, &target);
         } else {
-            std::fs::copy(&source, &target).unwrap_or_else(|e| {
-                panic!("copying {} to {}: {e}", source.display(), target.display())
-            });
+            std::fs::copy(&source, &target)
+                .unwrap_or_else(|e| panic!("copying {} to {}: {e}", source.display(), target.display()));
         }
     }
 }
@@ -150,11 +143,7 @@ where
     let Some(binary) = option_env!("CARGO_BIN_EXE_lectern") else {
         panic!("CARGO_BIN_EXE_lectern is unset: the crate has no `lectern` binary (src/main.rs)");
     };
-    Command::new(binary)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("running {binary}: {e}"))
+    Command::new(binary).args(args).env("NO_COLOR", "1").output().unwrap_or_else(|e| panic!("running {binary}: {e}"))
 }
 
 /// Runs `lectern` with `args` and panics, showing its output, unless it exits with success.
@@ -164,10 +153,7 @@ where
     S: AsRef<OsStr>,
 {
     let args: Vec<S> = args.into_iter().collect();
-    let shown: Vec<String> = args
-        .iter()
-        .map(|a| a.as_ref().to_string_lossy().into_owned())
-        .collect();
+    let shown: Vec<String> = args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect();
     let output = lectern(args);
     assert!(
         output.status.success(),

@@ -26,10 +26,7 @@ pub struct StaticServer {
 impl StaticServer {
     /// Starts serving `dir` on a free loopback port.
     pub fn start(dir: impl AsRef<Path>) -> StaticServer {
-        let root = dir
-            .as_ref()
-            .canonicalize()
-            .unwrap_or_else(|e| panic!("serving {}: {e}", dir.as_ref().display()));
+        let root = dir.as_ref().canonicalize().unwrap_or_else(|e| panic!("serving {}: {e}", dir.as_ref().display()));
         let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0");
         let address = listener.local_addr().expect("reading the server's address");
         let stop = Arc::new(AtomicBool::new(false));
@@ -40,12 +37,7 @@ impl StaticServer {
                 .spawn(move || accept_loop(listener, root, stop))
                 .expect("spawning the server thread")
         };
-        StaticServer {
-            url: format!("http://{address}"),
-            root,
-            stop,
-            accept_thread: Some(accept_thread),
-        }
+        StaticServer { url: format!("http://{address}"), root, stop, accept_thread: Some(accept_thread) }
     }
 
     /// The absolute URL of `path` on this server (`path` starts with `/`; give it encoded).
@@ -149,10 +141,7 @@ fn respond(root: &Path, target: &str, range: Option<&str>) -> Response {
         return Response::text(400, "Bad Request", "path must start with /\n");
     }
     let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
-    if segments
-        .iter()
-        .any(|s| *s == ".." || s.contains('\\') || s.contains('\0'))
-    {
+    if segments.iter().any(|s| *s == ".." || s.contains('\\') || s.contains('\0')) {
         return Response::text(403, "Forbidden", "no `..` in paths\n");
     }
     let path = segments.iter().fold(root.to_path_buf(), |p, s| p.join(s));
@@ -185,23 +174,10 @@ fn file_response(file: &Path, body: Vec<u8>, range: Option<&str>) -> Response {
     ];
     // Media elements seek with `Range: bytes=a-b`; serve single ranges, ignore the rest.
     if let Some((start, end)) = range.and_then(|r| parse_range(r, body.len())) {
-        headers.push((
-            "Content-Range".into(),
-            format!("bytes {start}-{end}/{}", body.len()),
-        ));
-        return Response {
-            status: 206,
-            reason: "Partial Content",
-            headers,
-            body: body[start..=end].to_vec(),
-        };
+        headers.push(("Content-Range".into(), format!("bytes {start}-{end}/{}", body.len())));
+        return Response { status: 206, reason: "Partial Content", headers, body: body[start..=end].to_vec() };
     }
-    Response {
-        status: 200,
-        reason: "OK",
-        headers,
-        body,
-    }
+    Response { status: 200, reason: "OK", headers, body }
 }
 
 fn parse_range(header: &str, len: usize) -> Option<(usize, usize)> {
@@ -223,10 +199,7 @@ fn parse_range(header: &str, len: usize) -> Option<(usize, usize)> {
 
 /// The Content-Type a static host sends for `path`, by extension.
 pub fn content_type(path: &Path) -> &'static str {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase());
+    let extension = path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase());
     match extension.as_deref() {
         Some("html" | "htm") => "text/html; charset=utf-8",
         Some("css") => "text/css; charset=utf-8",

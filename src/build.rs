@@ -61,22 +61,48 @@ pub struct Site {
     pub git_dates: Vec<Option<i64>>,
     /// Warnings to print; errors fail [`load_site`] instead.
     pub warnings: Vec<Diagnostic>,
+    /// How long each stage took, for benchmarks.
+    pub timings: Timings,
+}
+
+/// Wall time per pipeline stage, in the order they run. `highlight` is the time spent in code
+/// highlighting summed over threads (it is part of `markdown`).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Timings {
+    pub load: f64,
+    pub markdown: f64,
+    pub highlight: f64,
+    pub sidebar: f64,
+    pub render: f64,
+    pub search: f64,
+    pub write: f64,
+}
+
+/// Milliseconds since `t`.
+pub fn ms_since(t: std::time::Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
 }
 
 /// Loads, parses and places every page of the site at `root`.
 pub fn load_site(root: &Path, overrides: &Overrides) -> Result<Site, BuildError> {
+    let started = std::time::Instant::now();
     let config = config::load(root, overrides).map_err(|e| match e {
         config::ConfigError::Invalid(d) => BuildError::Content(vec![d]),
         config::ConfigError::Io(e) => BuildError::Other(e),
     })?;
-    load_site_with(config)
+    let mut site = load_site_with(config)?;
+    site.timings.load += ms_since(started) - site.timings.markdown - site.timings.sidebar;
+    Ok(site)
 }
 
 /// As [`load_site`], for a config already loaded.
 pub fn load_site_with(config: Config) -> Result<Site, BuildError> {
+    let mut timings = Timings::default();
     let mut content = content::load(&config).map_err(BuildError::Content)?;
     let statics = content::walk_static(&config);
     let resolver_index = crate::links::Index::new(&config, &content, &statics);
+    let started = std::time::Instant::now();
+    let highlight_before = markdown::highlight_time();
     let rendered: Vec<Rendered> = content
         .docs
         .par_iter()
@@ -89,6 +115,8 @@ pub fn load_site_with(config: Config) -> Result<Site, BuildError> {
             markdown::render(doc.body(), &doc.display_path, doc.body_line_offset, &opts, &resolver)
         })
         .collect();
+    timings.markdown = ms_since(started);
+    timings.highlight = (markdown::highlight_time() - highlight_before).as_secs_f64() * 1000.0;
     let copies = resolver_index.copies(&content, &rendered);
     drop(resolver_index);
 
@@ -128,13 +156,15 @@ pub fn load_site_with(config: Config) -> Result<Site, BuildError> {
                 .with_help("use a language name such as `csharp`, `yaml`, `bash`, `json`, or leave it out"),
         );
     }
+    let started = std::time::Instant::now();
     let (sidebars, problems) = sidebar::build_sidebars(&content.docs, &content.categories, &config);
+    timings.sidebar = ms_since(started);
     errors.extend(problems);
     if !errors.is_empty() {
         return Err(BuildError::Content(errors));
     }
     let git_dates = content::git_dates(&config, &content.docs);
-    Ok(Site { config, content, rendered, sidebars, copies, git_dates, warnings })
+    Ok(Site { config, content, rendered, sidebars, copies, git_dates, warnings, timings })
 }
 
 /// One file of the built site.

@@ -76,13 +76,20 @@ fn run(cli: Cli) -> Result<(), BuildError> {
     match cli.command {
         Command::Build { root, out, env } => {
             let started = std::time::Instant::now();
-            let site = build::load_site(&root, &Overrides::from_process(env))?;
+            let mut site = build::load_site(&root, &Overrides::from_process(env))?;
             print_warnings(&site.warnings);
             let out = out.unwrap_or_else(|| root.join("build"));
             lectern::output::check_out_dir(&site.config, &out)?;
+            let t = std::time::Instant::now();
             let theme = build::load_theme(&site.config)?;
             let files = build::render_site(&site, &theme, None)?;
+            site.timings.render = build::ms_since(t);
+            let t = std::time::Instant::now();
             lectern::output::write_site(&out, &files)?;
+            site.timings.write = build::ms_since(t);
+            if std::env::var_os("LECTERN_TIMINGS").is_some() {
+                eprintln!("timings: {}", serde_json::to_string(&site.timings).map_err(anyhow::Error::from)?);
+            }
             eprintln!(
                 "built {} pages for {} into {} in {:.2} s",
                 site.content.docs.len(),

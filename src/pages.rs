@@ -224,10 +224,10 @@ fn nav_items(site: &Site, sidebar: usize, here: &Stop) -> Vec<NavItem> {
     convert(site, &sb.items, here, full, &sb.id, &mut counter)
 }
 
-fn contains(site: &Site, items: &[Item], here: &Stop) -> bool {
+fn contains(items: &[Item], here: &Stop) -> bool {
     items.iter().any(|it| match it {
         Item::Doc { doc, .. } => Stop::Doc(*doc) == *here,
-        Item::Category(c) => link_stop(&c.link).as_ref() == Some(here) || contains(site, &c.items, here),
+        Item::Category(c) => link_stop(&c.link).as_ref() == Some(here) || contains(&c.items, here),
     })
 }
 
@@ -264,7 +264,7 @@ fn convert(
                 let number = *counter;
                 *counter += 1;
                 let link = link_stop(&c.link);
-                let inside = contains(site, &c.items, here) || link.as_ref() == Some(here);
+                let inside = contains(&c.items, here) || link.as_ref() == Some(here);
                 let expand = full || inside;
                 let children = if expand {
                     convert(site, &c.items, here, full, sidebar_id, counter)

@@ -197,7 +197,7 @@ impl Builder<'_> {
     /// The index doc of a folder by convention (the first in source order), when the category
     /// file does not set a link of its own.
     fn convention_index(&self, folder: &Folder, dir: &str) -> Option<usize> {
-        if matches!(self.categories.get(dir).and_then(|m| m.link.as_ref()), Some(_)) {
+        if self.categories.get(dir).and_then(|m| m.link.as_ref()).is_some() {
             return None;
         }
         folder.docs.iter().copied().find(|&i| self.docs[i].is_index)
@@ -341,7 +341,8 @@ mod tests {
                 d.title = d.base_id.clone();
             }
         }
-        let cats = cats.iter().map(|(dir, y)| (dir.to_string(), category::parse(y, Path::new(dir)).expect(dir))).collect();
+        let cats =
+            cats.iter().map(|(dir, y)| (dir.to_string(), category::parse(y, Path::new(dir)).expect(dir))).collect();
         (docs, cats)
     }
 
@@ -455,7 +456,11 @@ mod tests {
     #[test]
     fn empty_categories_become_links_or_disappear() {
         check(
-            &[("Solo/index.md", "---\ntitle: Solo page\n---\n"), ("Gone/hidden.md", "---\nunlisted: true\n---\n"), ("top.md", "")],
+            &[
+                ("Solo/index.md", "---\ntitle: Solo page\n---\n"),
+                ("Gone/hidden.md", "---\nunlisted: true\n---\n"),
+                ("top.md", ""),
+            ],
             &[("Gone", "link: {type: generated-index}")],
             &["- Solo page /Solo/", "- top /top"],
         );
@@ -464,16 +469,20 @@ mod tests {
     #[test]
     fn category_position_falls_back_to_index_doc_then_prefix() {
         check(
-            &[("05-E/e.md", ""), ("F/index.md", "---\nsidebar_position: 2\n---\n"), ("F/f.md", ""), ("G/g.md", "")],
+            &[("05-E/e.md", ""), ("F/index.md", "---\nsidebar_position: 2\n---\n"), ("F/f1.md", ""), ("G/g1.md", "")],
             &[("G", "position: 9")],
-            &["[index] -> /F/", "  - f /F/f", "[E]", "  - e /E/e", "[G]", "  - g /G/g"],
+            &["[index] -> /F/", "  - f1 /F/f1", "[E]", "  - e /E/e", "[G]", "  - g1 /G/g1"],
         );
     }
 
     #[test]
     fn collapsible_false_forces_open() {
         let cfg = config(None, "development");
-        let (docs, cats) = site(&[("A/x.md", ""), ("B/y.md", "")], &[("A", "collapsible: false\ncollapsed: true"), ("B", "collapsed: false")], &cfg);
+        let (docs, cats) = site(
+            &[("A/x.md", ""), ("B/y.md", "")],
+            &[("A", "collapsible: false\ncollapsed: true"), ("B", "collapsed: false")],
+            &cfg,
+        );
         let (sb, _) = build_sidebars(&docs, &cats, &cfg);
         let flags: Vec<(bool, bool)> = sb.sidebars[0]
             .items
@@ -499,7 +508,10 @@ mod tests {
             &cfg,
         );
         let (sb, _) = build_sidebars(&docs, &cats, &cfg);
-        assert_eq!(outline(&sb, &docs), vec!["== guides", "- a /Guides/a", "[Deep]", "  - b /Guides/Deep/b", "== api", "- c /API/c"]);
+        assert_eq!(
+            outline(&sb, &docs),
+            vec!["== guides", "[Deep]", "  - b /Guides/Deep/b", "- a /Guides/a", "== api", "- c /API/c"]
+        );
         let b = docs.iter().position(|d| d.source == "01-Guides/Deep/b.md").unwrap();
         let p = sb.placements[b].as_ref().unwrap();
         assert_eq!((p.sidebar, p.label.as_str()), (0, "b"));
@@ -512,7 +524,9 @@ mod tests {
     #[test]
     fn drafts_leave_production_only_and_unlisted_leave_the_sidebar() {
         let files = [("a.md", "---\ndraft: true\n---\n"), ("b.md", "---\nunlisted: true\n---\n"), ("c.md", "")];
-        for (env, want) in [("development", vec!["== docs", "- a /a", "- c /c"]), ("production", vec!["== docs", "- c /c"])] {
+        for (env, want) in
+            [("development", vec!["== docs", "- a /a", "- c /c"]), ("production", vec!["== docs", "- c /c"])]
+        {
             let cfg = config(None, env);
             let (docs, cats) = site(&files, &[], &cfg);
             let (sb, _) = build_sidebars(&docs, &cats, &cfg);
@@ -532,7 +546,8 @@ mod tests {
     #[test]
     fn previous_next_order_follows_the_sidebar() {
         let cfg = config(None, "development");
-        let (docs, cats) = site(&[("A/index.md", ""), ("A/x.md", ""), ("b.md", "---\nsidebar_position: 9\n---\n")], &[], &cfg);
+        let (docs, cats) =
+            site(&[("A/index.md", ""), ("A/x.md", ""), ("b.md", "---\nsidebar_position: 9\n---\n")], &[], &cfg);
         let (sb, _) = build_sidebars(&docs, &cats, &cfg);
         let urls: Vec<&str> = sb.order[0]
             .iter()

@@ -10,7 +10,14 @@ use std::path::Path;
 use scraper::{Html, Selector};
 
 fn build(site: &Path, out: &Path, env: &str) {
-    support::lectern_ok(["build".as_ref(), site.as_os_str(), "--out".as_ref(), out.as_os_str(), "--env".as_ref(), env.as_ref()]);
+    support::lectern_ok([
+        "build".as_ref(),
+        site.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--env".as_ref(),
+        env.as_ref(),
+    ]);
 }
 
 fn page(out: &Path, rel: &str) -> Html {
@@ -55,11 +62,8 @@ fn builds_every_route_to_its_file() {
     for not_a_page in ["_partials", "Reference/x.test", "Reference/x"] {
         assert!(!out.join(not_a_page).exists(), "{not_a_page} must not be built");
     }
-    let html_pages = walkdir::WalkDir::new(&out)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_name() == "index.html")
-        .count();
+    let html_pages =
+        walkdir::WalkDir::new(&out).into_iter().flatten().filter(|e| e.file_name() == "index.html").count();
     assert_eq!(html_pages, 10);
 }
 
@@ -73,7 +77,10 @@ fn pages_link_to_each_other_and_to_copied_files() {
     let hrefs = attrs(&home, "article a", "href");
     assert!(hrefs.contains(&"/playbook/Guides/first-guide#why".to_string()), "{hrefs:?}");
     assert_eq!(attrs(&home, "article img", "src"), vec!["/playbook/doc-images/diagram.png"]);
-    assert_eq!(fs::read(out.join("doc-images/diagram.png")).unwrap(), fs::read(site.path().join("docs/doc-images/diagram.png")).unwrap());
+    assert_eq!(
+        fs::read(out.join("doc-images/diagram.png")).unwrap(),
+        fs::read(site.path().join("docs/doc-images/diagram.png")).unwrap()
+    );
     let install = page(&out, "Getting Started/install/index.html");
     let hrefs = attrs(&install, "article a", "href");
     assert_eq!(hrefs, vec!["/playbook/Getting%20Started/setup", "/playbook/img/logo.svg"]);
@@ -100,9 +107,15 @@ fn sidebar_follows_positions_categories_and_index_docs() {
             "Work in progress",
         ]
     );
-    assert_eq!(attrs(&deep, "nav[aria-label='Docs sidebar'] [aria-current='page']", "href"), vec!["/playbook/Guides/Deep%20Dive/"]);
+    assert_eq!(
+        attrs(&deep, "nav[aria-label='Docs sidebar'] [aria-current='page']", "href"),
+        vec!["/playbook/Guides/Deep%20Dive/"]
+    );
     let crumbs = texts(&deep, "nav[aria-label='Breadcrumbs'] li");
-    assert_eq!(crumbs.iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>(), vec!["All the guides", "Deep dive overview"]);
+    assert_eq!(
+        crumbs.iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>(),
+        vec!["All the guides", "Deep dive overview"]
+    );
     // The unlisted page is built but in no sidebar, and asks not to be indexed.
     let hidden = page(&out, "Reference/hidden/index.html");
     assert_eq!(attrs(&hidden, "meta[name='robots']", "content"), vec!["noindex"]);
@@ -142,7 +155,10 @@ fn routes_lists_sidebar_pages_first_in_every_format() {
     let tsv = String::from_utf8(tsv.stdout).unwrap();
     let rows: Vec<Vec<&str>> = tsv.lines().map(|l| l.split('\t').collect()).collect();
     assert_eq!(rows[0], vec!["source", "url", "title", "sidebar", "label", "categories"]);
-    assert_eq!(rows[1], vec!["01-Getting Started/index.md", "/playbook/", "Getting started", "docs", "Getting started", ""]);
+    assert_eq!(
+        rows[1],
+        vec!["01-Getting Started/index.md", "/playbook/", "Getting started", "docs", "Getting started", ""]
+    );
     assert_eq!(
         rows[5],
         vec![

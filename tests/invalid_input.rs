@@ -44,12 +44,7 @@ fn every_invalid_fixture_fails_with_its_exact_diagnostic() {
         fs::write(out.join("guide/index.html"), "<p>a page of it</p>").unwrap();
         let before = snapshot(&out);
 
-        let run = support::lectern([
-            "build".as_ref(),
-            site.path().as_os_str(),
-            "--out".as_ref(),
-            out.as_os_str(),
-        ]);
+        let run = support::lectern(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
         let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
         let expected = fs::read_to_string(site.path().join("expected.stderr")).unwrap();
         let code: i32 = fs::read_to_string(site.path().join("expected.code")).unwrap().trim().parse().unwrap();

@@ -34,7 +34,10 @@ function setupMenu() {
   const current = sidebar.querySelector('[aria-current="page"]');
   if (current) sidebar.scrollTop = current.offsetTop - sidebar.clientHeight / 3;
   if (!button) return;
+  const header = document.querySelector(".navbar");
   const setOpen = (open) => {
+    // The menu hangs below the navbar, which sits lower while the banner is in view.
+    if (open && header) sidebar.style.top = `${header.getBoundingClientRect().bottom}px`;
     root.classList.toggle("menu-open", open);
     button.setAttribute("aria-expanded", String(open));
   };

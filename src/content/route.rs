@@ -150,7 +150,7 @@ mod tests {
             ("007_bond", Some(7.0), "bond"),
             ("x-01", None, "x-01"),
             ("42", None, "42"),
-            ("3._x", None, "3._x"),
+            ("3._x", Some(3.0), "x"),
         ];
         for (name, num, rest) in cases {
             assert_eq!(strip_number_prefix(name), (*num, *rest), "{name}");
@@ -196,9 +196,12 @@ mod tests {
         }
     }
 
+    /// base_url, route_base_path, slug, trailing_slash, URL, output file.
+    type UrlCase<'a> = (&'a str, &'a str, &'a str, Option<bool>, &'a str, &'a str);
+
     #[test]
     fn urls_and_files() {
-        let cases: &[(&str, &str, &str, Option<bool>, &str, &str)] = &[
+        let cases: &[UrlCase] = &[
             ("/", "/", "/intro", None, "/intro", "intro/index.html"),
             ("/API-Playbook/", "/", "/", None, "/API-Playbook/", "index.html"),
             (

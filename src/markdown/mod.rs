@@ -22,7 +22,7 @@ mod tests;
 use crate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
 
-pub use highlight::highlight_css;
+pub use highlight::{highlight_css, highlight_time};
 pub use slug::slugify;
 
 /// Turns destinations written in a page into the URLs to emit.

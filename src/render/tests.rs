@@ -287,37 +287,3 @@ fn main_of_a_small_page_snapshot() {
     let main = select(&html, "main").first().map(|m| m.html()).unwrap_or_default();
     insta::assert_snapshot!(main);
 }
-
-#[test]
-#[ignore]
-fn scratch_write_preview() {
-    let out = std::path::PathBuf::from("/tmp/lectern-preview");
-    let site = site(false);
-    let theme = Theme::load(None).unwrap();
-    let mut p = page(&site);
-    p.content_html = r##"<p>Acme installs in a minute. Read the <a href="https://example.com">upstream guide</a> and use <code>acme init</code>.</p>
-<section class="lectern-speech"><p><strong>Listen to this page</strong></p><audio controls src="x.mp3"></audio></section>
-<h2 id="linux">Linux<a class="anchor" href="#linux" aria-label="Link to this heading">#</a></h2>
-<aside class="admonition admonition-note"><p class="admonition-title">Note</p><p>A note with a <a href="#">link</a>.</p></aside>
-<aside class="admonition admonition-tip"><p class="admonition-title">Tip</p><p>A tip.</p></aside>
-<aside class="admonition admonition-info"><p class="admonition-title">Info</p><p>Info.</p></aside>
-<aside class="admonition admonition-warning"><p class="admonition-title">Warning</p><p>Warning.</p></aside>
-<aside class="admonition admonition-danger"><p class="admonition-title">Danger</p><p>Danger.</p></aside>
-<aside class="admonition admonition-caution"><p class="admonition-title">Caution</p><p>Caution.</p></aside>
-<div class="code-block" data-lang="rust"><div class="code-title">main.rs</div><pre class="code" tabindex="0"><code><span class="code-line"><span class="hl-keyword">fn</span> main() {
-</span><span class="code-line">    println!("hi");
-</span><span class="code-line">}
-</span></code></pre></div>
-<h3 id="debian">Debian &amp; Ubuntu<a class="anchor" href="#debian" aria-label="Link to this heading">#</a></h3>
-<div class="table-wrap"><table><thead><tr><th>Option</th><th>Default</th></tr></thead><tbody><tr><td>a</td><td>1</td></tr><tr><td>b</td><td>2</td></tr></tbody></table></div>
-<p><a class="image-link" href="../assets/favicon.svg"><img src="../assets/favicon.svg" alt="Logo" width="64" height="64" loading="lazy"></a></p>"##.into();
-    p.sidebar.push(NavItem { kind: NavKind::Category, collapsible: true, lazy_src: Some("/base/lazy.json".into()), ..doc("Reference", "/base/ref") });
-    p.sidebar.push(NavItem { kind: NavKind::Link, ..doc("GitHub", "https://github.com") });
-    std::fs::create_dir_all(out.join("base/assets")).unwrap();
-    std::fs::write(out.join("base/page.html"), theme.render_page(&p).unwrap()).unwrap();
-    std::fs::write(out.join("base/404.html"), theme.render_404(&site).unwrap()).unwrap();
-    std::fs::write(out.join("base/lazy.json"), sidebar_fragment_json(&[doc("Lazy child", "/base/x")])).unwrap();
-    for (name, bytes) in theme.assets(".hl-keyword{color:#a0111f}") {
-        std::fs::write(out.join("base/assets").join(name), bytes).unwrap();
-    }
-}

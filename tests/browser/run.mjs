@@ -11,7 +11,8 @@
 //                   deviceScaleFactor? }, ...]   default: light at 1280
 //   axe:         { tags?: [...], disableRules?: [...] }   override the axe rule selection
 //   screenshots: { url, dir, name?: "page", modes?: [...], fullPage?: false }
-//   script:      path to a test module (see below);  scriptArgs: any JSON, handed to it
+//   script:      path to a test module (relative to tests/browser, see below); scriptArgs: any
+//                JSON, handed to it as ctx.args. The module runs in the first mode.
 //   baseUrl:     origin handed to the script (default: origin of pages[0] or screenshots.url)
 //   timeoutMs:   whole-job watchdog (default 240000)
 //

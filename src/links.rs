@@ -17,6 +17,8 @@ pub struct Index<'a> {
     docs: HashMap<&'a str, &'a Doc>,
     assets: HashSet<&'a str>,
     statics: HashSet<String>,
+    /// Page URLs, decoded and without a trailing slash.
+    urls: HashMap<String, &'a Doc>,
 }
 
 /// What a local link points at.
@@ -38,6 +40,7 @@ impl<'a> Index<'a> {
             docs: content.docs.iter().map(|d| (d.source.as_str(), d)).collect(),
             assets: content.assets.iter().map(String::as_str).collect(),
             statics: statics.iter().cloned().collect(),
+            urls: content.docs.iter().map(|d| (d.url.trim_end_matches('/').to_string(), d)).collect(),
         }
     }
 
@@ -70,7 +73,12 @@ impl<'a> Index<'a> {
             if self.statics.contains(rel) {
                 return Some(Target::Static { url: format!("{}{}{suffix}", self.config.base_url, encode_path(rel)) });
             }
-            return None;
+            // A page's URL, written with or without base_url.
+            let full = format!("{}{}", self.config.base_url, rel.trim_end_matches('/'));
+            return self
+                .urls
+                .get(full.trim_end_matches('/'))
+                .map(|d| Target::Doc { url: format!("{}{suffix}", encode_path(&d.url)) });
         }
         let rel = normalise_rel(&here, &path)?;
         if self.assets.contains(rel.as_str()) {

@@ -31,6 +31,21 @@ enum Command {
         #[arg(long)]
         env: Option<String>,
     },
+    /// Build in memory and check every link, anchor and image; writes nothing.
+    ///
+    /// Exit code 0 when clean (warnings allowed), 1 when an error-level problem exists,
+    /// 2 on a usage or environment error.
+    Check {
+        /// The site's root folder (where lectern.yml is).
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// The environment: development, staging, production, ... [env: LECTERN_ENV]
+        #[arg(long)]
+        env: Option<String>,
+        /// Output format [default: github when GITHUB_ACTIONS=true, else human].
+        #[arg(long, value_enum)]
+        format: Option<CheckFormat>,
+    },
     /// List every page with its URL, sidebar and labels.
     Routes {
         /// The site's root folder (where lectern.yml is).
@@ -43,6 +58,17 @@ enum Command {
         #[arg(long)]
         env: Option<String>,
     },
+}
+
+/// How `check` prints problems.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    /// Like a compiler: `path:line:col`, the line, a caret and a hint.
+    Human,
+    /// GitHub Actions annotations (`::error file=…,line=…,col=…::…`).
+    Github,
+    /// One JSON object per problem, one per line.
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -78,12 +104,19 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             let started = std::time::Instant::now();
             let mut site = build::load_site(&root, &Overrides::from_process(env))?;
             print_warnings(&site.warnings);
+            let problems = lectern::check::check_site(&site);
+            let (errors, warnings): (Vec<_>, Vec<_>) = problems.into_iter().partition(|d| d.is_error());
+            print_warnings(&warnings);
+            if !errors.is_empty() {
+                return Err(BuildError::Content(errors));
+            }
             let out = out.unwrap_or_else(|| root.join("build"));
             lectern::output::check_out_dir(&site.config, &out)?;
             let t = std::time::Instant::now();
             let theme = build::load_theme(&site.config)?;
-            let files = build::render_site(&site, &theme, None)?;
+            let mut files = build::render_site(&site, &theme, None)?;
             site.timings.render = build::ms_since(t);
+            build::add_search_index(&mut site, &mut files);
             let t = std::time::Instant::now();
             lectern::output::write_site(&out, &files)?;
             site.timings.write = build::ms_since(t);
@@ -99,6 +132,38 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             );
             Ok(())
         }
+        Command::Check { root, env, format } => {
+            let format = format.unwrap_or(if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+                CheckFormat::Github
+            } else {
+                CheckFormat::Human
+            });
+            let site = match build::load_site(&root, &Overrides::from_process(env)) {
+                Ok(site) => site,
+                Err(BuildError::Content(ds)) if format != CheckFormat::Human => {
+                    print_problems(&ds, format);
+                    return Err(BuildError::Content(Vec::new()));
+                }
+                Err(e) => return Err(e),
+            };
+            let theme = build::load_theme(&site.config)?;
+            build::render_site(&site, &theme, None)?;
+            let mut problems = site.warnings.clone();
+            problems.extend(lectern::check::check_site(&site));
+            print_problems(&problems, format);
+            let errors = problems.iter().filter(|d| d.is_error()).count();
+            let warnings = problems.len() - errors;
+            eprintln!(
+                "check: {} pages, {errors} error{}, {warnings} warning{}",
+                site.content.docs.len(),
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" }
+            );
+            if errors > 0 {
+                return Err(BuildError::Content(Vec::new()));
+            }
+            Ok(())
+        }
         Command::Routes { root, format, env } => {
             let site = build::load_site(&root, &Overrides::from_process(env))?;
             print_warnings(&site.warnings);
@@ -112,6 +177,41 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             Ok(())
         }
     }
+}
+
+/// Prints problems in the chosen format: human to stderr, github and json to stdout.
+fn print_problems(problems: &[lectern::Diagnostic], format: CheckFormat) {
+    let mut out = std::io::stdout().lock();
+    for d in problems {
+        let _ = match format {
+            CheckFormat::Human => {
+                eprint!("{d}");
+                Ok(())
+            }
+            CheckFormat::Github => writeln!(out, "{}", github_annotation(d)),
+            CheckFormat::Json => writeln!(out, "{}", serde_json::to_string(d).unwrap_or_default()),
+        };
+    }
+}
+
+/// `::error file=docs/a.md,line=3,col=5::message` — GitHub's workflow command syntax, with its
+/// escapes for `%`, newlines, and (in properties) `:` and `,`.
+fn github_annotation(d: &lectern::Diagnostic) -> String {
+    let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let kind = if d.is_error() { "error" } else { "warning" };
+    let mut msg = d.message.clone();
+    if let Some(h) = &d.help {
+        msg.push_str(&format!("\nhelp: {h}"));
+    }
+    let mut props = format!("file={}", prop(&lectern::diagnostic::display_path(&d.path)));
+    if d.line > 0 {
+        props.push_str(&format!(",line={}", d.line));
+    }
+    if d.column > 0 {
+        props.push_str(&format!(",col={}", d.column));
+    }
+    format!("::{kind} {props}::{}", data(&msg))
 }
 
 fn print_warnings(warnings: &[lectern::Diagnostic]) {

@@ -88,6 +88,8 @@ pub struct Content {
     pub categories: BTreeMap<String, CategoryMeta>,
     /// Files next to the pages that are not pages (images and other assets), relative to docs_dir.
     pub assets: Vec<String>,
+    /// Drafts left out of this (production) build: source path and the URL they would have.
+    pub drafts: Vec<(String, String)>,
     /// Warnings found while loading.
     pub warnings: Vec<Diagnostic>,
 }
@@ -118,14 +120,15 @@ pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
         ]);
     }
     let found = walk(&docs_path, &config.docs_dir)?;
-    let results: Vec<Result<Option<Doc>, Diagnostic>> =
+    let results: Vec<Result<Doc, Diagnostic>> =
         found.pages.par_iter().map(|(source, file)| load_doc(config, source, file)).collect();
     let mut errors = Vec::new();
     let mut docs = Vec::new();
+    let mut drafts = Vec::new();
     for r in results {
         match r {
-            Ok(Some(d)) => docs.push(d),
-            Ok(None) => {}
+            Ok(d) if d.front.draft == Some(true) && config.is_production() => drafts.push((d.source, d.url)),
+            Ok(d) => docs.push(d),
             Err(e) => errors.push(e),
         }
     }
@@ -143,7 +146,7 @@ pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
         errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         return Err(errors);
     }
-    Ok(Content { docs, categories, assets: found.assets, warnings: Vec::new() })
+    Ok(Content { docs, categories, assets: found.assets, drafts, warnings: Vec::new() })
 }
 
 fn rel_file(dir: &str, file: &Path) -> PathBuf {
@@ -186,16 +189,16 @@ fn walk(docs_path: &Path, docs_dir: &Path) -> Result<Found, Vec<Diagnostic>> {
     Ok(found)
 }
 
-/// Reads one page. `Ok(None)` when it is a draft left out of this environment.
-fn load_doc(config: &Config, source: &str, file: &Path) -> Result<Option<Doc>, Diagnostic> {
+/// Reads one page.
+pub fn load_doc(config: &Config, source: &str, file: &Path) -> Result<Doc, Diagnostic> {
     let display_path = config.docs_dir.join(source);
     let bytes = std::fs::read(file)
         .map_err(|e| Diagnostic::error(display_path.clone(), 0, 0, format!("cannot read the file: {e}")))?;
     parse_doc(config, source, file, bytes)
 }
 
-/// Makes a [`Doc`] from a page's bytes. Pure; `Ok(None)` for a draft left out of production.
-pub fn parse_doc(config: &Config, source: &str, file: &Path, bytes: Vec<u8>) -> Result<Option<Doc>, Diagnostic> {
+/// Makes a [`Doc`] from a page's bytes. Pure.
+pub fn parse_doc(config: &Config, source: &str, file: &Path, bytes: Vec<u8>) -> Result<Doc, Diagnostic> {
     let display_path = config.docs_dir.join(source);
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -215,9 +218,6 @@ pub fn parse_doc(config: &Config, source: &str, file: &Path, bytes: Vec<u8>) -> 
         Some(y) => frontmatter::parse(y, &text, &display_path)?,
         None => FrontMatter::default(),
     };
-    if front.draft == Some(true) && config.is_production() {
-        return Ok(None);
-    }
     let body_start = text.len() - split.body.len();
     let body_line_offset = split.body_line_offset;
 
@@ -236,7 +236,7 @@ pub fn parse_doc(config: &Config, source: &str, file: &Path, bytes: Vec<u8>) -> 
     let url = route::url_for(&config.base_url, &config.route_base_path, &slug, config.trailing_slash);
     let output_file = route::output_file(&url, &config.base_url, config.trailing_slash);
     let title = front.title.clone().map(|t| t.trim().to_string()).unwrap_or_default();
-    Ok(Some(Doc {
+    Ok(Doc {
         source: source.to_string(),
         file: file.to_path_buf(),
         display_path,
@@ -254,7 +254,7 @@ pub fn parse_doc(config: &Config, source: &str, file: &Path, bytes: Vec<u8>) -> 
         is_index,
         title,
         text,
-    }))
+    })
 }
 
 /// Two pages with one URL or one id are an error naming both files.

@@ -1,0 +1,394 @@
+//! Check stage: every link and embed of every page, checked against the whole site.
+//!
+//! In: a loaded [`Site`] (its docs, their rendered HTML and link model, the static files).
+//! Out: diagnostics with the link's position, a severity from the site's policies
+//! (`on_broken_links`, `on_broken_anchors`, `on_broken_images`) and, where one is likely, a fix.
+//! Pure: it looks things up in what the earlier stages made.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::build::Site;
+use crate::config::Policy;
+use crate::content::Doc;
+use crate::diagnostic::{Diagnostic, Severity, closest};
+use crate::links::{Index, Target, encode_path, is_external, normalise_rel, percent_decode};
+use crate::markdown::{LinkKind, LinkRef};
+use crate::sidebar::{CategoryLink, Item};
+
+/// What every page's checks look things up in.
+struct Lookup<'a> {
+    site: &'a Site,
+    index: Index<'a>,
+    /// Page URLs (decoded, no trailing slash) to doc index.
+    pages: HashMap<String, usize>,
+    /// URLs of generated category pages.
+    generated: HashSet<String>,
+    /// Static files, by URL (decoded).
+    statics: HashSet<String>,
+    /// Draft sources and URLs left out of production.
+    draft_sources: HashSet<&'a str>,
+    draft_urls: HashSet<String>,
+    /// Element ids of every page.
+    ids: Vec<HashSet<String>>,
+}
+
+/// Checks every link of every page; the result is sorted by file and position.
+pub fn check_site(site: &Site) -> Vec<Diagnostic> {
+    let statics = crate::content::walk_static(&site.config);
+    let lookup = Lookup::new(site, &statics);
+    let lookup = &lookup;
+    let mut out: Vec<Diagnostic> = site
+        .content
+        .docs
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, doc)| {
+            let links = &site.rendered[i].links;
+            links.iter().filter_map(move |l| lookup.check(i, doc, l)).collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    out
+}
+
+impl<'a> Lookup<'a> {
+    fn new(site: &'a Site, statics: &[String]) -> Self {
+        let c = &site.config;
+        let pages = site.content.docs.iter().enumerate().map(|(i, d)| (url_key(&d.url), i)).collect();
+        let mut generated = HashSet::new();
+        for sb in &site.sidebars.sidebars {
+            collect_generated(&sb.items, &mut generated);
+        }
+        Lookup {
+            site,
+            index: Index::new(c, &site.content, statics),
+            pages,
+            generated,
+            statics: statics.iter().map(|s| url_key(&format!("{}{s}", c.base_url))).collect(),
+            draft_sources: site.content.drafts.iter().map(|(s, _)| s.as_str()).collect(),
+            draft_urls: site.content.drafts.iter().map(|(_, u)| url_key(u)).collect(),
+            ids: site.rendered.par_iter().map(|r| element_ids(&r.html)).collect(),
+        }
+    }
+
+    fn check(&self, i: usize, doc: &Doc, link: &LinkRef) -> Option<Diagnostic> {
+        let dest = link.dest.trim();
+        if dest.is_empty() || is_external(dest) {
+            return None;
+        }
+        let (path, anchor) = split_link(dest);
+        let image = matches!(link.kind, LinkKind::Image);
+        if path.is_empty() {
+            return self.check_anchor(i, doc, link, anchor, None);
+        }
+        let decoded = percent_decode(path);
+        if decoded.ends_with(".md") || decoded.ends_with(".mdx") {
+            return self.check_source_link(i, doc, link, &decoded, anchor);
+        }
+        match self.index.resolve(doc, dest) {
+            Some(Target::Doc { .. }) => return None,
+            Some(Target::Asset { .. } | Target::Static { .. }) => return None,
+            None => {}
+        }
+        if !decoded.starts_with('/') && normalise_rel(&doc.dir_path(), &decoded).is_none() && image {
+            return self.problem(
+                doc,
+                link,
+                self.image_policy(),
+                format!("image '{dest}' leaves the site's root"),
+                Some("only files inside the docs folder or a static folder are published; move the file there".into()),
+            );
+        }
+        let url = self.absolute_url(doc, &decoded);
+        let key = url_key(&url);
+        if let Some(&target) = self.pages.get(&key) {
+            return self.check_anchor(i, doc, link, anchor, Some(target));
+        }
+        if self.generated.contains(&key) || self.statics.contains(&key) {
+            return None;
+        }
+        if self.draft_urls.contains(&key) {
+            return self.draft(doc, link);
+        }
+        if image {
+            return self.problem(doc, link, self.image_policy(), format!("image '{dest}' matches no file"), None);
+        }
+        let help = self.suggest_url(&decoded);
+        self.problem(doc, link, self.site.config.on_broken_links, format!("link '{dest}' matches no page"), help)
+    }
+
+    /// `x.md` links: to a page's source file (spec section 7).
+    fn check_source_link(
+        &self,
+        i: usize,
+        doc: &Doc,
+        link: &LinkRef,
+        path: &str,
+        anchor: Option<&str>,
+    ) -> Option<Diagnostic> {
+        let here = doc.dir_path();
+        let candidates: Vec<Option<String>> = if let Some(abs) = path.strip_prefix('/') {
+            vec![normalise_rel("", abs)]
+        } else if path.starts_with("./") || path.starts_with("../") {
+            vec![normalise_rel(&here, path)]
+        } else {
+            vec![normalise_rel(&here, path), normalise_rel("", path)]
+        };
+        if candidates.iter().all(Option::is_none) {
+            return self.problem(
+                doc,
+                link,
+                self.site.config.on_broken_links,
+                format!("link '{}' leaves the docs folder", link.dest),
+                None,
+            );
+        }
+        let found =
+            candidates.iter().flatten().find_map(|c| self.site.content.docs.iter().position(|d| &d.source == c));
+        match found {
+            Some(target) => self.check_anchor(i, doc, link, anchor, Some(target)),
+            None if candidates.iter().flatten().any(|c| self.draft_sources.contains(c.as_str())) => {
+                self.draft(doc, link)
+            }
+            None => {
+                let name = path.rsplit('/').next().unwrap_or(path);
+                let help = self.suggest_source(doc, name);
+                self.problem(
+                    doc,
+                    link,
+                    self.site.config.on_broken_links,
+                    format!("link '{}' matches no page", link.dest),
+                    help,
+                )
+            }
+        }
+    }
+
+    /// `#anchor` on `target` (this page when `None`).
+    fn check_anchor(
+        &self,
+        i: usize,
+        doc: &Doc,
+        link: &LinkRef,
+        anchor: Option<&str>,
+        target: Option<usize>,
+    ) -> Option<Diagnostic> {
+        let anchor = percent_decode(anchor?);
+        if anchor.is_empty() {
+            return None;
+        }
+        let t = target.unwrap_or(i);
+        if self.ids[t].contains(&anchor) {
+            return None;
+        }
+        let target_doc = &self.site.content.docs[t];
+        let where_ = if t == i {
+            "this page".to_string()
+        } else {
+            format!("'{}'", strip_base(&self.site.config.base_url, &target_doc.url))
+        };
+        let starting: Vec<&String> = self.ids[t].iter().filter(|id| id.starts_with(anchor.as_str())).collect();
+        let guess = match starting.as_slice() {
+            [only] => Some(only.as_str()),
+            _ => closest(&anchor, self.ids[t].iter().map(String::as_str)),
+        };
+        let help = guess.map(|id| {
+            let prefix = link.dest.rsplit_once('#').map(|(p, _)| p).unwrap_or("");
+            format!("did you mean '{prefix}#{id}'? (a heading on {where_})")
+        });
+        self.problem(
+            doc,
+            link,
+            self.site.config.on_broken_anchors,
+            format!("anchor '#{anchor}' does not exist on {where_}"),
+            help,
+        )
+    }
+
+    fn draft(&self, doc: &Doc, link: &LinkRef) -> Option<Diagnostic> {
+        self.problem(
+            doc,
+            link,
+            self.site.config.on_broken_links,
+            format!("link '{}' points to a draft, which is left out of production", link.dest),
+            Some("publish the page (remove `draft: true`) or remove the link".into()),
+        )
+    }
+
+    fn image_policy(&self) -> Policy {
+        self.site.config.on_broken_images
+    }
+
+    /// The URL a browser would request for `path` written on `doc`'s page.
+    fn absolute_url(&self, doc: &Doc, path: &str) -> String {
+        let base = &self.site.config.base_url;
+        if path.starts_with('/') {
+            if path.starts_with(base.as_str()) || path == base.trim_end_matches('/') {
+                path.to_string()
+            } else {
+                format!("{base}{}", path.trim_start_matches('/'))
+            }
+        } else {
+            let dir = doc.url.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let dir = dir.trim_start_matches('/');
+            format!("/{}", normalise_rel(dir, path).unwrap_or_default())
+        }
+    }
+
+    /// A page whose id or file name matches the link's last part, else the closest URL.
+    fn suggest_url(&self, path: &str) -> Option<String> {
+        let base = &self.site.config.base_url;
+        let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
+        let docs = &self.site.content.docs;
+        let by_id: Vec<&Doc> = docs.iter().filter(|d| d.base_id == last || d.id == path.trim_matches('/')).collect();
+        if let [d] = by_id.as_slice() {
+            return Some(format!("did you mean '{}'? (the page with id '{}')", strip_base(base, &d.url), d.base_id));
+        }
+        let by_file: Vec<&Doc> =
+            docs.iter().filter(|d| crate::content::route::strip_number_prefix(&d.stem).1 == last).collect();
+        if let [d] = by_file.as_slice() {
+            return Some(format!("did you mean '{}'? (the page from '{}')", strip_base(base, &d.url), d.source));
+        }
+        let ids: Vec<&str> = docs.iter().map(|d| d.base_id.as_str()).collect();
+        if let Some(id) = closest(last, ids.iter().copied())
+            && let [d] = docs.iter().filter(|d| d.base_id == id).collect::<Vec<_>>().as_slice()
+        {
+            return Some(format!("did you mean '{}'? (the page with id '{}')", strip_base(base, &d.url), d.base_id));
+        }
+        let wanted = path.trim_start_matches(base.as_str()).trim_start_matches('/');
+        let urls: Vec<String> = docs.iter().map(|d| strip_base(base, &d.url)).collect();
+        closest(&format!("/{wanted}"), urls.iter().map(String::as_str)).map(|u| format!("did you mean '{u}'?"))
+    }
+
+    /// A page whose file is named `name` (written relative to this page), or a close file name.
+    fn suggest_source(&self, doc: &Doc, name: &str) -> Option<String> {
+        let docs = &self.site.content.docs;
+        let exact: Vec<&Doc> = docs.iter().filter(|d| d.source.rsplit('/').next() == Some(name)).collect();
+        let pick = match exact.as_slice() {
+            [d] => Some(*d),
+            _ => {
+                let names: Vec<&str> = docs.iter().filter_map(|d| d.source.rsplit('/').next()).collect();
+                closest(name, names.iter().copied())
+                    .and_then(|n| docs.iter().find(|d| d.source.rsplit('/').next() == Some(n)))
+            }
+        }?;
+        Some(format!("did you mean '{}'? (the file {})", relative_source(&doc.dir_path(), &pick.source), pick.source))
+    }
+
+    fn problem(
+        &self,
+        doc: &Doc,
+        link: &LinkRef,
+        policy: Policy,
+        message: String,
+        help: Option<String>,
+    ) -> Option<Diagnostic> {
+        let severity = match policy {
+            Policy::Ignore => return None,
+            Policy::Warn => Severity::Warning,
+            Policy::Error => Severity::Error,
+        };
+        let mut d = Diagnostic::error(doc.display_path.clone(), link.line, link.column, message).with_source(&doc.text);
+        d.severity = severity;
+        if let Some(h) = help {
+            d = d.with_help(h);
+        }
+        Some(d)
+    }
+}
+
+fn collect_generated(items: &[Item], out: &mut HashSet<String>) {
+    for it in items {
+        if let Item::Category(c) = it {
+            if let Some(CategoryLink::Generated { url, .. }) = &c.link {
+                out.insert(url_key(url));
+            }
+            collect_generated(&c.items, out);
+        }
+    }
+}
+
+/// `path?query#anchor` → (`path`, `anchor`).
+fn split_link(dest: &str) -> (&str, Option<&str>) {
+    let (before_hash, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (dest, None),
+    };
+    let path = before_hash.split('?').next().unwrap_or(before_hash);
+    (path, anchor)
+}
+
+/// A URL as a lookup key: decoded, without a trailing slash (except the root), without
+/// `index.html`.
+fn url_key(url: &str) -> String {
+    let u = percent_decode(url);
+    let u = u.strip_suffix("index.html").unwrap_or(&u);
+    let u = u.strip_suffix(".html").unwrap_or(u);
+    let t = u.trim_end_matches('/');
+    if t.is_empty() { "/".into() } else { t.to_string() }
+}
+
+/// The URL as an author writes it in a page: without base_url.
+fn strip_base(base: &str, url: &str) -> String {
+    let rest = url.strip_prefix(base.trim_end_matches('/')).unwrap_or(url);
+    let rest = if rest.is_empty() { "/" } else { rest };
+    encode_path(rest)
+}
+
+/// Every `id="…"` in an HTML fragment (headings, explicit ids, footnotes).
+pub fn element_ids(html: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(end) = rest.find('"') {
+            out.insert(unescape(&rest[..end]));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// The path from folder `from` to the source `to`, both relative to docs_dir: `../b/x.md`.
+fn relative_source(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').filter(|p| !p.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<&str> = vec![".."; from.len() - common];
+    out.extend(&to_parts[common..]);
+    let joined = out.join("/");
+    if joined.starts_with("..") { joined } else { format!("./{joined}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_keys() {
+        assert_eq!(split_link("a/b?x=1#h"), ("a/b", Some("h")));
+        assert_eq!(split_link("#h"), ("", Some("h")));
+        assert_eq!(url_key("/a%20b/"), "/a b");
+        assert_eq!(url_key("/x/index.html"), "/x");
+        assert_eq!(url_key("/"), "/");
+    }
+
+    #[test]
+    fn relative_sources() {
+        assert_eq!(relative_source("06-Testing", "06-Testing/unit.md"), "./unit.md");
+        assert_eq!(relative_source("a/b", "a/c/x.md"), "../c/x.md");
+        assert_eq!(relative_source("", "a/x.md"), "./a/x.md");
+    }
+
+    #[test]
+    fn finds_ids() {
+        let ids = element_ids("<h2 id=\"a-b\">x</h2><p id=\"q&amp;a\">y</p><a href=\"#z\">");
+        assert!(ids.contains("a-b") && ids.contains("q&a") && ids.len() == 2);
+    }
+}

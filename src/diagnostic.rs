@@ -121,6 +121,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+impl std::error::Error for Diagnostic {}
+
 /// Several diagnostics as one error, for `anyhow` to carry to `main`.
 #[derive(Debug, Clone)]
 pub struct Diagnostics(pub Vec<Diagnostic>);

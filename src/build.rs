@@ -63,6 +63,8 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
     /// How long each stage took, for benchmarks.
     pub timings: Timings,
+    /// The speech stage's players and audio files.
+    pub speech: crate::speech::SiteSpeech,
 }
 
 /// Wall time per pipeline stage, in the order they run. `highlight` is the time spent in code
@@ -73,6 +75,7 @@ pub struct Timings {
     pub markdown: f64,
     pub highlight: f64,
     pub sidebar: f64,
+    pub speech: f64,
     pub render: f64,
     pub search: f64,
     pub write: f64,
@@ -91,7 +94,8 @@ pub fn load_site(root: &Path, overrides: &Overrides) -> Result<Site, BuildError>
         config::ConfigError::Io(e) => BuildError::Other(e),
     })?;
     let mut site = load_site_with(config)?;
-    site.timings.load += ms_since(started) - site.timings.markdown - site.timings.sidebar;
+    site.timings.load +=
+        ms_since(started) - site.timings.markdown - site.timings.sidebar - site.timings.speech;
     Ok(site)
 }
 
@@ -106,14 +110,7 @@ pub fn load_site_with(config: Config) -> Result<Site, BuildError> {
     let rendered: Vec<Rendered> = content
         .docs
         .par_iter()
-        .map(|doc| {
-            let opts = MarkdownOptions {
-                toc_min_level: doc.front.toc_min_heading_level.unwrap_or(2),
-                toc_max_level: doc.front.toc_max_heading_level.unwrap_or(3),
-            };
-            let resolver = Resolver::new(&resolver_index, doc);
-            markdown::render(doc.body(), &doc.display_path, doc.body_line_offset, &opts, &resolver)
-        })
+        .map(|doc| render_markdown(&resolver_index, doc))
         .collect();
     timings.markdown = ms_since(started);
     timings.highlight = (markdown::highlight_time() - highlight_before).as_secs_f64() * 1000.0;
@@ -163,8 +160,111 @@ pub fn load_site_with(config: Config) -> Result<Site, BuildError> {
     if !errors.is_empty() {
         return Err(BuildError::Content(errors));
     }
+    let started = std::time::Instant::now();
+    let titles: Vec<&str> = content.docs.iter().map(|d| d.title.as_str()).collect();
+    let html: Vec<&str> = rendered.iter().map(|r| r.html.as_str()).collect();
+    let speech = crate::speech::run(&config, &titles, &html)?;
+    timings.speech = ms_since(started);
+    warnings.extend(speech.warnings.iter().cloned());
     let git_dates = content::git_dates(&config, &content.docs);
-    Ok(Site { config, content, rendered, sidebars, copies, git_dates, warnings, timings })
+    Ok(Site { config, content, rendered, sidebars, copies, git_dates, warnings, timings, speech })
+}
+
+/// The markdown stage for one page, with links resolved against `index`.
+fn render_markdown(index: &crate::links::Index, doc: &content::Doc) -> Rendered {
+    let opts = MarkdownOptions {
+        toc_min_level: doc.front.toc_min_heading_level.unwrap_or(2),
+        toc_max_level: doc.front.toc_max_heading_level.unwrap_or(3),
+    };
+    let resolver = Resolver::new(index, doc);
+    markdown::render(doc.body(), &doc.display_path, doc.body_line_offset, &opts, &resolver)
+}
+
+/// What re-reading one page changed (for `serve`'s incremental rebuilds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageUpdate {
+    /// Only the page's own HTML: re-render it alone.
+    Body,
+    /// Its title, label or place in the sidebar: every page shows those, re-render them all.
+    Navigation,
+}
+
+/// Reads and parses the page at `source` (relative to docs_dir) again, alone, into `site`.
+///
+/// `Ok(None)` when the page is gone or its id, URL, draft or unlisted state changed: other pages'
+/// links and the sitemap depend on those, so the caller loads the whole site again. On an error
+/// `site` is left as it was.
+pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, BuildError> {
+    let Some(i) = site.content.docs.iter().position(|d| d.source == source) else { return Ok(None) };
+    let old = &site.content.docs[i];
+    let mut doc = content::load_doc(&site.config, source, &old.file).map_err(|d| BuildError::Content(vec![d]))?;
+    if route_key(&doc) != route_key(old) {
+        return Ok(None);
+    }
+    let statics = content::walk_static(&site.config);
+    let index = crate::links::Index::new(&site.config, &site.content, &statics);
+    let rendered = render_markdown(&index, &doc);
+    let errors: Vec<Diagnostic> = rendered.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    if !errors.is_empty() {
+        return Err(BuildError::Content(errors));
+    }
+    if doc.title.is_empty() {
+        doc.title = rendered.title.clone().unwrap_or_else(|| doc.base_id.clone());
+    }
+    let speech = crate::speech::run(&site.config, &[doc.title.as_str()], &[rendered.html.as_str()])?;
+    // Images the page now embeds; files it no longer uses stay servable until the next full load.
+    let new_copies = index.copies(&Content { docs: vec![doc.clone()], ..Default::default() }, &[rendered.clone()]);
+    let update = if nav_key(&doc) == nav_key(old) { PageUpdate::Body } else { PageUpdate::Navigation };
+    drop(index);
+    let previous = std::mem::replace(&mut site.content.docs[i], doc);
+    if update == PageUpdate::Navigation {
+        let (sidebars, problems) = sidebar::build_sidebars(&site.content.docs, &site.content.categories, &site.config);
+        if !problems.is_empty() {
+            site.content.docs[i] = previous;
+            return Err(BuildError::Content(problems));
+        }
+        site.sidebars = sidebars;
+    }
+    site.warnings = rendered.diagnostics.clone();
+    site.rendered[i] = rendered;
+    site.speech.update_page(i, speech);
+    site.copies.extend(new_copies);
+    Ok(Some(update))
+}
+
+/// What other pages' links, the sitemap and the output paths depend on.
+fn route_key(d: &content::Doc) -> (&str, &str, &str, &str, Option<bool>, Option<bool>) {
+    (&d.id, &d.slug, &d.url, &d.output_file, d.front.draft, d.front.unlisted)
+}
+
+/// What the sidebar, breadcrumbs and previous/next links of other pages show of a page.
+fn nav_key(d: &content::Doc) -> impl PartialEq + '_ {
+    let f = &d.front;
+    (
+        &d.title,
+        (&f.sidebar_label, f.sidebar_position, &f.sidebar_class_name, &f.sidebar_custom_props),
+        (&f.displayed_sidebar, &f.pagination_label),
+    )
+}
+
+/// Renders the pages `docs` (indices into `site.content.docs`) alone: (output path, HTML).
+pub fn render_pages(
+    site: &Site,
+    theme: &crate::render::Theme,
+    live_reload: Option<String>,
+    docs: &[usize],
+) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    crate::pages::render_pages(site, theme, live_reload, docs).map_err(BuildError::from)
+}
+
+/// Adds the search index (`search/...`, see [`crate::search`]) to `files`, recording its time in
+/// `site.timings.search`. `serve` may instead call [`crate::search::build_index`] on its own thread.
+pub fn add_search_index(site: &mut Site, files: &mut SiteFiles) {
+    let started = std::time::Instant::now();
+    for (path, bytes) in crate::search::build_index(site) {
+        files.insert(path, OutputFile::Bytes(bytes));
+    }
+    site.timings.search = ms_since(started);
 }
 
 /// One file of the built site.
@@ -237,7 +337,20 @@ pub fn render_site(
 /// Loads the theme: the built-in one with the site's `theme/` folder over it.
 pub fn load_theme(config: &Config) -> Result<crate::render::Theme, BuildError> {
     let dir = config.root.join("theme");
-    crate::render::Theme::load(dir.is_dir().then_some(dir.as_path())).map_err(BuildError::from)
+    crate::render::Theme::load(dir.is_dir().then_some(dir.as_path())).map_err(|e| match BuildError::from(e) {
+        // Theme files print relative to the site root, like pages: `theme/page.html`.
+        BuildError::Content(ds) => BuildError::Content(
+            ds.into_iter()
+                .map(|mut d| {
+                    if let Ok(rel) = d.path.strip_prefix(&config.root) {
+                        d.path = rel.to_path_buf();
+                    }
+                    d
+                })
+                .collect(),
+        ),
+        other => other,
+    })
 }
 
 /// Docs by their source path, for link resolution.

@@ -58,6 +58,7 @@ pub struct RawConfig {
     pub logo: Option<String>,
     pub favicon: Option<String>,
     pub footer: Option<String>,
+    pub speech: Option<crate::speech::RawSpeech>,
     pub environments: Option<BTreeMap<String, RawConfig>>,
 }
 
@@ -80,6 +81,7 @@ pub const KEYS: &[&str] = &[
     "logo",
     "favicon",
     "footer",
+    "speech",
     "environments",
 ];
 
@@ -110,6 +112,8 @@ pub struct Config {
     pub logo: Option<String>,
     pub favicon: Option<String>,
     pub footer: Option<String>,
+    /// The `speech:` section: pre-rendered audio for TextToSpeech blocks.
+    pub speech: crate::speech::SpeechConfig,
     /// `development` unless `--env` or `LECTERN_ENV` say otherwise.
     pub environment: String,
 }
@@ -189,6 +193,12 @@ pub fn parse(text: &str, path: &Path) -> Result<RawConfig, Diagnostic> {
     if text.trim().is_empty() {
         return Ok(RawConfig::default());
     }
+    let value: yaml_serde::Value = crate::content::yaml::from_str(text).map_err(|e| yaml_diagnostic(e, text, path))?;
+    if !matches!(value, yaml_serde::Value::Mapping(_)) {
+        return Err(Diagnostic::error(path, 1, 1, "lectern.yml must be a mapping of `key: value` lines")
+            .with_source(text)
+            .with_help("write settings as `key: value` lines, e.g. `title: Our playbook`"));
+    }
     let raw: RawConfig = crate::content::yaml::from_str(text).map_err(|e| yaml_diagnostic(e, text, path))?;
     if let Some(envs) = &raw.environments {
         for (name, env) in envs {
@@ -222,7 +232,19 @@ fn yaml_diagnostic(e: yaml_serde::Error, text: &str, path: &Path) -> Diagnostic 
         };
         return d;
     }
-    Diagnostic::error(path, line, column, msg).with_source(text)
+    let key = msg.split(':').next().unwrap_or("").trim().to_string();
+    if let Some((found, expected)) = crate::content::frontmatter::type_mismatch(&msg) {
+        return Diagnostic::error(path, line, column, format!("`{key}` must be {expected}, not {found}")).with_source(text);
+    }
+    if let Some(rest) = msg.split("unknown variant `").nth(1) {
+        let value = rest.split('`').next().unwrap_or("");
+        let choices = rest.split("expected one of ").nth(1).unwrap_or("").trim();
+        return Diagnostic::error(path, line, column, format!("`{key}` must be one of {choices}, not `{value}`"))
+            .with_source(text);
+    }
+    Diagnostic::error(path, line, column, format!("lectern.yml is not valid YAML: {msg}"))
+        .with_source(text)
+        .with_help("check that every quote and bracket is closed and that indentation uses spaces")
 }
 
 fn find_key_line(text: &str, key: &str, _depth: usize) -> Option<usize> {
@@ -318,6 +340,7 @@ pub fn resolve(root: &Path, raw: RawConfig, environment: &str, overrides: &Overr
         logo: raw.logo,
         favicon: raw.favicon,
         footer: raw.footer,
+        speech: crate::speech::SpeechConfig::resolve(root, raw.speech),
         environment: environment.to_string(),
     }
 }
@@ -344,7 +367,8 @@ fn merge(base: &mut RawConfig, over: RawConfig) {
         sidebars,
         logo,
         favicon,
-        footer
+        footer,
+        speech
     );
 }
 

@@ -226,7 +226,7 @@ impl Builder<'_> {
             Some(Some(CategoryLinkSpec::Doc { id })) => match self.docs.iter().position(|d| &d.id == id) {
                 Some(i) => Some(CategoryLink::Doc(i)),
                 None => {
-                    let path = self.config.docs_dir.join(dir).join("_category_");
+                    let path = meta.file.clone().unwrap_or_else(|| self.config.docs_dir.join(dir).join("_category_.yml"));
                     problems.push(
                         Diagnostic::error(
                             path,

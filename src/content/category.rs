@@ -45,13 +45,18 @@ pub struct CategoryMeta {
     /// Absent: the index doc convention applies. `null`: no link at all.
     #[serde(default, deserialize_with = "explicit_null")]
     pub link: Option<Option<CategoryLinkSpec>>,
+    /// The file it was read from, for diagnostics.
+    #[serde(skip)]
+    pub file: Option<std::path::PathBuf>,
 }
 
 /// Reads a category file; `display` names it in diagnostics.
 pub fn load(file: &Path, display: &Path) -> Result<CategoryMeta, Diagnostic> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| Diagnostic::error(display, 0, 0, format!("cannot read the file: {e}")))?;
-    parse(&text, display)
+    let mut meta = parse(&text, display)?;
+    meta.file = Some(display.to_path_buf());
+    Ok(meta)
 }
 
 /// Parses a category file's text.

@@ -107,8 +107,15 @@ pub fn is_safe_relative(rel: &str) -> bool {
     !rel.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
-/// Puts `staging` where `out` is. The old output moves aside first, then is deleted.
+/// Puts `staging` where `out` is. On Linux the two folders are exchanged in one atomic
+/// `renameat2(RENAME_EXCHANGE)`, so at every instant `out` holds a whole build; elsewhere the
+/// old output moves aside first, then the new one moves in.
 fn swap(staging: &Path, out: &Path, retired: &Path) -> anyhow::Result<()> {
+    #[cfg(target_os = "linux")]
+    if out.is_dir() && exchange(staging, out).is_ok() {
+        // `staging` now holds the previous build.
+        return remove_dir(staging);
+    }
     if out.exists() {
         if !out.is_dir() {
             bail!("{} exists and is not a folder", out.display());
@@ -123,6 +130,18 @@ fn swap(staging: &Path, out: &Path, retired: &Path) -> anyhow::Result<()> {
         fs::rename(staging, out).with_context(|| format!("moving the new build into {}", out.display()))?;
     }
     Ok(())
+}
+
+/// Atomically exchanges two paths (Linux 3.15+; fails on file systems without support).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths that live across the call.
+    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
 }
 
 fn remove_dir(p: &Path) -> anyhow::Result<()> {

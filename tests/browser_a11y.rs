@@ -249,3 +249,33 @@ fn write_harness_site(root: &Path) {
         std::fs::write(root.join(dir).join("index.html"), html).unwrap();
     }
 }
+
+/// The theme's scripts in a real browser: copy buttons, remembered dark mode, the phone menu,
+/// lazy sidebar categories, and pages with JavaScript off.
+#[test]
+fn theme_behaviour_in_the_browser() {
+    if !support::require("chromium") {
+        return;
+    }
+    let site = support::copy_fixture("render");
+    let out = site.path().join("build");
+    support::lectern_ok(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    let large = tempfile::tempdir().unwrap();
+    for f in 0..40 {
+        let dir = large.path().join(format!("docs/{f:02}-Folder {f}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        for p in 0..10 {
+            std::fs::write(dir.join(format!("{p:02}-page-{p}.md")), format!("# Page {f}.{p}\n\nText.\n")).unwrap();
+        }
+    }
+    let large_out = large.path().join("build");
+    support::lectern_ok(["build".as_ref(), large.path().as_os_str(), "--out".as_ref(), large_out.as_os_str()]);
+    let server = StaticServer::start(&out);
+    let large_server = StaticServer::start(&large_out);
+    let result = browser::run_script(
+        "tests/theme.mjs",
+        &server.url,
+        json!({ "page": "/Basics/features", "other": "/Basics/plain", "lazyBase": large_server.url, "lazyPage": "/Folder%203/page-4" }),
+    );
+    browser::assert_ok(&result);
+}

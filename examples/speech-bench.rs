@@ -1,0 +1,121 @@
+//! Speech benchmark: builds a site (load, render, write) in-process with its speech blocks
+//! pre-rendered by espeak-ng and prints, against the targets of issue 4:
+//!
+//! - cold synthesis: the first build with an empty cache (the speech stage and the whole build),
+//! - warm rebuild: the median of `--runs` builds with the cache full, against the median of builds
+//!   with `speech.prerender: never` (players, no audio) — target: no slower than 1.1×,
+//! - audio bytes per minute of speech (target: at most 300 KB).
+//!
+//! `cargo run --release --example speech-bench -- ../shared/corpora/api-playbook`
+//! The site is only read; the cache and the output go to a temp folder. Prints figures only.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow};
+use clap::Parser;
+use lectern::build::{self, OutputFile};
+use lectern::config::{self, Overrides};
+use lectern::speech::Prerender;
+
+/// Measures what pre-rendered speech costs a build.
+#[derive(Parser)]
+struct Args {
+    /// The site's root folder.
+    site: PathBuf,
+    /// Warm builds and speech-off builds each (the median is printed).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Keep the speech cache here (a filled one makes the first build warm too).
+    #[arg(long)]
+    cache: Option<PathBuf>,
+}
+
+/// One build's figures.
+struct Run {
+    total_ms: f64,
+    speech_ms: f64,
+    summary: String,
+    audio_bytes: u64,
+    audio_seconds: f64,
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    let work = tempfile::tempdir().context("creating a temp dir")?;
+    let cache = args.cache.clone().unwrap_or_else(|| work.path().join("cache"));
+    let out = work.path().join("out");
+
+    let cold = build_once(&args.site, &cache, &out, Prerender::Always)?;
+    // Alternating, so that a busy machine slows both kinds alike.
+    let (mut warm, mut off) = (Vec::new(), Vec::new());
+    for _ in 0..args.runs {
+        warm.push(build_once(&args.site, &cache, &out, Prerender::Always)?);
+        off.push(build_once(&args.site, &cache, &out, Prerender::Never)?);
+    }
+    let warm_ms = median(warm.iter().map(|r| r.total_ms).collect());
+    let warm_speech_ms = median(warm.iter().map(|r| r.speech_ms).collect());
+    let off_ms = median(off.iter().map(|r| r.total_ms).collect());
+    let minutes = cold.audio_seconds / 60.0;
+    let per_minute = cold.audio_bytes as f64 / minutes.max(f64::EPSILON) / 1024.0;
+
+    println!("site: {}", args.site.display());
+    println!("cold:  {}", cold.summary);
+    println!("cold build: {:.2} s (speech stage {:.2} s)", cold.total_ms / 1000.0, cold.speech_ms / 1000.0);
+    println!("warm:  {}", warm.last().map(|r| r.summary.as_str()).unwrap_or(""));
+    println!(
+        "warm build: {:.0} ms (speech stage {:.0} ms), speech off (prerender: never): {:.0} ms, ratio {:.2}x (target <= 1.10x)",
+        warm_ms,
+        warm_speech_ms,
+        off_ms,
+        warm_ms / off_ms
+    );
+    println!(
+        "audio: {:.1} MB for {:.1} min of speech = {:.0} KB per minute (target <= 300 KB)",
+        cold.audio_bytes as f64 / 1_048_576.0,
+        minutes,
+        per_minute
+    );
+    Ok(())
+}
+
+/// Loads, renders and writes the site once, with the given pre-rendering.
+fn build_once(site: &Path, cache: &Path, out: &Path, prerender: Prerender) -> Result<Run> {
+    let started = Instant::now();
+    let mut config = config::load(site, &Overrides::default()).map_err(|e| anyhow!("{e}"))?;
+    config.speech.cache_dir = cache.to_path_buf();
+    config.speech.prerender = prerender;
+    let site_data = build::load_site_with(config).map_err(|e| anyhow!("{e}"))?;
+    let theme = build::load_theme(&site_data.config).map_err(|e| anyhow!("{e}"))?;
+    let files = build::render_site(&site_data, &theme, None).map_err(|e| anyhow!("{e}"))?;
+    lectern::output::write_site(out, &files)?;
+    let total_ms = started.elapsed().as_secs_f64() * 1000.0;
+
+    let mut audio_bytes = 0;
+    let mut audio_seconds = 0.0;
+    for (path, file) in &files {
+        match (path.starts_with("audio/"), file) {
+            (true, OutputFile::Copy(mp3)) => audio_bytes += std::fs::metadata(mp3)?.len(),
+            (true, OutputFile::Bytes(vtt)) => audio_seconds += last_cue_end(&String::from_utf8_lossy(vtt)),
+            _ => {}
+        }
+    }
+    Ok(Run {
+        total_ms,
+        speech_ms: site_data.timings.speech,
+        summary: site_data.speech.summary.clone().unwrap_or_default(),
+        audio_bytes,
+        audio_seconds,
+    })
+}
+
+/// The end of a VTT file's last cue, in seconds.
+fn last_cue_end(vtt: &str) -> f64 {
+    let end = vtt.lines().filter_map(|l| l.split_once(" --> ").map(|(_, e)| e.trim())).next_back().unwrap_or("0:0:0");
+    end.split(':').fold(0.0, |acc, part| acc * 60.0 + part.parse::<f64>().unwrap_or(0.0))
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}

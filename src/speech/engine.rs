@@ -1,0 +1,220 @@
+//! Speech engines, always run as subprocesses: `espeak-ng` (GPL, so never linked) or any
+//! command that reads text on stdin and writes WAV on stdout (piper, a cloud provider's CLI…).
+//!
+//! In: [`SpeechConfig`] and one sentence at a time. Out: the sentence's audio as [`Pcm`]. One
+//! call per sentence gives exact sentence timings; a hanging engine is killed after
+//! [`TIMEOUT`].
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+use super::settings::{EngineKind, SpeechConfig};
+use super::wav::{Pcm, parse_wav};
+
+/// Longest one sentence may take to synthesise.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A speech engine found on this machine.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    kind: EngineKind,
+    /// espeak-ng's path, or the shell command.
+    program: String,
+    /// Where commands run (the site root).
+    dir: PathBuf,
+    /// Reported version (espeak-ng) or the command itself: part of every cache key.
+    version: String,
+    voice: Option<String>,
+    rate: u32,
+}
+
+impl Engine {
+    /// The configured engine, or why it cannot be used (not installed, no command set).
+    pub fn detect(config: &SpeechConfig, root: &Path) -> Result<Engine, String> {
+        let base = |program: String, version: String| Engine {
+            kind: config.engine,
+            program,
+            dir: root.to_path_buf(),
+            version,
+            voice: config.voice.clone(),
+            rate: config.rate,
+        };
+        match config.engine {
+            EngineKind::EspeakNg => {
+                let path = find_on_path("espeak-ng").ok_or("espeak-ng is not installed (not found on PATH)")?;
+                let program = path.to_string_lossy().into_owned();
+                let version = espeak_version(&path, root, &config.cache_dir)?;
+                Ok(base(program, version))
+            }
+            EngineKind::Command => {
+                let command = config.command.clone().ok_or("`speech.engine: command` needs `speech.command`")?;
+                let first = command.split_whitespace().next().unwrap_or_default();
+                let found =
+                    if first.contains('/') { root.join(first).is_file() } else { find_on_path(first).is_some() };
+                if !found {
+                    return Err(format!("the speech command `{first}` was not found"));
+                }
+                Ok(base(command.clone(), format!("command: {command}")))
+            }
+        }
+    }
+
+    /// Identifies everything that changes the audio apart from the text: engine, version,
+    /// voice and rate.
+    pub fn identity(&self) -> String {
+        format!("{}\0{}\0{}\0{}", self.kind.name(), self.version, self.voice.as_deref().unwrap_or("default"), self.rate)
+    }
+
+    /// A short description for messages, e.g. `espeak-ng 1.51`.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            EngineKind::EspeakNg => self.version.replace("eSpeak NG text-to-speech: ", "espeak-ng "),
+            EngineKind::Command => format!("`{}`", self.program),
+        }
+    }
+
+    /// Synthesises one sentence.
+    pub fn synthesise(&self, text: &str) -> anyhow::Result<Pcm> {
+        let wav = match self.kind {
+            EngineKind::EspeakNg => {
+                let rate = self.rate.to_string();
+                // -z: no pause after the text; the player's gap between sentences is added later.
+                let mut args = vec!["--stdout", "--stdin", "-z", "-s", &rate];
+                if let Some(v) = &self.voice {
+                    args.extend(["-v", v]);
+                }
+                run(&self.program, &args, &self.dir, text.as_bytes(), TIMEOUT)?
+            }
+            EngineKind::Command => self.run_command(text)?,
+        };
+        parse_wav(&wav).with_context(|| format!("{} wrote no usable WAV", self.describe()))
+    }
+
+    fn run_command(&self, text: &str) -> anyhow::Result<Vec<u8>> {
+        let (shell, flag) = if cfg!(windows) { ("cmd", "/C") } else { ("sh", "-c") };
+        let mut cmd = Command::new(shell);
+        cmd.args([flag, &self.program])
+            .env("LECTERN_SPEECH_RATE", self.rate.to_string())
+            .env("LECTERN_SPEECH_VOICE", self.voice.as_deref().unwrap_or(""));
+        run_command(cmd, &self.dir, text.as_bytes(), TIMEOUT).with_context(|| format!("running {}", self.describe()))
+    }
+}
+
+/// espeak-ng's version line. Starting it costs a warm build more than the rest of the speech
+/// stage, so the answer is remembered in the cache folder, keyed by the binary's path, size and
+/// modification time (an upgrade changes them).
+fn espeak_version(path: &Path, root: &Path, cache_dir: &Path) -> Result<String, String> {
+    let stamp = std::fs::metadata(path).ok().and_then(|m| {
+        let modified = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(format!("{}\n{}\n{}\n", path.display(), m.len(), modified.as_nanos()))
+    });
+    let memo = cache_dir.join("espeak-ng-version");
+    if let (Some(stamp), Ok(text)) = (&stamp, std::fs::read_to_string(&memo))
+        && let Some(version) = text.strip_prefix(stamp.as_str())
+    {
+        return Ok(version.trim_end().to_string());
+    }
+    let program = path.to_string_lossy();
+    let out = run(&program, &["--version"], root, b"", Duration::from_secs(10))
+        .map_err(|e| format!("espeak-ng does not run: {e:#}"))?;
+    let line = String::from_utf8_lossy(&out).lines().next().unwrap_or("").trim().to_string();
+    // "eSpeak NG text-to-speech: 1.51  Data at: /usr/…": the data path is not the version.
+    let version = line.split("  Data at").next().unwrap_or(&line).to_string();
+    if let Some(stamp) = stamp {
+        // Only a speed-up: a cache folder that cannot be written is no reason to fail.
+        let _ = std::fs::create_dir_all(cache_dir).and_then(|_| std::fs::write(&memo, format!("{stamp}{version}\n")));
+    }
+    Ok(version)
+}
+
+/// Runs `program args` in `dir` with `input` on stdin; its stdout, or an error with its stderr.
+fn run(program: &str, args: &[&str], dir: &Path, input: &[u8], timeout: Duration) -> anyhow::Result<Vec<u8>> {
+    let mut cmd = Command::new(program);
+    cmd.args(args);
+    run_command(cmd, dir, input, timeout).with_context(|| format!("running {program}"))
+}
+
+fn run_command(mut cmd: Command, dir: &Path, input: &[u8], timeout: Duration) -> anyhow::Result<Vec<u8>> {
+    let mut child = cmd
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("starting it")?;
+    let mut stdin = child.stdin.take().context("no stdin")?;
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        // A program that exits without reading all of its input is not an error here.
+        let _ = stdin.write_all(&input);
+    });
+    let stdout = reader(child.stdout.take().context("no stdout")?);
+    let stderr = reader(child.stderr.take().context("no stderr")?);
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().context("waiting for it")? {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("it took longer than {} s and was stopped", timeout.as_secs());
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let _ = writer.join();
+    let out = stdout.join().unwrap_or_default();
+    let err = stderr.join().unwrap_or_default();
+    if !status.success() {
+        bail!("it failed ({status}): {}", String::from_utf8_lossy(&err).trim());
+    }
+    Ok(out)
+}
+
+fn reader(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    })
+}
+
+/// The first executable called `name` in a PATH folder.
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| is_executable(p))
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        path.metadata().map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file() || path.with_extension("exe").is_file()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hanging_engine_is_stopped() {
+        if cfg!(windows) {
+            return;
+        }
+        let err = run("sh", &["-c", "sleep 5"], Path::new("."), b"", Duration::from_millis(200)).unwrap_err();
+        assert!(format!("{err:#}").contains("longer than"), "{err:#}");
+        let err = run("sh", &["-c", "echo boom >&2; exit 3"], Path::new("."), b"", TIMEOUT).unwrap_err();
+        assert!(format!("{err:#}").contains("boom"), "{err:#}");
+        let out = run("sh", &["-c", "cat"], Path::new("."), b"text", TIMEOUT).expect("cat runs");
+        assert_eq!(out, b"text");
+    }
+}

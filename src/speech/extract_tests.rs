@@ -1,0 +1,132 @@
+//! Table tests for [`super::spoken_segments`] and [`super::extract_speech`] on HTML as the
+//! markdown stage writes it for real playbook pages.
+
+use super::*;
+
+fn segments(html: &str) -> Vec<String> {
+    spoken_segments(html)
+}
+
+#[test]
+fn headings_paragraphs_links_and_inline_code() {
+    let html = r##"<h2 id="introduction">Introduction:<a class="anchor" href="#introduction" aria-label="Direct link to Introduction:">#</a></h2>
+<p>Unit tests are used to test the functionality of an individual function or a
+collection of functions. This will be a simple introduction to unit testing.</p>
+<p><strong>This article assumes you are working in a repository forked from <a href="https://github.com/LBHackney-IT/lbh-example-api">LBHackney-IT/lbh-example-api</a>.</strong></p>
+<p>Create a new file somewhere, named <code>GreetingGatewayTests.cs</code>.</p>
+<p>Use a separate <code>&lt;ProjectName&gt;.Tests</code> namespace &amp; folder.</p>"##;
+    assert_eq!(
+        segments(html),
+        [
+            "Introduction:",
+            "Unit tests are used to test the functionality of an individual function or a collection of functions. This will be a simple introduction to unit testing.",
+            "This article assumes you are working in a repository forked from LBHackney-IT/lbh-example-api.",
+            "Create a new file somewhere, named GreetingGatewayTests.cs.",
+            "Use a separate <ProjectName>.Tests namespace & folder.",
+        ]
+    );
+}
+
+#[test]
+fn lists_nested_lists_and_emphasis() {
+    let html = "<ul>\n<li><em>The <code>using</code> statements at the top provide references.</em></li>\n<li>Parent item<ul><li>Child one</li><li>Child two</li></ul></li>\n</ul>\n<ol><li>First</li></ol>";
+    assert_eq!(
+        segments(html),
+        ["The using statements at the top provide references.", "Parent item", "Child one", "Child two", "First"]
+    );
+}
+
+#[test]
+fn tables_are_read_row_by_row() {
+    let html = r#"<div class="table-wrapper"><table><thead><tr><th>Env Var Name</th><th>Description</th><th>Default Value</th></tr></thead><tbody>
+<tr><td><strong>DynamoDb_LocalMode</strong></td><td>Indicates whether or not to use a local DynamoDb instance.<br/>If false it is assumed that credentials were given.</td><td>true</td></tr>
+<tr><td><strong>DynamoDb_LocalServiceUrl</strong></td><td>The Uri to the local DynamoDb instance.</td><td>http://localhost:8000</td></tr>
+<tr><td></td><td>Only description</td><td></td></tr>
+</tbody></table></div>"#;
+    assert_eq!(
+        segments(html),
+        [
+            "Env Var Name, Description, Default Value.",
+            "DynamoDb_LocalMode, Indicates whether or not to use a local DynamoDb instance. If false it is assumed that credentials were given. true.",
+            "DynamoDb_LocalServiceUrl, The Uri to the local DynamoDb instance. localhost:8000.",
+            "Only description.",
+        ]
+    );
+}
+
+#[test]
+fn code_images_admonitions_and_skipped_things() {
+    let html = r#"<p>Create the class.</p>
+<div class="code-block" data-lang="csharp"><div class="code-title">Tests.cs</div><pre class="code hl-code" tabindex="0"><code class="language-csharp"><span class="code-line">using NUnit.Framework; // a comment. With sentences.</span></code></pre></div>
+<div class="code-block"><pre class="code"><code>plain</code></pre></div>
+<div class="code-block" data-lang="yaml"><pre><code>a: 1</code></pre></div>
+<p><img src="/img/arch.png" alt="Architecture  diagram" width="10"></p>
+<p><img src="/img/spacer.png" alt=""></p>
+<aside class="admonition admonition-tip" role="note" aria-label="Tip"><p class="admonition-title">Tip</p>
+<p>Run the tests often!</p></aside>
+<figure class="video-container"><iframe title="YouTube video player" src="https://youtube.com/x"></iframe></figure>
+<details><summary>More detail</summary><p>Hidden until opened, still read.</p></details>
+<p>Visible <span aria-hidden="true">decoration</span>text<svg><title>icon</title></svg>.</p>
+<div hidden><p>Never shown</p></div>
+<script>var a = "not spoken";</script>"#;
+    assert_eq!(
+        segments(html),
+        [
+            "Create the class.",
+            "Code example in C#, skipped.",
+            "Code example, skipped.",
+            "Code example in YAML, skipped.",
+            "Image: Architecture diagram.",
+            "Tip",
+            "Run the tests often!",
+            "More detail",
+            "Hidden until opened, still read.",
+            "Visible text.",
+        ]
+    );
+}
+
+#[test]
+fn urls_are_not_read() {
+    let html = "<p>See https://www.github.com/LBHackney-IT/API-Playbook/blob/main/x.md, or (http://localhost:8000/health).</p><p>Go to www.hackney.gov.uk.</p>";
+    assert_eq!(segments(html), ["See github.com, or (localhost:8000).", "Go to hackney.gov.uk."]);
+}
+
+#[test]
+fn players_and_nested_markup_are_skipped_and_blocks_found() {
+    let page = r#"<p>Outside</p>
+<section class="lectern-speech" data-speech-block="0">
+<div class="speech-player" hidden><button>Listen</button><span>Status text</span></div>
+<section><p>Inner section</p></section>
+<p>After.</p>
+</section>
+<section class="lectern-speech" data-speech-block="1"><p>Second</p></section>"#;
+    let blocks = find_blocks(page);
+    assert_eq!(blocks.iter().map(|b| b.number.as_str()).collect::<Vec<_>>(), ["0", "1"]);
+    assert_eq!(extract_speech(&page[blocks[0].content.clone()]), ["Inner section", "After."]);
+    assert_eq!(extract_speech(&page[blocks[1].content.clone()]), ["Second"]);
+}
+
+#[test]
+fn sentences_of_a_block() {
+    let html = "<h2>Why?</h2><p>It is fast, e.g. 3.3 times faster. Versions 1.2.3 and 2.0 work. See Dr. Who etc. for details.</p>";
+    assert_eq!(
+        extract_speech(html),
+        ["Why?", "It is fast, e.g. 3.3 times faster.", "Versions 1.2.3 and 2.0 work.", "See Dr. Who etc. for details."]
+    );
+}
+
+#[test]
+fn code_notes_name_languages() {
+    for (lang, want) in [
+        (Some("csharp"), "Code example in C#, skipped."),
+        (Some("bash"), "Code example in shell, skipped."),
+        (Some("json"), "Code example in JSON, skipped."),
+        (Some("python"), "Code example in Python, skipped."),
+        (Some("go"), "Code example in Go, skipped."),
+        (Some("text"), "Code example, skipped."),
+        (None, "Code example, skipped."),
+    ] {
+        assert_eq!(code_note(lang), want, "{lang:?}");
+    }
+}

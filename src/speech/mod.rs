@@ -1,0 +1,343 @@
+//! The speech stage: `<TextToSpeech>` blocks become players with pre-rendered audio.
+//!
+//! In: the [`Config`], each page's title and the markdown stage's HTML (with
+//! `<section class="lectern-speech">` blocks). Out: the same HTML with a player inserted at the
+//! top of each block, and [`SiteSpeech`]: the audio files to publish (`audio/<hash>.mp3` and
+//! `.vtt`, content-addressed so unchanged blocks keep their URL), which pages have players, a
+//! summary line and warnings.
+//!
+//! Steps: `extract` (HTML → segments) → `sentences` (segments → sentences) → `cache` lookups →
+//! `engine` (synthesis of the missing sentences, in parallel) → `encode` (join, MP3, VTT) →
+//! `player` (markup). Without an engine (or with `prerender: never`) players use the browser's
+//! voices and no audio is written.
+
+mod cache;
+mod encode;
+mod engine;
+mod extract;
+mod html;
+mod os_voice;
+mod player;
+mod sentences;
+mod settings;
+mod speak;
+mod wav;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::IsTerminal;
+
+use anyhow::Context;
+use rayon::prelude::*;
+
+use crate::build::OutputFile;
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+
+pub use cache::{BlockAudio, Cache, block_key, sentence_key};
+pub use encode::{SENTENCE_GAP, join, mp3, timestamp, vtt};
+pub use engine::Engine;
+pub use extract::{BlockSpan, code_note, extract_speech, find_blocks, spoken_segments};
+pub use player::{AudioLinks, PlayerSpec, player_html};
+pub use sentences::{MAX_WORDS, split_sentences};
+pub use settings::{EngineKind, Prerender, RawSpeech, SpeechConfig};
+pub use speak::{SpeakOptions, page_sentences, speak, synthesise_pcm, write_audio};
+pub use wav::{Pcm, parse_wav, write_wav};
+
+/// What the speech stage adds to a site.
+#[derive(Debug, Clone, Default)]
+pub struct SiteSpeech {
+    /// Files to publish, by path below the output folder (`audio/<hash>.mp3`, copied from the
+    /// cache, and `.vtt`).
+    pub files: BTreeMap<String, OutputFile>,
+    /// Per doc, the players to insert into its HTML: (byte offset, markup), in order. Kept
+    /// apart from the markdown stage's HTML so that search indexes the text only.
+    pub players: Vec<Vec<(usize, String)>>,
+    /// `speech: 88 blocks, 1,204 sentences, 1,150 cached, 54 synthesised in 1.2 s`; `None`
+    /// when the site has no speech blocks.
+    pub summary: Option<String>,
+    /// For example: the engine is missing and players fall back to browser voices.
+    pub warnings: Vec<Diagnostic>,
+    /// How many sentences were synthesised (not found in the cache) in this build.
+    pub synthesised: usize,
+}
+
+impl SiteSpeech {
+    /// Whether doc `i`'s page has a player (and so needs speech.js and speech.css).
+    pub fn has_players(&self, doc: usize) -> bool {
+        self.players.get(doc).is_some_and(|p| !p.is_empty())
+    }
+
+    /// Doc `i`'s HTML with its players inserted.
+    pub fn page_html<'a>(&self, doc: usize, html: &'a str) -> std::borrow::Cow<'a, str> {
+        let Some(players) = self.players.get(doc).filter(|p| !p.is_empty()) else { return html.into() };
+        let mut out = String::with_capacity(html.len() + players.iter().map(|(_, p)| p.len() + 1).sum::<usize>());
+        let mut from = 0;
+        for (at, player) in players {
+            let at = (*at).clamp(from, html.len());
+            out.push_str(&html[from..at]);
+            out.push('\n');
+            out.push_str(player);
+            from = at;
+        }
+        out.push_str(&html[from..]);
+        out.into()
+    }
+
+    /// Takes in the result of running the stage again for doc `i` alone (`serve`'s rebuilds).
+    pub fn update_page(&mut self, doc: usize, mut page: SiteSpeech) {
+        if doc < self.players.len() {
+            self.players[doc] = page.players.pop().unwrap_or_default();
+        }
+        self.files.append(&mut page.files);
+    }
+}
+
+/// One speech block found in a page.
+struct Block {
+    doc: usize,
+    /// Where the player goes: just inside the block's `<section>`.
+    insert_at: usize,
+    label: &'static str,
+    sentences: Vec<String>,
+}
+
+/// Runs the stage over every page; `titles[i]` and `html[i]` belong to doc `i`. Fails when
+/// `prerender: always` finds no engine or the engine fails.
+pub fn run(config: &Config, titles: &[&str], html: &[&str]) -> anyhow::Result<SiteSpeech> {
+    let started = std::time::Instant::now();
+    let settings = &config.speech;
+    let mut out = SiteSpeech { players: vec![Vec::new(); html.len()], ..Default::default() };
+    let any = settings.whole_page || html.iter().any(|h| h.contains(extract::BLOCK_CLASS));
+    if !any {
+        return Ok(out);
+    }
+    // Asking the engine for its version starts a process: do it while the blocks are read.
+    let (blocks, detected) = rayon::join(
+        || find_all_blocks(titles, html, settings.whole_page),
+        || (settings.prerender != Prerender::Never).then(|| Engine::detect(settings, &config.root)),
+    );
+    if blocks.is_empty() {
+        return Ok(out);
+    }
+    let engine = choose_engine(config, detected, &mut out.warnings)?;
+    let audio = match &engine {
+        Some(engine) => {
+            let cache = Cache::new(&settings.cache_dir);
+            prerender(engine, &cache, &blocks, settings.cache_only, &mut out.synthesised)?
+        }
+        None => vec![None; blocks.len()],
+    };
+    make_players(config, titles, &blocks, &audio, &mut out);
+    let total: usize = blocks.iter().map(|b| b.sentences.len()).sum();
+    let without: usize = blocks.iter().zip(&audio).filter(|(_, a)| a.is_none()).map(|(b, _)| b.sentences.len()).sum();
+    let tail = match engine {
+        Some(_) if settings.cache_only => {
+            format!("{} cached, {} left to browser voices (cache only)", thousands(total - without), thousands(without))
+        }
+        Some(_) => format!(
+            "{} cached, {} synthesised",
+            thousands(total.saturating_sub(out.synthesised)),
+            thousands(out.synthesised)
+        ),
+        None => "browser voices, no audio".to_string(),
+    };
+    out.summary = Some(format!(
+        "speech: {} blocks, {} sentences, {tail} in {:.1} s",
+        thousands(blocks.len()),
+        thousands(total),
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(out)
+}
+
+/// Every block with something to say, in page order. With `whole_page`, each page is one block
+/// (its title first) and the player goes at the top of its content.
+fn find_all_blocks(titles: &[&str], html: &[&str], whole_page: bool) -> Vec<Block> {
+    let per_doc: Vec<Vec<Block>> = html
+        .par_iter()
+        .enumerate()
+        .map(|(doc, page)| {
+            if whole_page {
+                let mut sentences = split_sentences(titles[doc]);
+                sentences.extend(extract_speech(page));
+                return vec![Block { doc, insert_at: 0, label: "Listen to this page", sentences }];
+            }
+            find_blocks(page)
+                .into_iter()
+                .map(|span| Block {
+                    doc,
+                    insert_at: span.content.start,
+                    label: "Listen to this section",
+                    sentences: extract_speech(&page[span.content]),
+                })
+                .filter(|b| !b.sentences.is_empty())
+                .collect()
+        })
+        .collect();
+    per_doc.into_iter().flatten().collect()
+}
+
+/// The engine to pre-render with, or `None` for browser voices (with a warning under `auto`).
+fn choose_engine(
+    config: &Config,
+    detected: Option<Result<Engine, String>>,
+    warnings: &mut Vec<Diagnostic>,
+) -> anyhow::Result<Option<Engine>> {
+    let settings = &config.speech;
+    let Some(detected) = detected else { return Ok(None) };
+    match detected {
+        Ok(engine) => Ok(Some(engine)),
+        Err(why) if settings.prerender == Prerender::Always => anyhow::bail!(
+            "speech.prerender is `always`, but {why}; install it (e.g. `apt-get install espeak-ng`), or set `speech.prerender: auto` to fall back to browser voices"
+        ),
+        Err(why) => {
+            warnings.push(
+                Diagnostic::warning(crate::config::CONFIG_FILE, 0, 0, format!("{why}: speech players use the browser's voices, no audio is pre-rendered"))
+                    .with_help("install espeak-ng (`apt-get install espeak-ng`) for audio that plays everywhere, or set `speech.prerender: never` to silence this"),
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// Each block's audio: from the block cache, or assembled from cached and newly synthesised
+/// sentences.
+fn prerender(
+    engine: &Engine,
+    cache: &Cache,
+    blocks: &[Block],
+    cache_only: bool,
+    synthesised: &mut usize,
+) -> anyhow::Result<Vec<Option<(String, BlockAudio)>>> {
+    let identity = engine.identity();
+    let keys: Vec<Vec<String>> =
+        blocks.par_iter().map(|b| b.sentences.iter().map(|s| sentence_key(&identity, s)).collect()).collect();
+    let block_keys: Vec<String> = keys.iter().map(|k| block_key(k)).collect();
+    let cached: Vec<Option<BlockAudio>> = block_keys.par_iter().map(|k| cache.block(k)).collect();
+    if cache_only {
+        return Ok(cached.into_iter().zip(block_keys).map(|(hit, key)| hit.map(|h| (key, h))).collect());
+    }
+
+    // Sentences of the blocks to build, each once, that the cache does not have.
+    let mut wanted: HashMap<&str, &str> = HashMap::new();
+    for (i, block) in blocks.iter().enumerate().filter(|(i, _)| cached[*i].is_none()) {
+        for (key, text) in keys[i].iter().zip(&block.sentences) {
+            wanted.insert(key, text);
+        }
+    }
+    let wanted: Vec<(&str, &str)> = wanted.into_iter().collect();
+    let mut pcm: HashMap<&str, Pcm> =
+        wanted.par_iter().filter_map(|(k, _)| cache.sentence(k).map(|p| (*k, p))).collect();
+    let missing: Vec<(&str, &str)> = wanted.into_iter().filter(|(k, _)| !pcm.contains_key(k)).collect();
+    *synthesised = missing.len();
+    pcm.extend(synthesise_all(engine, cache, &missing)?);
+
+    let built: Vec<anyhow::Result<Option<(String, BlockAudio)>>> = cached
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, hit)| {
+            if let Some(hit) = hit {
+                return Ok(Some((block_keys[i].clone(), hit)));
+            }
+            let parts: Vec<Pcm> = keys[i].iter().filter_map(|k| pcm.get(k.as_str()).cloned()).collect();
+            let (joined, cues) = join(&parts);
+            let audio = cache.put_block(&block_keys[i], &mp3(&joined)?, cues)?;
+            Ok(Some((block_keys[i].clone(), audio)))
+        })
+        .collect();
+    built.into_iter().collect()
+}
+
+/// Synthesises `(key, text)` pairs in parallel, storing each in the cache; a progress bar on a
+/// terminal.
+fn synthesise_all<'a>(
+    engine: &Engine,
+    cache: &Cache,
+    missing: &[(&'a str, &'a str)],
+) -> anyhow::Result<Vec<(&'a str, Pcm)>> {
+    let bar = (std::io::stderr().is_terminal() && !missing.is_empty()).then(|| {
+        let bar = indicatif::ProgressBar::new(missing.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("speech: {bar:30} {pos}/{len} sentences ({eta} left)")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let result = missing
+        .par_iter()
+        .map(|(key, text)| {
+            let pcm = engine.synthesise(text).with_context(|| format!("synthesising the sentence \"{text}\""))?;
+            cache.put_sentence(key, &pcm)?;
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+            Ok((*key, pcm))
+        })
+        .collect();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    result
+}
+
+/// Makes every block's player, and lists the audio files.
+fn make_players(
+    config: &Config,
+    titles: &[&str],
+    blocks: &[Block],
+    audio: &[Option<(String, BlockAudio)>],
+    out: &mut SiteSpeech,
+) {
+    for (block, audio) in blocks.iter().zip(audio) {
+        let links = audio.as_ref().map(|(key, a)| {
+            let name = block_file_name(key);
+            let mp3_path = format!("audio/{name}.mp3");
+            let vtt_path = format!("audio/{name}.vtt");
+            out.files.insert(mp3_path.clone(), OutputFile::Copy(a.mp3.clone()));
+            out.files.insert(vtt_path.clone(), OutputFile::Bytes(vtt(&block.sentences, &a.cues).into_bytes()));
+            AudioLinks {
+                mp3_url: format!("{}{mp3_path}", config.base_url),
+                vtt_url: format!("{}{vtt_path}", config.base_url),
+                cues: a.cues.clone(),
+            }
+        });
+        let spec = PlayerSpec {
+            label: block.label,
+            title: titles[block.doc],
+            lang: "en",
+            sentences: &block.sentences,
+            audio: links.as_ref(),
+        };
+        out.players[block.doc].push((block.insert_at, player_html(&spec)));
+    }
+}
+
+/// Content-addressed: the first 16 hex digits of the block's key (engine, voice, rate and every
+/// sentence), so the URL changes exactly when the audio or the cues do.
+fn block_file_name(block_key: &str) -> &str {
+    &block_key[..16.min(block_key.len())]
+}
+
+/// `1204` → `1,204`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1204), "1,204");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
+    }
+}

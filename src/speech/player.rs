@@ -1,0 +1,107 @@
+//! The player markup, rendered on the server above each speech block and enhanced by
+//! `theme/speech.js`.
+//!
+//! In: a block's sentences, their audio (URLs and cue times) when pre-rendered, and labels.
+//! Out: HTML. The custom controls start `hidden` so that without JavaScript nothing promises
+//! what cannot work; pre-rendered audio then still plays through the browser's own `<audio
+//! controls>`, and the text is always there to read.
+
+use serde::Serialize;
+
+use crate::markdown::escape;
+
+/// Where a block's audio lives, when it was pre-rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioLinks {
+    pub mp3_url: String,
+    pub vtt_url: String,
+    /// Each sentence's (start, end), in seconds.
+    pub cues: Vec<(f64, f64)>,
+}
+
+/// The data `speech.js` reads from the player's JSON script.
+#[derive(Serialize)]
+struct PlayerData<'a> {
+    sentences: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cues: Option<Vec<[f64; 2]>>,
+    title: &'a str,
+    lang: &'a str,
+}
+
+/// Speeds offered, as (value, label).
+pub const SPEEDS: [(&str, &str); 6] =
+    [("0.75", "0.75×"), ("1", "1×"), ("1.25", "1.25×"), ("1.5", "1.5×"), ("1.75", "1.75×"), ("2", "2×")];
+
+/// What a player needs to know.
+pub struct PlayerSpec<'a> {
+    /// "Listen to this section" or "Listen to this page".
+    pub label: &'a str,
+    /// Page title, for lock-screen (Media Session) metadata.
+    pub title: &'a str,
+    pub lang: &'a str,
+    pub sentences: &'a [String],
+    pub audio: Option<&'a AudioLinks>,
+}
+
+/// The player's HTML.
+pub fn player_html(spec: &PlayerSpec<'_>) -> String {
+    let data = PlayerData {
+        sentences: spec.sentences,
+        cues: spec.audio.map(|a| a.cues.iter().map(|&(s, e)| [round_ms(s), round_ms(e)]).collect()),
+        title: spec.title,
+        lang: spec.lang,
+    };
+    // `<` escaped so that no sentence can close the script element.
+    let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c");
+    let mode = if spec.audio.is_some() { "audio" } else { "voices" };
+    let label = escape(spec.label);
+    let mut html = format!(
+        "<div class=\"speech-player\" role=\"group\" aria-label=\"{label}\" data-speech-mode=\"{mode}\" hidden>\n<div class=\"speech-controls\">\n"
+    );
+    html.push_str(&format!(
+        "<button type=\"button\" class=\"speech-button speech-toggle\" aria-pressed=\"false\">{}{}<span class=\"speech-toggle-label\">Listen</span></button>\n",
+        icon("speech-icon-play", "M8 5v14l11-7z"),
+        icon("speech-icon-pause", "M6 5h4v14H6zm8 0h4v14h-4z"),
+    ));
+    for (class, name, path) in [
+        ("speech-prev", "Previous sentence", "M6 6h2v12H6zm3.5 6 8.5 6V6z"),
+        ("speech-next", "Next sentence", "M16 6h2v12h-2zM6 18l8.5-6L6 6z"),
+        ("speech-stop", "Stop", "M6 6h12v12H6z"),
+    ] {
+        html.push_str(&format!(
+            "<button type=\"button\" class=\"speech-button {class}\" aria-label=\"{name}\" title=\"{name}\">{}</button>\n",
+            icon("", path)
+        ));
+    }
+    html.push_str("<label class=\"speech-field\"><span>Speed</span> <select class=\"speech-rate\">");
+    for (value, text) in SPEEDS {
+        let selected = if value == "1" { " selected" } else { "" };
+        html.push_str(&format!("<option value=\"{value}\"{selected}>{text}</option>"));
+    }
+    html.push_str("</select></label>\n");
+    html.push_str("<label class=\"speech-field speech-voice-field\" hidden><span>Voice</span> <select class=\"speech-voice\"></select></label>\n");
+    html.push_str("<span class=\"speech-progress\" aria-hidden=\"true\"></span>\n</div>\n");
+    html.push_str("<p class=\"speech-status\" role=\"status\"></p>\n");
+    html.push_str(&format!("<script type=\"application/json\" class=\"speech-data\">{json}</script>\n</div>\n"));
+    if let Some(audio) = spec.audio {
+        html.push_str(&format!(
+            "<audio class=\"speech-audio\" controls preload=\"none\" src=\"{}\"><track kind=\"metadata\" src=\"{}\" srclang=\"{}\" label=\"Sentences\" default></audio>\n",
+            escape(&audio.mp3_url),
+            escape(&audio.vtt_url),
+            escape(spec.lang)
+        ));
+    }
+    html
+}
+
+fn icon(class: &str, path: &str) -> String {
+    let class = if class.is_empty() { "speech-icon".to_string() } else { format!("speech-icon {class}") };
+    format!(
+        "<svg class=\"{class}\" viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" aria-hidden=\"true\" focusable=\"false\"><path fill=\"currentColor\" d=\"{path}\"/></svg>"
+    )
+}
+
+fn round_ms(seconds: f64) -> f64 {
+    (seconds * 1000.0).round() / 1000.0
+}

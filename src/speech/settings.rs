@@ -1,0 +1,128 @@
+//! The `speech:` section of `lectern.yml`: as written ([`RawSpeech`]) and resolved with every
+//! default filled ([`SpeechConfig`]).
+//!
+//! In: the parsed YAML section (or nothing). Out: the settings the speech stage runs with.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// When to pre-render audio at build time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Prerender {
+    /// Use the engine when it is installed; otherwise warn once and leave it to browser voices.
+    #[default]
+    Auto,
+    /// Fail the build when the engine is missing.
+    Always,
+    /// Never synthesise: players use the browser's voices.
+    Never,
+}
+
+/// Which program synthesises speech.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+pub enum EngineKind {
+    /// `espeak-ng`, run as a subprocess (never linked: it is GPL).
+    #[default]
+    #[serde(rename = "espeak-ng")]
+    EspeakNg,
+    /// Any program (`speech.command`) reading text on stdin and writing WAV on stdout.
+    #[serde(rename = "command")]
+    Command,
+}
+
+impl EngineKind {
+    /// The name used in `lectern.yml` and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::EspeakNg => "espeak-ng",
+            EngineKind::Command => "command",
+        }
+    }
+}
+
+/// `speech:` as written; every key optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpeech {
+    pub prerender: Option<Prerender>,
+    pub engine: Option<EngineKind>,
+    pub command: Option<String>,
+    pub voice: Option<String>,
+    pub rate: Option<u32>,
+    pub cache_dir: Option<String>,
+    pub whole_page: Option<bool>,
+}
+
+/// Default speaking rate, in words per minute (espeak-ng's own default).
+pub const DEFAULT_RATE: u32 = 175;
+
+/// Default cache folder, relative to the site root.
+pub const DEFAULT_CACHE_DIR: &str = ".lectern-cache/speech";
+
+/// The speech settings, all defaults filled.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpeechConfig {
+    pub prerender: Prerender,
+    pub engine: EngineKind,
+    /// Shell command for `engine: command`; run with `sh -c` (`cmd /C` on Windows).
+    pub command: Option<String>,
+    /// Engine voice, e.g. `en-gb`; the engine's default when `None`.
+    pub voice: Option<String>,
+    /// Words per minute, 80..=450.
+    pub rate: u32,
+    /// Absolute: the configured folder joined to the site root.
+    pub cache_dir: PathBuf,
+    /// Every page gets a "Listen to this page" player.
+    pub whole_page: bool,
+    /// Use cached audio only and synthesise nothing (blocks without it get browser voices): for
+    /// callers that must not wait, such as a preview server. Not a `lectern.yml` key.
+    pub cache_only: bool,
+}
+
+impl SpeechConfig {
+    /// Fills the defaults; `root` anchors a relative cache folder.
+    pub fn resolve(root: &Path, raw: Option<RawSpeech>) -> SpeechConfig {
+        let raw = raw.unwrap_or_default();
+        SpeechConfig {
+            prerender: raw.prerender.unwrap_or_default(),
+            engine: raw.engine.unwrap_or_default(),
+            command: raw.command.filter(|c| !c.trim().is_empty()),
+            voice: raw.voice.filter(|v| !v.trim().is_empty()),
+            rate: raw.rate.unwrap_or(DEFAULT_RATE).clamp(80, 450),
+            cache_dir: root.join(raw.cache_dir.as_deref().unwrap_or(DEFAULT_CACHE_DIR)),
+            whole_page: raw.whole_page.unwrap_or(false),
+            cache_only: false,
+        }
+    }
+}
+
+impl Default for SpeechConfig {
+    fn default() -> Self {
+        SpeechConfig::resolve(Path::new("."), None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_values() {
+        let c = SpeechConfig::resolve(Path::new("/site"), None);
+        assert_eq!(c.prerender, Prerender::Auto);
+        assert_eq!(c.engine, EngineKind::EspeakNg);
+        assert_eq!(c.cache_dir, PathBuf::from("/site/.lectern-cache/speech"));
+        assert_eq!((c.rate, c.whole_page, c.voice.as_deref()), (175, false, None));
+        let raw: RawSpeech = yaml_serde::from_str(
+            "prerender: always\nengine: command\ncommand: ./tts.sh\nvoice: en-gb\nrate: 1000\ncache_dir: /tmp/c\nwhole_page: true\n",
+        )
+        .expect("valid speech settings");
+        let c = SpeechConfig::resolve(Path::new("/site"), Some(raw));
+        assert_eq!((c.prerender, c.engine), (Prerender::Always, EngineKind::Command));
+        assert_eq!((c.command.as_deref(), c.voice.as_deref(), c.rate), (Some("./tts.sh"), Some("en-gb"), 450));
+        assert_eq!(c.cache_dir, PathBuf::from("/tmp/c"));
+        assert!(c.whole_page);
+    }
+}

@@ -1,0 +1,176 @@
+// Speech players in the browser (called from tests/speech_browser.rs).
+//
+// args: { audioUrl, voicesUrl, sentences }: the fixture's intro page built with pre-rendered
+// audio (a fake engine: one second of tone per sentence) and built with `prerender: never`, and
+// the sentences the build extracted.
+
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve("axe-core/axe.min.js");
+
+// Replaces the Web Speech API with a recorder: each utterance "ends" 30 ms after it starts.
+function stubSpeech() {
+  window.__spoken = [];
+  const fake = {
+    speaking: false,
+    pending: false,
+    paused: false,
+    speak(u) {
+      window.__spoken.push(u.text);
+      setTimeout(() => u.onend?.({ type: "end" }), 30);
+    },
+    cancel() {},
+    pause() {},
+    resume() {},
+    getVoices: () => [{ name: "Test Voice", lang: "en-GB", default: true, localService: true, voiceURI: "test" }],
+    addEventListener() {},
+    removeEventListener() {},
+  };
+  Object.defineProperty(window, "speechSynthesis", { value: fake, configurable: true });
+  window.SpeechSynthesisUtterance = class {
+    constructor(text) {
+      this.text = text;
+    }
+  };
+}
+
+function noSpeech() {
+  Object.defineProperty(window, "speechSynthesis", { value: undefined, configurable: true });
+}
+
+const player = (page) => page.locator(".speech-player").first();
+
+// The text under the speech highlight, letters and digits only.
+async function highlighted(page) {
+  return page.evaluate(() => {
+    const h = CSS.highlights.get("lectern-speech");
+    if (!h) return null;
+    const [range] = [...h];
+    return range.toString().toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  });
+}
+
+const squash = (s) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+
+async function tabTo(page, selector, limit = 60) {
+  for (let i = 0; i < limit; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+async function runAxe(page) {
+  await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async () => {
+    const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
+
+export const tests = {
+  async "Listen plays the audio and the highlight follows the cues"({ page, args, assert }) {
+    await page.goto(args.audioUrl);
+    const el = player(page);
+    await el.waitFor({ state: "visible" });
+    assert.equal(await page.locator("audio.speech-audio").isVisible(), false, "the native player gives way");
+    assert.equal(await page.evaluate(() => document.querySelector("audio").paused), true, "nothing autoplays");
+    const listen = page.getByRole("button", { name: "Listen" });
+    await listen.click();
+    assert.equal(await listen.getAttribute("aria-pressed"), "true");
+    await page.waitForFunction(() => !document.querySelector("audio.speech-audio").paused, null, { timeout: 10000 });
+    assert.equal(await highlighted(page), squash(args.sentences[0]));
+    // The first cue ends at 1.0 s; the second starts at 1.3 s.
+    await page.waitForFunction(() => document.querySelector("audio.speech-audio").currentTime > 1.4, null, {
+      timeout: 15000,
+    });
+    await page.waitForFunction(() => document.querySelector(".speech-player").dataset.sentence === "1");
+    assert.equal(await highlighted(page), squash(args.sentences[1]));
+
+    // Clicking a sentence plays from there.
+    await page.getByText("Watch it fail.").click();
+    await page.waitForFunction(() => document.querySelector(".speech-player").dataset.sentence === "4");
+    const time = await page.evaluate(() => document.querySelector("audio.speech-audio").currentTime);
+    assert.ok(time >= 5.2 && time < 6.2, `clicked sentence starts at 5.2 s, audio at ${time}`);
+    assert.equal(await highlighted(page), squash("Watch it fail."));
+
+    await listen.click();
+    assert.equal(await listen.getAttribute("aria-pressed"), "false");
+    assert.equal(await page.evaluate(() => document.querySelector("audio.speech-audio").paused), true);
+    assert.match(await el.locator(".speech-status").textContent(), /Paused at sentence 5 of 9/);
+  },
+
+  async "without audio, Listen speaks each sentence in order with the browser's voice"({ page, args, assert }) {
+    await page.addInitScript(stubSpeech);
+    await page.goto(args.voicesUrl);
+    const el = player(page);
+    await el.waitFor({ state: "visible" });
+    assert.equal(await page.locator("audio").count(), 0);
+    assert.equal(await el.getByLabel("Voice").isVisible(), true, "a voice chooser for browser voices");
+    await page.getByRole("button", { name: "Listen" }).click();
+    await page.waitForFunction((n) => window.__spoken.length >= n, args.sentences.length, { timeout: 10000 });
+    await page.waitForFunction(() => document.querySelector(".speech-player").dataset.state === "stopped");
+    assert.deepEqual(await page.evaluate(() => window.__spoken), args.sentences, "once per sentence, in order");
+    assert.match(await el.locator(".speech-status").textContent(), /Finished/);
+  },
+
+  async "everything works from the keyboard alone, and the speed is remembered"({ page, args, assert }) {
+    await page.goto(args.audioUrl);
+    await player(page).waitFor({ state: "visible" });
+    await tabTo(page, ".speech-toggle");
+    await page.keyboard.press("Space");
+    const state = () => page.evaluate(() => ({ ...document.querySelector(".speech-player").dataset }));
+    await page.waitForFunction(() => !document.querySelector("audio.speech-audio").paused, null, { timeout: 10000 });
+    assert.equal(await page.locator(".speech-toggle").getAttribute("aria-pressed"), "true");
+    await tabTo(page, ".speech-next");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.querySelector(".speech-player").dataset.sentence === "2");
+    await tabTo(page, ".speech-prev");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.querySelector(".speech-player").dataset.sentence === "1");
+    await tabTo(page, ".speech-stop");
+    await page.keyboard.press("Enter");
+    assert.equal((await state()).state, "stopped");
+    assert.equal(await page.locator(".speech-toggle").getAttribute("aria-pressed"), "false");
+    assert.equal(await page.evaluate(() => document.querySelector("audio.speech-audio").paused), true);
+
+    await tabTo(page, ".speech-rate");
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await page.locator(".speech-rate").inputValue(), "1.25");
+    assert.equal(await page.evaluate(() => localStorage.getItem("lectern-speech-rate")), "1.25");
+    await page.reload();
+    await player(page).waitFor({ state: "visible" });
+    assert.equal(await page.locator(".speech-rate").inputValue(), "1.25", "the speed is remembered");
+    await page.getByRole("button", { name: "Listen" }).click();
+    await page.waitForFunction(() => !document.querySelector("audio.speech-audio").paused, null, { timeout: 10000 });
+    assert.equal(await page.evaluate(() => document.querySelector("audio.speech-audio").playbackRate), 1.25);
+  },
+
+  async "with neither speech nor audio the player says so and the text stays"({ page, args, assert }) {
+    await page.addInitScript(noSpeech);
+    await page.goto(args.voicesUrl);
+    const el = player(page);
+    await el.waitFor({ state: "visible" });
+    assert.equal(await el.locator(".speech-controls").isVisible(), false);
+    assert.match(await el.locator(".speech-status").textContent(), /not available/);
+    assert.equal(await page.getByText("Unit tests check one function at a time.").isVisible(), true);
+  },
+
+  async "axe finds nothing on a playing player, light and dark"({ page, args, assert }) {
+    await page.addInitScript(stubSpeech);
+    for (const theme of ["light", "dark"]) {
+      await page.addInitScript((t) => localStorage.setItem("lectern-theme", t), theme);
+      for (const url of [args.audioUrl, args.voicesUrl]) {
+        await page.goto(url);
+        await player(page).waitFor({ state: "visible" });
+        assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), theme);
+        await page.getByRole("button", { name: "Listen" }).click();
+        await page.getByRole("button", { name: "Next sentence" }).click();
+        assert.deepEqual(await runAxe(page), [], `${theme} ${url}`);
+      }
+    }
+  },
+};

@@ -1,0 +1,45 @@
+//! Speech players in headless Chromium (required in CI through `LECTERN_REQUIRE`): the fixture
+//! is built twice — with pre-rendered audio from the fake engine, and with `prerender: never` —
+//! served over HTTP, and driven by `tests/browser/tests/speech.mjs`: Listen plays the audio and
+//! the highlight follows the cues, browser voices speak one sentence at a time in order,
+//! everything works from the keyboard, and axe finds no violations (light and dark, both by the
+//! system setting and by the theme toggle).
+
+mod speech_support;
+mod support;
+
+use serde_json::json;
+use speech_support::*;
+use support::{StaticServer, browser};
+
+#[test]
+fn players_work_in_chromium() {
+    if !support::require("chromium") {
+        return;
+    }
+    let audio_site = site_with_fake_engine("speech");
+    build(audio_site.path());
+    let voices_site = site_with_fake_engine("speech");
+    edit(voices_site.path(), "lectern.yml", "speech:\n", "speech:\n  prerender: never\n");
+    build(voices_site.path());
+
+    let audio_server = StaticServer::start(audio_site.path().join("build"));
+    let voices_server = StaticServer::start(voices_site.path().join("build"));
+    let (audio_url, voices_url) = (audio_server.url_for("/intro/"), voices_server.url_for("/intro/"));
+    let result = browser::run_script(
+        "tests/speech.mjs",
+        &audio_server.url,
+        json!({ "audioUrl": audio_url, "voicesUrl": voices_url, "sentences": INTRO_SENTENCES }),
+    );
+    browser::assert_ok(&result);
+    assert_eq!(result["script"]["tests"].as_array().map(Vec::len), Some(5), "{result:#}");
+
+    // The page's players by the system's colour scheme, light and dark, laptop and phone.
+    let result = browser::run(json!({
+        "pages": [audio_url, voices_url],
+        "checks": ["axe"],
+        "modes": browser::standard_modes(),
+    }));
+    browser::assert_ok(&result);
+    assert_eq!(result["pages"].as_array().map(Vec::len), Some(2 * 4));
+}

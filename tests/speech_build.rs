@@ -1,0 +1,227 @@
+//! The speech stage end to end with a fake engine (a shell script that logs each sentence and
+//! answers with one second of tone): player markup, audio and VTT files, the cache (second
+//! build synthesises nothing; one edited sentence, one synthesis; corrupt entries are redone),
+//! the fallbacks when the engine is missing, `whole_page`, and `lectern speak --out`.
+
+mod speech_support;
+mod support;
+
+use speech_support::*;
+
+#[test]
+fn players_audio_and_vtt_are_built() {
+    let site = site_with_fake_engine("speech");
+    let output = build(site.path());
+    let intro = page(site.path(), "intro/index.html");
+
+    // One player, at the top of the block, hidden until speech.js enhances it.
+    assert_eq!(count(&intro, "section.lectern-speech > .speech-player:first-child"), 1);
+    assert_eq!(count(&intro, ".speech-player[hidden][role=group][aria-label='Listen to this section']"), 1);
+    assert_eq!(attrs(&intro, ".speech-toggle", "aria-pressed"), ["false"]);
+    for control in [".speech-prev", ".speech-next", ".speech-stop"] {
+        assert_eq!(count(&intro, &format!("button[type=button]{control}[aria-label]")), 1, "{control}");
+    }
+    assert_eq!(attrs(&intro, "select.speech-rate option", "value"), ["0.75", "1", "1.25", "1.5", "1.75", "2"]);
+    assert_eq!(count(&intro, "script[type=module][src*='speech.js']"), 1);
+    assert_eq!(count(&intro, "link[rel=stylesheet][href*='speech.css']"), 1);
+    // Text outside the block stays outside it.
+    assert_eq!(sentences(&intro), INTRO_SENTENCES);
+
+    // The audio element: never preloaded, with the cues as a track.
+    let src = attrs(&intro, "audio.speech-audio[preload=none][controls]", "src");
+    let vtt = attrs(&intro, "audio.speech-audio > track[kind=metadata]", "src");
+    assert_eq!((src.len(), vtt.len()), (1, 1));
+    assert!(src[0].starts_with("/audio/") && src[0].ends_with(".mp3"), "{src:?}");
+    assert_eq!(vtt[0], src[0].replace(".mp3", ".vtt"));
+    let mp3 = std::fs::read(built_file(site.path(), &src[0])).expect("the MP3 was written");
+    assert_eq!(&mp3[..2], &[0xff, 0xf3], "an MPEG-2 layer III frame");
+    let seconds = 9.0 * FAKE_SECONDS + 8.0 * lectern::speech::SENTENCE_GAP;
+    let kbps = mp3.len() as f64 * 8.0 / seconds / 1000.0;
+    assert!((28.0..40.0).contains(&kbps), "{kbps} kb/s");
+
+    // One cue per sentence, in the same order, ending where the audio ends.
+    let vtt_text = std::fs::read_to_string(built_file(site.path(), &vtt[0])).expect("the VTT was written");
+    assert!(vtt_text.starts_with("WEBVTT\n"));
+    let cue_texts: Vec<&str> =
+        vtt_text.split("\n\n").skip(1).map(|cue| cue.lines().nth(2).unwrap_or_default()).collect();
+    assert_eq!(cue_texts, INTRO_SENTENCES);
+    assert!(vtt_text.contains("\n9\n00:00:10.400 --> 00:00:11.400\n"), "{vtt_text}");
+    let data = &player_data(&intro)[0];
+    assert_eq!(data["cues"][1], serde_json::json!([1.3, 2.3]));
+
+    // A page without a block gets no player and no speech assets.
+    let plain = page(site.path(), "plain/index.html");
+    assert_eq!(count(&plain, ".speech-player"), 0);
+    assert_eq!(count(&plain, "script[src*='speech.js']"), 0);
+
+    let mut asked = calls(site.path());
+    asked.sort();
+    let mut want: Vec<String> = INTRO_SENTENCES.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(asked, want, "each sentence synthesised once");
+    assert!(summary(&output).starts_with("speech: 1 blocks, 9 sentences, 0 cached, 9 synthesised in "));
+}
+
+#[test]
+fn the_cache_makes_rebuilds_free_and_edits_cheap() {
+    let site = site_with_fake_engine("speech");
+    build(site.path());
+    let first_url = attrs(&page(site.path(), "intro/index.html"), "audio.speech-audio", "src");
+    assert_eq!(calls(site.path()).len(), 9);
+
+    let output = build(site.path());
+    assert_eq!(calls(site.path()).len(), 9, "an unchanged rebuild synthesises nothing");
+    assert!(summary(&output).starts_with("speech: 1 blocks, 9 sentences, 9 cached, 0 synthesised in "));
+    assert_eq!(attrs(&page(site.path(), "intro/index.html"), "audio.speech-audio", "src"), first_url);
+
+    edit(site.path(), "docs/intro.md", "Watch it fail.", "Watch it fail first.");
+    let output = build(site.path());
+    assert_eq!(calls(site.path())[9..], ["Watch it fail first."], "only the edited sentence");
+    assert!(summary(&output).contains("8 cached, 1 synthesised"), "{}", summary(&output));
+    let new_url = attrs(&page(site.path(), "intro/index.html"), "audio.speech-audio", "src");
+    assert_ne!(new_url, first_url, "changed audio gets a new URL");
+    assert!(built_file(site.path(), &new_url[0]).is_file());
+    assert!(!built_file(site.path(), &first_url[0]).exists(), "the old audio is not published any more");
+}
+
+#[test]
+fn corrupt_cache_entries_are_redone() {
+    let site = site_with_fake_engine("speech");
+    build(site.path());
+    let cache = site.path().join(".lectern-cache/speech");
+    // Damage every block entry (truncated MP3) and one sentence entry (a flipped byte).
+    for entry in std::fs::read_dir(cache.join("blocks")).expect("block entries exist") {
+        let path = entry.expect("a block entry").path();
+        if path.extension().is_some_and(|e| e == "mp3") {
+            let bytes = std::fs::read(&path).expect("reading");
+            std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("truncating");
+        }
+    }
+    let sentence = walk_files(&cache.join("sentences")).into_iter().next().expect("a sentence entry");
+    let mut bytes = std::fs::read(&sentence).expect("reading");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x55;
+    std::fs::write(&sentence, bytes).expect("corrupting");
+
+    let output = build(site.path());
+    assert_eq!(calls(site.path()).len(), 10, "exactly the corrupt sentence is synthesised again");
+    assert!(summary(&output).contains("8 cached, 1 synthesised"), "{}", summary(&output));
+    let src = attrs(&page(site.path(), "intro/index.html"), "audio.speech-audio", "src");
+    let mp3 = std::fs::read(built_file(site.path(), &src[0])).expect("the MP3 was written");
+    let seconds = 9.0 * FAKE_SECONDS + 8.0 * lectern::speech::SENTENCE_GAP;
+    assert!(mp3.len() as f64 > seconds * 3_500.0, "the whole block was encoded again");
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() { out.extend(walk_files(&path)) } else { out.push(path) }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn without_an_engine_auto_falls_back_to_browser_voices_and_always_fails() {
+    let site = site_with_fake_engine("speech");
+    edit(site.path(), "lectern.yml", "command: sh ./fake-tts.sh", "command: ./no-such-engine --speak");
+    let output = build(site.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("speech players use the browser's voices").count(), 1, "warned once:\n{stderr}");
+    assert!(summary(&output).starts_with("speech: 1 blocks, 9 sentences, browser voices, no audio"));
+    let intro = page(site.path(), "intro/index.html");
+    assert_eq!(count(&intro, ".speech-player[data-speech-mode=voices][hidden]"), 1);
+    assert_eq!(count(&intro, "audio"), 0);
+    assert_eq!(sentences(&intro), INTRO_SENTENCES);
+    assert!(player_data(&intro)[0].get("cues").is_none());
+    assert!(!site.path().join("build/audio").exists());
+
+    edit(site.path(), "lectern.yml", "speech:\n", "speech:\n  prerender: always\n");
+    let output = support::lectern(["build".as_ref(), site.path().as_os_str()]);
+    assert_eq!(output.status.code(), Some(2), "a missing engine is an environment error");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("speech.prerender is `always`, but the speech command `./no-such-engine` was not found"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn never_prerenders_nothing_and_warns_about_nothing() {
+    let site = site_with_fake_engine("speech");
+    edit(site.path(), "lectern.yml", "speech:\n", "speech:\n  prerender: never\n");
+    let output = build(site.path());
+    assert!(calls(site.path()).is_empty());
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("warning"), "{output:?}");
+    assert_eq!(count(&page(site.path(), "intro/index.html"), ".speech-player[data-speech-mode=voices]"), 1);
+}
+
+#[test]
+fn whole_page_gives_every_page_a_player() {
+    let site = site_with_fake_engine("speech");
+    edit(site.path(), "lectern.yml", "speech:\n", "speech:\n  whole_page: true\n");
+    build(site.path());
+    let plain = page(site.path(), "plain/index.html");
+    assert_eq!(count(&plain, "article .speech-player[aria-label='Listen to this page']"), 1);
+    assert_eq!(sentences(&plain), ["Plain page", "This page has no speech block.", "It is read only with whole_page."]);
+    let intro = page(site.path(), "intro/index.html");
+    assert_eq!(count(&intro, ".speech-player"), 1, "one player per page, not one per block too");
+    let all = sentences(&intro);
+    assert_eq!(all[..2], ["Unit testing", "Text before the block is not in the player."]);
+    assert_eq!(all.last().map(String::as_str), Some("Text after the block."));
+}
+
+#[test]
+fn speak_out_writes_audio_with_the_build_engine() {
+    let site = site_with_fake_engine("speech");
+    let wav = site.path().join("intro.wav");
+    let page = site.path().join("docs/intro.md");
+    let output = support::lectern_ok(["speak".as_ref(), page.as_os_str(), "--out".as_ref(), wav.as_os_str()]);
+    let pcm = lectern::speech::parse_wav(&std::fs::read(&wav).expect("the WAV was written")).expect("valid WAV");
+    // Title, the text before, the block's nine sentences, the text after.
+    let n = 12.0;
+    let want = n * FAKE_SECONDS + (n - 1.0) * lectern::speech::SENTENCE_GAP;
+    assert!((pcm.seconds() - want).abs() < 0.01, "{} s, want {want}", pcm.seconds());
+    assert_eq!(calls(site.path()).len(), 12);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("12 sentences"));
+
+    let mp3 = site.path().join("intro.mp3");
+    support::lectern_ok([
+        "speak".as_ref(),
+        page.as_os_str(),
+        "--out".as_ref(),
+        mp3.as_os_str(),
+        "--rate".as_ref(),
+        "200".as_ref(),
+    ]);
+    assert_eq!(&std::fs::read(&mp3).expect("the MP3 was written")[..2], &[0xff, 0xf3]);
+
+    let bad = support::lectern(["speak".as_ref(), page.as_os_str(), "--out".as_ref(), "x.ogg".as_ref()]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("must end in .mp3 or .wav"));
+}
+
+#[test]
+fn cache_only_synthesises_nothing_and_leaves_the_rest_to_browser_voices() {
+    let site = site_with_fake_engine("speech");
+    let load = || {
+        let mut config = lectern::config::load(site.path(), &Default::default()).expect("the config loads");
+        config.speech.cache_only = true;
+        lectern::build::load_site_with(config).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let intro = |s: &lectern::build::Site| {
+        let i = s.content.docs.iter().position(|d| d.source == "intro.md").expect("intro.md");
+        s.speech.page_html(i, &s.rendered[i].html).into_owned()
+    };
+    let cold = load();
+    assert!(calls(site.path()).is_empty());
+    assert!(intro(&cold).contains("data-speech-mode=\"voices\""));
+    assert!(cold.speech.summary.as_deref().unwrap_or("").contains("0 cached, 9 left to browser voices"));
+
+    build(site.path());
+    let warm = load();
+    assert_eq!(calls(site.path()).len(), 9, "only the real build synthesised");
+    assert!(intro(&warm).contains("data-speech-mode=\"audio\""));
+    assert!(warm.speech.files.keys().any(|k| k.ends_with(".mp3")));
+}

@@ -1,0 +1,392 @@
+// Speech players: enhances the `.speech-player` markup that lectern renders above each
+// TextToSpeech block. With pre-rendered audio it drives the block's <audio> and its cue times;
+// otherwise it speaks one sentence at a time with the browser's voices (Web Speech API). The
+// sentence being spoken is highlighted in the text (CSS Custom Highlight API, or a class on its
+// paragraph where that API is missing). Nothing plays until the reader asks; the text is never
+// hidden; when neither audio nor browser speech exists, the player says so.
+
+const RATE_KEY = "lectern-speech-rate";
+const VOICE_KEY = "lectern-speech-voice";
+const RECORDED = "recorded";
+const HIGHLIGHT_NAME = "lectern-speech";
+const canHighlight = typeof CSS !== "undefined" && "highlights" in CSS && typeof Highlight === "function";
+const synth = window.speechSynthesis && typeof SpeechSynthesisUtterance === "function" ? window.speechSynthesis : null;
+const players = [];
+
+function stored(key, fallback) {
+  try {
+    return localStorage.getItem(key) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function store(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Private mode: the choice lasts for this page only.
+  }
+}
+
+// Letters and digits only, lowercased: how spoken sentences are found in the page's text.
+function normalise(text) {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+}
+
+// Text nodes that are read, with a map from each letter or digit back to its node and offset.
+function textIndex(root, skip) {
+  const nodes = [];
+  const offsets = [];
+  let text = "";
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+    acceptNode: (node) => (node.parentElement?.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+  });
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const data = node.data;
+    for (let i = 0; i < data.length; i++) {
+      const lower = data[i].toLowerCase();
+      if (/[\p{L}\p{N}]/u.test(lower)) {
+        text += lower;
+        nodes.push(node);
+        offsets.push(i);
+      }
+    }
+  }
+  return { text, nodes, offsets };
+}
+
+// One DOM Range (or null) per sentence, searching forward through the block's text. Sentences
+// the server rewrote (URLs read as host names, images, code notes) are matched by their ends,
+// or by the element they describe.
+function locateSentences(root, sentences, player) {
+  const skip = ".speech-player, .speech-audio, .anchor, [aria-hidden='true'], script, style, .code-block, pre";
+  const index = textIndex(root, skip);
+  const images = [...root.querySelectorAll("img[alt]")].filter((img) => !img.closest(".speech-player"));
+  const codes = [...root.querySelectorAll(".code-block, pre")].filter((el) => !el.parentElement.closest(".code-block, pre"));
+  const rangeOf = (start, end) => {
+    const range = document.createRange();
+    range.setStart(index.nodes[start], index.offsets[start]);
+    range.setEnd(index.nodes[end - 1], index.offsets[end - 1] + 1);
+    return range;
+  };
+  const elementRange = (el) => {
+    const range = document.createRange();
+    range.selectNode(el);
+    return range;
+  };
+  let cursor = 0;
+  return sentences.map((sentence) => {
+    if (sentence.startsWith("Image: ") && images.length) return elementRange(images.shift());
+    if (sentence.startsWith("Code example") && sentence.endsWith("skipped.") && codes.length) {
+      return elementRange(codes.shift());
+    }
+    const wanted = normalise(sentence);
+    if (!wanted) return null;
+    let at = index.text.indexOf(wanted, cursor);
+    if (at >= 0) {
+      cursor = at + wanted.length;
+      return rangeOf(at, cursor);
+    }
+    const size = Math.min(16, wanted.length);
+    at = index.text.indexOf(wanted.slice(0, size), cursor);
+    const end = at < 0 ? -1 : index.text.indexOf(wanted.slice(-size), at);
+    if (at < 0 || end < 0 || end - at > wanted.length * 2 + 40) return null;
+    cursor = end + size;
+    return rangeOf(at, cursor);
+  });
+}
+
+class Player {
+  constructor(el) {
+    this.el = el;
+    this.data = JSON.parse(el.querySelector(".speech-data")?.textContent || "{}");
+    this.sentences = this.data.sentences ?? [];
+    this.root = el.closest(".lectern-speech") ?? el.parentElement;
+    const next = el.nextElementSibling;
+    this.audio = next?.matches("audio.speech-audio") && this.data.cues ? next : null;
+    this.toggle = el.querySelector(".speech-toggle");
+    this.rateSelect = el.querySelector(".speech-rate");
+    this.voiceField = el.querySelector(".speech-voice-field");
+    this.voiceSelect = el.querySelector(".speech-voice");
+    this.status = el.querySelector(".speech-status");
+    this.progress = el.querySelector(".speech-progress");
+    this.index = 0;
+    this.state = "stopped";
+    this.token = 0; // bumped whenever browser speech is cancelled: stale callbacks are ignored
+    this.ranges = null;
+    this.useAudio = Boolean(this.audio);
+    if (this.audio) this.audio.removeAttribute("controls");
+    this.el.hidden = false;
+    if (!this.audio && !synth) {
+      el.querySelector(".speech-controls").hidden = true;
+      this.say("Listening is not available in this browser, and no recording was made for this section.");
+      return;
+    }
+    this.rateSelect.value = this.validRate(stored(RATE_KEY, "1"));
+    this.bind();
+    this.fillVoices();
+    synth?.addEventListener?.("voiceschanged", () => this.fillVoices());
+    this.render();
+  }
+
+  validRate(value) {
+    return [...this.rateSelect.options].some((o) => o.value === value) ? value : "1";
+  }
+
+  get rate() {
+    return Number(this.rateSelect.value) || 1;
+  }
+
+  bind() {
+    this.toggle.addEventListener("click", () => (this.state === "playing" ? this.pause() : this.play()));
+    this.el.querySelector(".speech-stop").addEventListener("click", () => this.stop());
+    this.el.querySelector(".speech-prev").addEventListener("click", () => this.jump(this.index - 1));
+    this.el.querySelector(".speech-next").addEventListener("click", () => this.jump(this.index + 1));
+    this.rateSelect.addEventListener("change", () => {
+      store(RATE_KEY, this.rateSelect.value);
+      for (const p of players) p.setRate(this.rateSelect.value);
+    });
+    this.voiceSelect.addEventListener("change", () => {
+      store(VOICE_KEY, this.voiceSelect.value);
+      this.voiceSelect.dataset.chosen = this.voiceSelect.value;
+      const wasPlaying = this.state === "playing";
+      this.halt();
+      this.useAudio = Boolean(this.audio) && this.voiceSelect.value === RECORDED;
+      if (wasPlaying) this.play();
+    });
+    this.root.addEventListener("click", (event) => this.clickSentence(event));
+    if (this.audio) {
+      this.audio.addEventListener("timeupdate", () => this.followAudio());
+      this.audio.addEventListener("ended", () => this.finish());
+      this.audio.addEventListener("error", () => this.audioFailed());
+    }
+  }
+
+  // The voice chooser: browser voices for the page's language, after "Recorded audio" if any.
+  fillVoices() {
+    const lang = (this.data.lang || "en").toLowerCase();
+    const voices = synth ? synth.getVoices().filter((v) => v.lang.toLowerCase().startsWith(lang)) : [];
+    this.voices = voices;
+    const options = [];
+    if (this.audio) options.push([RECORDED, "Recorded audio"]);
+    for (const v of voices) options.push([v.name, v.name]);
+    this.voiceSelect.replaceChildren(
+      ...options.map(([value, label]) => Object.assign(document.createElement("option"), { value, textContent: label })),
+    );
+    const current = this.voiceSelect.dataset.chosen ?? stored(VOICE_KEY, RECORDED);
+    if (options.some(([value]) => value === current)) this.voiceSelect.value = current;
+    this.voiceSelect.dataset.chosen = this.voiceSelect.value;
+    // A voice list arriving mid-sentence must not switch engines under the reader.
+    if (this.state === "stopped") this.useAudio = Boolean(this.audio) && (this.voiceSelect.value === RECORDED || !voices.length);
+    this.voiceField.hidden = voices.length === 0;
+  }
+
+  setRate(value) {
+    this.rateSelect.value = this.validRate(value);
+    if (this.audio) this.audio.playbackRate = this.rate;
+    if (!this.useAudio && this.state === "playing") this.speak(this.index);
+  }
+
+  play() {
+    for (const p of players) if (p !== this && p.state !== "stopped") p.pause();
+    if (this.state === "stopped") this.index = 0;
+    this.state = "playing";
+    this.root.classList.add("speech-active");
+    this.mediaSession();
+    if (this.useAudio) {
+      this.audio.playbackRate = this.rate;
+      if (this.audio.ended || this.audio.currentTime === 0) this.audio.currentTime = this.data.cues[this.index]?.[0] ?? 0;
+      this.audio.play().catch((err) => this.say(`The recording could not play (${err.name}).`));
+      this.highlight(this.index);
+    } else {
+      this.speak(this.index);
+    }
+    this.render();
+  }
+
+  pause() {
+    if (this.state !== "playing") return;
+    this.halt();
+    this.state = "paused";
+    this.render();
+  }
+
+  stop() {
+    this.halt();
+    if (this.audio) this.audio.currentTime = 0;
+    this.state = "stopped";
+    this.index = 0;
+    this.root.classList.remove("speech-active");
+    this.highlight(-1);
+    this.render();
+  }
+
+  finish() {
+    this.stop();
+    this.say("Finished.");
+  }
+
+  // Stops sound without forgetting where we are. Browser speech is cancelled rather than
+  // paused: native pause is unreliable (Android, Linux), so resuming restarts the sentence.
+  halt() {
+    this.token++;
+    clearTimeout(this.watchdog);
+    if (this.audio && !this.audio.paused) this.audio.pause();
+    if (synth && !this.useAudio) synth.cancel();
+  }
+
+  jump(index) {
+    const i = Math.max(0, Math.min(this.sentences.length - 1, index));
+    this.index = i;
+    if (this.state === "stopped") {
+      this.state = "paused";
+      this.root.classList.add("speech-active");
+    }
+    if (this.useAudio) {
+      this.audio.currentTime = this.data.cues[i][0];
+    } else if (this.state === "playing") {
+      this.speak(i);
+    }
+    this.highlight(i);
+    this.render();
+  }
+
+  // Once the reader has started a player, clicking a sentence of its text plays from there.
+  clickSentence(event) {
+    if (this.state === "stopped" || event.target.closest("a, button, select, input, summary, .speech-player")) return;
+    if (!window.getSelection()?.isCollapsed) return;
+    const ranges = this.locate();
+    const hit = ranges.findIndex((range) =>
+      [...(range?.getClientRects() ?? [])].some(
+        (r) => event.clientX >= r.left && event.clientX <= r.right && event.clientY >= r.top && event.clientY <= r.bottom,
+      ),
+    );
+    if (hit < 0) return;
+    this.jump(hit);
+    if (this.state !== "playing") this.play();
+  }
+
+  followAudio() {
+    if (!this.useAudio || this.state === "stopped") return;
+    const t = this.audio.currentTime;
+    const cues = this.data.cues;
+    let i = 0;
+    while (i + 1 < cues.length && cues[i + 1][0] <= t + 0.01) i++;
+    if (i !== this.index || !this.lit) {
+      this.index = i;
+      this.highlight(i);
+      this.render();
+    }
+  }
+
+  audioFailed() {
+    this.audio = null;
+    this.useAudio = false;
+    this.fillVoices();
+    this.say(synth ? "The recording could not be loaded; using your browser's voice." : "The recording could not be loaded.");
+    if (!synth) this.el.querySelector(".speech-controls").hidden = true;
+    if (this.state === "playing" && synth) this.speak(this.index);
+  }
+
+  // Browser speech, one sentence at a time, with a watchdog for an `end` event that never comes.
+  speak(i) {
+    this.halt();
+    if (i >= this.sentences.length) return this.finish();
+    const token = this.token;
+    this.index = i;
+    this.highlight(i);
+    this.render();
+    const utterance = new SpeechSynthesisUtterance(this.sentences[i]);
+    utterance.lang = this.data.lang || "en";
+    utterance.rate = this.rate;
+    const voice = this.voices?.find((v) => v.name === this.voiceSelect.value);
+    if (voice) utterance.voice = voice;
+    const next = () => {
+      if (token !== this.token || this.state !== "playing") return;
+      this.speak(i + 1);
+    };
+    utterance.onend = next;
+    utterance.onerror = next;
+    const words = this.sentences[i].split(/\s+/).length;
+    this.watchdog = setTimeout(next, 4000 + (words / (2.5 * this.rate)) * 2000);
+    synth.speak(utterance);
+  }
+
+  locate() {
+    this.ranges ??= locateSentences(this.root, this.sentences, this.el);
+    return this.ranges;
+  }
+
+  highlight(i) {
+    document.querySelector(".speech-current")?.classList.remove("speech-current");
+    const range = i >= 0 ? this.locate()[i] : null;
+    this.lit = Boolean(range);
+    if (canHighlight) {
+      if (range) CSS.highlights.set(HIGHLIGHT_NAME, new Highlight(range));
+      else CSS.highlights.delete(HIGHLIGHT_NAME);
+    }
+    if (!range) return;
+    const start = range.startContainer;
+    const el = start.nodeType === Node.ELEMENT_NODE ? start.childNodes[range.startOffset] ?? start : start.parentElement;
+    if (!canHighlight) el.closest("p, li, h1, h2, h3, h4, h5, h6, td, th, dt, dd, figcaption, summary, .code-block, img")?.classList.add("speech-current");
+    const rect = range.getBoundingClientRect();
+    if (rect.top < 64 || rect.bottom > window.innerHeight - 16) {
+      const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      el.scrollIntoView({ block: "center", behavior: smooth ? "smooth" : "auto" });
+    }
+  }
+
+  mediaSession() {
+    if (!("mediaSession" in navigator) || typeof MediaMetadata !== "function") return;
+    navigator.mediaSession.metadata = new MediaMetadata({ title: this.data.title || document.title, artist: document.title });
+    const actions = {
+      play: () => this.play(),
+      pause: () => this.pause(),
+      stop: () => this.stop(),
+      previoustrack: () => this.jump(this.index - 1),
+      nexttrack: () => this.jump(this.index + 1),
+    };
+    for (const [action, handler] of Object.entries(actions)) {
+      try {
+        navigator.mediaSession.setActionHandler(action, handler);
+      } catch {
+        // Not every browser knows every action.
+      }
+    }
+  }
+
+  say(text) {
+    this.status.textContent = text;
+  }
+
+  render() {
+    const playing = this.state === "playing";
+    this.toggle.setAttribute("aria-pressed", String(playing));
+    this.el.dataset.state = this.state;
+    this.el.dataset.sentence = String(this.index);
+    this.el.dataset.engine = this.useAudio ? "audio" : "voices";
+    const n = this.sentences.length;
+    this.progress.textContent = this.state === "stopped" ? "" : `${this.index + 1} / ${n}`;
+    // The status is a live region: it speaks on changes of state, not on every sentence.
+    if (this.state !== this.announced) {
+      this.announced = this.state;
+      const messages = { playing: "Playing.", paused: `Paused at sentence ${this.index + 1} of ${n}.`, stopped: "" };
+      this.say(messages[this.state]);
+    }
+  }
+}
+
+for (const el of document.querySelectorAll(".speech-player")) {
+  try {
+    players.push(new Player(el));
+  } catch (err) {
+    // One broken player must not stop the others; its text is still there to read.
+    console.error("speech player:", err);
+  }
+}
+// Never keep talking after the reader leaves the page.
+window.addEventListener("pagehide", () => {
+  for (const p of players) p.halt();
+  synth?.cancel();
+});

@@ -1,0 +1,243 @@
+//! The inverted index: which sections hold which terms, how strongly, split into small shards.
+//!
+//! In: each page's [`Section`]s (in page order; sections are numbered across the site in that
+//! order). Out: [`Term`]s sorted in the browser's string order, each with its postings (section
+//! number, weight), and then [`shards`]: JSON files of consecutive terms of about
+//! [`SHARD_TARGET_BYTES`] each, so a query fetches only the shards its terms fall in.
+//!
+//! Pages are tokenised in parallel; the merge runs in parallel too, by vocabulary shard.
+
+use rayon::prelude::*;
+
+use super::extract::Section;
+use super::tokenize::for_each_term;
+use super::vocab::{FastMap, SHARDS, Vocabulary, local_of, shard_of};
+
+/// Uncompressed size a shard grows to before the next one starts.
+pub const SHARD_TARGET_BYTES: usize = 16 * 1024;
+/// Postings kept per term: the strongest. Terms in more sections than this are so common that
+/// they barely tell sections apart; the browser ranks with them but does not filter by them.
+pub const MAX_POSTINGS: usize = 1000;
+
+/// How often a term occurs in each part of one section.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Hits {
+    pub title: u32,
+    pub heading: u32,
+    pub prose: u32,
+    pub code: u32,
+}
+
+/// A term's weight in a section, 1..=255: title > heading > prose > code. Code never outweighs
+/// a single mention in prose, however often it repeats.
+pub fn weight(h: Hits) -> u8 {
+    let log = |n: u32| f64::from(n).ln();
+    let mut w = 0.0;
+    if h.title > 0 {
+        w += 120.0;
+    }
+    if h.heading > 0 {
+        w += 60.0;
+    }
+    if h.prose > 0 {
+        w += 24.0 + 12.0 * log(h.prose);
+    }
+    if h.code > 0 {
+        w += (8.0 + 4.0 * log(h.code)).min(20.0);
+    }
+    w.round().clamp(1.0, 255.0) as u8
+}
+
+/// (term id, section number within its page, weight).
+type Entry = (u32, u32, u8);
+
+/// One page's postings, by vocabulary shard.
+pub struct PagePostings {
+    pub sections: u32,
+    shards: Vec<Vec<Entry>>,
+}
+
+/// Tokenises one page. The title counts towards the first section, the page's own entry.
+pub fn page_postings(title: &str, sections: &[Section], vocabulary: &Vocabulary) -> PagePostings {
+    let mut shards: Vec<Vec<Entry>> = vec![Vec::new(); SHARDS];
+    let mut hits: FastMap<u32, Hits> = FastMap::default();
+    for (n, s) in sections.iter().enumerate() {
+        let mut count = |text: &str, field: fn(&mut Hits) -> &mut u32| {
+            for_each_term(text, |t| *field(hits.entry(vocabulary.intern(t)).or_default()) += 1);
+        };
+        if n == 0 {
+            count(title, |h| &mut h.title);
+        }
+        count(&s.heading, |h| &mut h.heading);
+        count(&s.prose, |h| &mut h.prose);
+        count(&s.code, |h| &mut h.code);
+        for (id, h) in hits.drain() {
+            shards[shard_of(id)].push((id, n as u32, weight(h)));
+        }
+    }
+    PagePostings { sections: sections.len() as u32, shards }
+}
+
+/// A term and the sections it occurs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub text: String,
+    /// Number of sections holding the term (more than `postings.len()` when capped).
+    pub sections: u32,
+    /// (section number, weight), by section number.
+    pub postings: Vec<(u32, u8)>,
+}
+
+/// Merges the pages' postings into terms, numbering sections across the site in page order.
+pub fn merge(pages: Vec<PagePostings>, vocabulary: Vocabulary) -> Vec<Term> {
+    let mut first = Vec::with_capacity(pages.len());
+    let mut next = 0u32;
+    for p in &pages {
+        first.push(next);
+        next += p.sections;
+    }
+    // Shard-major, so each shard of the vocabulary is merged by one thread without locks.
+    let mut by_shard: Vec<Vec<(u32, Vec<Entry>)>> = (0..SHARDS).map(|_| Vec::new()).collect();
+    for (p, base) in pages.into_iter().zip(first) {
+        for (shard, entries) in p.shards.into_iter().enumerate() {
+            by_shard[shard].push((base, entries));
+        }
+    }
+    let mut terms: Vec<Term> = by_shard
+        .into_par_iter()
+        .zip(vocabulary.into_terms())
+        .flat_map_iter(|(pages, texts)| {
+            let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); texts.len()];
+            for (base, mut entries) in pages {
+                entries.sort_unstable_by_key(|e| e.1);
+                for (id, n, w) in entries {
+                    lists[local_of(id)].push((base + n, w));
+                }
+            }
+            texts.into_iter().zip(lists).filter(|(_, l)| !l.is_empty()).map(|(t, l)| capped(t.into(), l))
+        })
+        .collect();
+    terms.par_sort_unstable_by(|a, b| a.text.encode_utf16().cmp(b.text.encode_utf16()));
+    terms
+}
+
+/// Keeps the [`MAX_POSTINGS`] strongest postings (earlier sections win ties), by section.
+fn capped(text: String, mut postings: Vec<(u32, u8)>) -> Term {
+    let sections = postings.len() as u32;
+    if postings.len() > MAX_POSTINGS {
+        postings.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        postings.truncate(MAX_POSTINGS);
+        postings.sort_unstable_by_key(|p| p.0);
+    }
+    Term { text, sections, postings }
+}
+
+/// Groups consecutive terms into shards: (first term, JSON). A shard is an array of
+/// `[term, sections, [first section, weight, gap to next section, weight, ...]]`.
+pub fn shards(terms: &[Term]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for term in terms {
+        let (_, json) = current.get_or_insert_with(|| (term.text.clone(), String::from("[")));
+        if json.len() > 1 {
+            json.push(',');
+        }
+        encode_term(term, json);
+        if json.len() >= SHARD_TARGET_BYTES
+            && let Some((first, mut json)) = current.take()
+        {
+            json.push(']');
+            out.push((first, json));
+        }
+    }
+    if let Some((first, mut json)) = current {
+        json.push(']');
+        out.push((first, json));
+    }
+    out
+}
+
+fn encode_term(term: &Term, out: &mut String) {
+    use std::fmt::Write as _;
+    out.push('[');
+    out.push_str(&serde_json::Value::from(term.text.as_str()).to_string());
+    let _ = write!(out, ",{},[", term.sections);
+    let mut previous = 0;
+    for (i, (section, w)) in term.postings.iter().enumerate() {
+        let sep = if i == 0 { "" } else { "," };
+        let _ = write!(out, "{sep}{},{w}", section - previous);
+        previous = *section;
+    }
+    out.push_str("]]");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(heading: &str, prose: &str, code: &str) -> Section {
+        Section { anchor: String::new(), heading: heading.into(), prose: prose.into(), code: code.into() }
+    }
+
+    #[test]
+    fn weights_rank_title_heading_prose_code() {
+        let w = |title, heading, prose, code| weight(Hits { title, heading, prose, code });
+        assert!(w(1, 0, 0, 0) > w(0, 1, 0, 0));
+        assert!(w(0, 1, 0, 0) > w(0, 0, 5, 0));
+        assert!(w(0, 0, 2, 0) > w(0, 0, 1, 0));
+        assert!(w(0, 0, 1, 0) > w(0, 0, 0, 1000), "code never outranks prose");
+        assert!(w(0, 0, 0, 3) > w(0, 0, 0, 1));
+        assert_eq!(w(9, 9, 9999, 9999), 255);
+    }
+
+    #[test]
+    fn merge_numbers_sections_across_pages_and_sorts_terms() {
+        let vocabulary = Vocabulary::default();
+        let a = page_postings(
+            "Alpha",
+            &[section("", "shared words", ""), section("Deploy", "shared", "cargo")],
+            &vocabulary,
+        );
+        let b = page_postings("Beta", &[section("", "shared zeta", "")], &vocabulary);
+        let terms = merge(vec![a, b], vocabulary);
+        let names: Vec<&str> = terms.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(names, ["alpha", "beta", "cargo", "deploy", "shared", "word", "zeta"]);
+        let shared = &terms[4];
+        assert_eq!(shared.postings.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(terms[0].postings, [(0, 120)]);
+        assert_eq!(terms[3].postings, [(1, 60)]);
+        assert_eq!(terms[2].postings, [(1, 8)]);
+    }
+
+    #[test]
+    fn common_terms_keep_their_strongest_postings() {
+        let mut postings: Vec<(u32, u8)> = (0..MAX_POSTINGS as u32 + 10).map(|n| (n, 24)).collect();
+        let last = postings.len() as u32 - 1;
+        postings[last as usize].1 = 200;
+        let term = capped("common".into(), postings);
+        assert_eq!(term.sections, MAX_POSTINGS as u32 + 10);
+        assert_eq!(term.postings.len(), MAX_POSTINGS);
+        assert!(term.postings.contains(&(last, 200)), "the strongest survives");
+        assert!(term.postings.windows(2).all(|w| w[0].0 < w[1].0), "still by section");
+        assert_eq!(term.postings[0], (0, 24), "ties go to earlier sections");
+    }
+
+    #[test]
+    fn shards_hold_consecutive_terms_with_gap_encoded_postings() {
+        let term = |text: &str, postings: Vec<(u32, u8)>| Term { text: text.into(), sections: 3, postings };
+        let small = [term("a", vec![(2, 24), (5, 60), (9, 8)]), term("b\"q", vec![(0, 1)])];
+        let out = shards(&small);
+        assert_eq!(out, [("a".to_string(), r#"[["a",3,[2,24,3,60,4,8]],["b\"q",3,[0,1]]]"#.to_string())]);
+
+        let big: Vec<Term> =
+            (0..400).map(|n| term(&format!("t{n:03}"), (0..20).map(|s| (s * 7, 24)).collect())).collect();
+        let out = shards(&big);
+        assert!(out.len() > 2, "{} shards", out.len());
+        for (first, json) in &out {
+            let parsed: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+            assert_eq!(parsed[0][0].as_str(), Some(first.as_str()));
+            assert!(json.len() < SHARD_TARGET_BYTES + 400);
+        }
+        assert!(out.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+}

@@ -1,0 +1,193 @@
+//! Search stage: builds a static, chunked full-text index the browser queries piece by piece.
+//!
+//! In: a loaded [`Site`] — every listed, non-draft page's title, URL, breadcrumbs and rendered
+//! HTML. Out: [`SearchFiles`], to add to the site's files under `OUT/search/`:
+//!
+//! - `search/manifest.json`: `{ version, hash, sections, shards: [first term of each shard],
+//!   chunks: [number of sections in each chunk] }` — all a query needs before its terms' shards.
+//! - `search/t/<n>.json`: shard `n` of the inverted index (see [`index::shards`]).
+//! - `search/d/<n>.json`: chunk `n` of page records, `[[title, url, [crumb, ...], [[anchor,
+//!   heading, text], ...]], ...]`, whole pages of about [`CHUNK_TARGET_BYTES`], fetched only for
+//!   the results shown.
+//!
+//! `theme/search.js` is the other half. Output is byte-identical for identical input. `serve`
+//! can call [`build_index`] on its own, off the path of a page reload.
+
+pub mod extract;
+pub mod index;
+pub mod tokenize;
+pub mod vocab;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::build::Site;
+use extract::Section;
+
+/// Files of the search index, by path below the output folder (`search/...`).
+pub type SearchFiles = BTreeMap<String, Vec<u8>>;
+
+/// Folder of the index below the output folder.
+pub const INDEX_DIR: &str = "search";
+/// Format of the files; `search.js` refuses others.
+pub const FORMAT_VERSION: u32 = 1;
+/// Uncompressed size a chunk of page records grows to before the next one starts.
+pub const CHUNK_TARGET_BYTES: usize = 8 * 1024;
+/// Text kept per section for excerpts; an excerpt shows about 200 characters of it.
+pub const EXCERPT_SOURCE_CHARS: usize = 2000;
+
+/// One page to index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageInput<'a> {
+    pub title: &'a str,
+    /// URL path, already percent-encoded, without fragment.
+    pub url: String,
+    /// Category labels from the sidebar, outermost first.
+    pub crumbs: Vec<String>,
+    /// The page body as rendered by the markdown stage.
+    pub html: &'a str,
+}
+
+/// The index of every listed, non-draft page of `site`.
+pub fn build_index(site: &Site) -> SearchFiles {
+    index_pages(&page_inputs(site))
+}
+
+/// The pages of `site` that are indexed: listed and not drafts.
+pub fn page_inputs(site: &Site) -> Vec<PageInput<'_>> {
+    site.content
+        .docs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !d.is_unlisted() && d.front.draft != Some(true))
+        .map(|(i, d)| PageInput {
+            title: &d.title,
+            url: crate::links::encode_path(&d.url),
+            crumbs: site.sidebars.placements[i]
+                .as_ref()
+                .map(|p| p.categories.iter().map(|(label, _)| label.clone()).collect())
+                .unwrap_or_default(),
+            html: &site.rendered[i].html,
+        })
+        .collect()
+}
+
+/// A [`PageInput`] that owns its text, to index on another thread (`serve`).
+#[derive(Debug, Clone)]
+pub struct OwnedPage {
+    pub title: String,
+    pub url: String,
+    pub crumbs: Vec<String>,
+    pub html: String,
+}
+
+impl OwnedPage {
+    /// Copies of the site's indexed pages.
+    pub fn from_site(site: &Site) -> Vec<OwnedPage> {
+        page_inputs(site)
+            .into_iter()
+            .map(|p| OwnedPage { title: p.title.to_string(), url: p.url, crumbs: p.crumbs, html: p.html.to_string() })
+            .collect()
+    }
+
+    /// Borrowed views for [`index_pages`].
+    pub fn inputs(pages: &[OwnedPage]) -> Vec<PageInput<'_>> {
+        pages
+            .iter()
+            .map(|p| PageInput { title: &p.title, url: p.url.clone(), crumbs: p.crumbs.clone(), html: &p.html })
+            .collect()
+    }
+}
+
+/// The index of `pages`, in this order.
+pub fn index_pages(pages: &[PageInput]) -> SearchFiles {
+    let sections: Vec<Vec<Section>> = pages.par_iter().map(|p| extract::sections(p.html)).collect();
+    let vocabulary = vocab::Vocabulary::default();
+    let postings =
+        pages.par_iter().zip(&sections).map(|(p, s)| index::page_postings(p.title, s, &vocabulary)).collect();
+    let terms = index::merge(postings, vocabulary);
+    let shards = index::shards(&terms);
+    let chunks = chunks(pages, &sections);
+
+    let mut files = SearchFiles::new();
+    let mut shard_firsts = Vec::with_capacity(shards.len());
+    for (n, (first, json)) in shards.into_iter().enumerate() {
+        shard_firsts.push(first);
+        files.insert(format!("{INDEX_DIR}/t/{n}.json"), json.into_bytes());
+    }
+    let mut chunk_sizes = Vec::with_capacity(chunks.len());
+    for (n, (count, json)) in chunks.into_iter().enumerate() {
+        chunk_sizes.push(count);
+        files.insert(format!("{INDEX_DIR}/d/{n}.json"), json.into_bytes());
+    }
+    let manifest = serde_json::json!({
+        "version": FORMAT_VERSION,
+        // Appended to file URLs so browsers never mix files of two builds.
+        "hash": format!("{:016x}", fnv1a(files.values())),
+        "sections": sections.iter().map(Vec::len).sum::<usize>(),
+        "shards": shard_firsts,
+        "chunks": chunk_sizes,
+    });
+    files.insert(format!("{INDEX_DIR}/manifest.json"), manifest.to_string().into_bytes());
+    files
+}
+
+/// Page records grouped into chunks of whole pages: (number of sections, JSON).
+fn chunks(pages: &[PageInput], sections: &[Vec<Section>]) -> Vec<(usize, String)> {
+    let records: Vec<String> = pages.par_iter().zip(sections).map(|(p, s)| page_record(p, s)).collect();
+    let mut out = Vec::new();
+    let (mut json, mut count) = (String::new(), 0);
+    for (record, s) in records.iter().zip(sections) {
+        json.push(if json.is_empty() { '[' } else { ',' });
+        json.push_str(record);
+        count += s.len();
+        if json.len() >= CHUNK_TARGET_BYTES {
+            json.push(']');
+            out.push((count, std::mem::take(&mut json)));
+            count = 0;
+        }
+    }
+    if !json.is_empty() {
+        json.push(']');
+        out.push((count, json));
+    }
+    out
+}
+
+fn page_record(page: &PageInput, sections: &[Section]) -> String {
+    let sections: Vec<serde_json::Value> = sections
+        .iter()
+        .map(|s| {
+            let text = if s.prose.is_empty() { &s.code } else { &s.prose };
+            serde_json::json!([s.anchor, s.heading, truncate(text, EXCERPT_SOURCE_CHARS)])
+        })
+        .collect();
+    serde_json::json!([page.title, page.url, page.crumbs, sections]).to_string()
+}
+
+/// At most `max` characters of `text`, cut at a word boundary when there is one.
+fn truncate(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        None => text,
+        Some((end, _)) => {
+            let cut = &text[..end];
+            cut.rfind(' ').map_or(cut, |space| &cut[..space])
+        }
+    }
+}
+
+/// 64-bit FNV-1a over several byte strings.
+fn fnv1a<'a>(parts: impl IntoIterator<Item = &'a Vec<u8>>) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &byte in part {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,254 @@
+//! `lectern serve`: a live-reloading preview. Sits on top of the pipeline and adds no second
+//! rendering path.
+//!
+//! In: a site root and [`ServeOptions`]. Out: an HTTP server on `host:port` serving the site from
+//! memory under its `base_url` (nothing is written to disk), a watcher that rebuilds what changed,
+//! and a websocket at `/__lectern/livereload` that reloads open tabs, swaps stylesheets and shows
+//! build errors as an overlay.
+//!
+//! Threads: the tokio runtime serves requests; one plain thread owns the [`rebuild::Rebuilder`]
+//! and applies batches from the watcher, publishing each new site as one immutable snapshot.
+
+pub mod http;
+pub mod livereload;
+pub mod overlay;
+pub mod rebuild;
+pub mod search;
+mod speech;
+pub mod state;
+pub mod watch;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender};
+
+use anyhow::Context as _;
+use warp::Filter;
+
+use crate::build::BuildError;
+use crate::config::Overrides;
+use rebuild::Rebuilder;
+use state::Shared;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    /// Address to listen on; 127.0.0.1 unless the user asks for more.
+    pub host: String,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+    pub overrides: Overrides,
+}
+
+/// Why `serve` stopped.
+#[derive(Debug)]
+pub enum ServeError {
+    /// The address is taken (exit code 2, with a hint).
+    AddressInUse(SocketAddr),
+    Other(anyhow::Error),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::AddressInUse(addr) => write!(
+                f,
+                "error: {addr} is already in use (is another `lectern serve` running?)\n  \
+                 = help: pick another port with `--port 3001`, or `--port 0` for any free one\n"
+            ),
+            ServeError::Other(e) => writeln!(f, "error: {e:#}"),
+        }
+    }
+}
+
+impl From<ServeError> for BuildError {
+    fn from(e: ServeError) -> Self {
+        match e {
+            ServeError::AddressInUse(_) => BuildError::Other(anyhow::anyhow!("{}", e.to_string().trim_end())),
+            ServeError::Other(e) => BuildError::Other(e),
+        }
+    }
+}
+
+/// Serves until the process is stopped (Ctrl-C). Content errors never end it.
+pub fn run(options: ServeOptions) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+        .map_err(ServeError::Other)?;
+    runtime.block_on(serve(options))
+}
+
+async fn serve(options: ServeOptions) -> Result<(), ServeError> {
+    let started = std::time::Instant::now();
+    let root = std::fs::canonicalize(&options.root)
+        .with_context(|| format!("reading the site folder {}", options.root.display()))
+        .map_err(ServeError::Other)?;
+    // Bind first: a taken port is reported before any work, and requests wait for the first build.
+    let listener = bind(&options.host, options.port).await?;
+    let address = listener.local_addr().context("reading the server's address").map_err(ServeError::Other)?;
+    let (work_tx, work_rx) = std::sync::mpsc::channel();
+    // Watch before the first build, so nothing saved while it runs is missed.
+    let watcher = {
+        let work = work_tx.clone();
+        watch::start(&root, move |paths| drop(work.send(Work::Changed(paths)))).map_err(ServeError::Other)?
+    };
+    let search = {
+        let work = work_tx.clone();
+        search::start(move |generation, files| drop(work.send(Work::SearchReady(generation, files))))
+    };
+    let speech = speech::start(move || drop(work_tx.send(Work::SpeechReady)));
+    let rebuilder = tokio::task::block_in_place(|| Rebuilder::start(&root, options.overrides.clone()));
+    let shared = Arc::new(Shared::new(rebuilder.snapshot()));
+    let base_url = shared.current().base_url.clone();
+    {
+        let shared = shared.clone();
+        std::thread::Builder::new()
+            .name("lectern-rebuild".into())
+            .spawn(move || rebuild_loop(rebuilder, work_rx, speech, search, &shared))
+            .context("starting the rebuild thread")
+            .map_err(ServeError::Other)?;
+    }
+    let url = format!("http://{}{base_url}", display_address(address));
+    println!("serving {} at {url}", root.display());
+    eprintln!("ready in {:.0} ms; watching for changes (Ctrl-C to stop)", started.elapsed().as_secs_f64() * 1000.0);
+    if options.open {
+        open_browser(&url);
+    }
+    let server = warp::serve(routes(shared)).incoming(listener).graceful(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    server.run().await;
+    drop(watcher);
+    Ok(())
+}
+
+async fn bind(host: &str, port: u16) -> Result<tokio::net::TcpListener, ServeError> {
+    let address: SocketAddr = match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => SocketAddr::new(ip, port),
+        Err(_) => tokio::net::lookup_host((host, port))
+            .await
+            .ok()
+            .and_then(|mut addrs| addrs.next())
+            .ok_or_else(|| ServeError::Other(anyhow::anyhow!("`{host}` is not an address or a known host name")))?,
+    };
+    tokio::net::TcpListener::bind(address).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => ServeError::AddressInUse(address),
+        _ => ServeError::Other(anyhow::Error::new(e).context(format!("listening on {address}"))),
+    })
+}
+
+fn display_address(address: SocketAddr) -> String {
+    match address.ip() {
+        ip if ip.is_unspecified() => format!("localhost:{}", address.port()),
+        _ => address.to_string(),
+    }
+}
+
+/// The websocket at `/__lectern/livereload`, then every GET and HEAD from the site.
+fn routes(shared: Arc<Shared>) -> impl Filter<Extract = (impl warp::Reply,), Error = std::convert::Infallible> + Clone {
+    let with_shared = {
+        let shared = shared.clone();
+        warp::any().map(move || shared.clone())
+    };
+    let (first, second) = livereload::SOCKET_SEGMENTS;
+    let socket = warp::path(first)
+        .and(warp::path(second))
+        .and(warp::path::end())
+        .and(warp::ws())
+        .and(warp::query::<livereload::Hello>().or(warp::any().map(livereload::Hello::default)).unify())
+        .and(with_shared.clone())
+        .map(|ws: warp::ws::Ws, hello, shared| {
+            ws.on_upgrade(move |socket| livereload::connection(socket, hello, shared))
+        });
+    let site = warp::method()
+        .and(warp::path::full())
+        .and(with_shared)
+        .then(|method, path: warp::path::FullPath, shared| http::respond(method, path.as_str().to_string(), shared));
+    socket.or(site)
+}
+
+/// What the rebuild thread is asked to do.
+enum Work {
+    /// The watcher saw these paths change.
+    Changed(Vec<PathBuf>),
+    /// Background synthesis put new audio into the speech cache.
+    SpeechReady,
+    /// The search index of one rebuild is ready.
+    SearchReady(u64, crate::search::SearchFiles),
+}
+
+/// Applies the watcher's batches one after another; a burst that arrived during a rebuild is
+/// merged into one plan.
+fn rebuild_loop(
+    mut rebuilder: Rebuilder,
+    work: Receiver<Work>,
+    speech: Sender<speech::SpeechJob>,
+    search: Sender<search::SearchJob>,
+    shared: &Shared,
+) {
+    if let Some(job) = rebuilder.take_speech_job() {
+        let _ = speech.send(job);
+    }
+    if let Some(job) = rebuilder.take_search_job() {
+        let _ = search.send(job);
+    }
+    while let Ok(first) = work.recv() {
+        let (mut paths, mut speech_ready) = (Vec::new(), false);
+        for item in std::iter::once(first).chain(work.try_iter()) {
+            match item {
+                Work::Changed(more) => paths.extend(more),
+                Work::SpeechReady => speech_ready = true,
+                Work::SearchReady(generation, files) => {
+                    // New index files only: no tab reloads for them.
+                    if rebuilder.install_search(generation, files) {
+                        shared.publish(rebuilder.snapshot(), Vec::new());
+                    }
+                }
+            }
+        }
+        if speech_ready {
+            let events = rebuilder.refresh_speech();
+            shared.publish(rebuilder.snapshot(), events);
+            if let Some(job) = rebuilder.take_search_job() {
+                let _ = search.send(job);
+            }
+        }
+        let plan = match rebuilder.config() {
+            Some(config) => watch::classify(config, &paths, &|source| rebuilder.knows(source)),
+            // Never built: any file of the site may be the fix.
+            None => watch::Plan { site: true, ..Default::default() },
+        };
+        if plan.is_empty() {
+            continue;
+        }
+        let events = rebuilder.apply(&plan);
+        shared.publish(rebuilder.snapshot(), events);
+        if let Some(job) = rebuilder.take_speech_job() {
+            let _ = speech.send(job);
+        }
+        if let Some(job) = rebuilder.take_search_job() {
+            let _ = search.send(job);
+        }
+    }
+}
+
+/// Opens `url` with the desktop's opener; a failure only prints a line.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
+        eprintln!("could not open a browser ({opener}: {e}); open {url} yourself");
+    }
+}

@@ -1,0 +1,321 @@
+//! Rebuilding for `serve`: keeps the loaded site, its theme and the served files, and applies a
+//! [`Plan`] through the same pipeline as `build` (`load_site`, `reparse_doc`, `render_site`,
+//! `render_pages`, `load_theme`), doing as little as the change allows.
+//!
+//! In: plans from the watcher. Out: the next [`Snapshot`] and the [`Event`]s for open tabs. A
+//! failed rebuild changes nothing that is served; it only sets the error shown as an overlay.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::build::{self, BuildError, PageUpdate, Site};
+use crate::config::{Config, Overrides};
+use crate::render::Theme;
+
+use super::state::{ErrorReport, Event, ServedFiles, Snapshot, served, served_files};
+use super::watch::Plan;
+
+/// What a rebuild touched, for the version map and the tabs.
+enum Touched {
+    /// Every page (a full load, navigation, templates).
+    All,
+    /// Only these output files.
+    Files(Vec<String>),
+    /// Only the theme's assets.
+    Stylesheets,
+}
+
+/// The site as last built successfully, and whether the newest attempt failed.
+pub struct Rebuilder {
+    root: PathBuf,
+    overrides: Overrides,
+    site: Option<Site>,
+    theme: Option<Theme>,
+    files: ServedFiles,
+    version: u64,
+    changed: HashMap<String, u64>,
+    all_changed: u64,
+    error: Option<Arc<ErrorReport>>,
+    /// Docs whose speech blocks the background thread should synthesise next.
+    speech_docs: Vec<usize>,
+}
+
+impl Rebuilder {
+    /// Builds the site at `root` for the first time. A broken site is not an error here: the
+    /// server starts anyway and shows what is wrong.
+    pub fn start(root: &Path, overrides: Overrides) -> Rebuilder {
+        let mut r = Rebuilder {
+            root: root.to_path_buf(),
+            overrides,
+            site: None,
+            theme: None,
+            files: ServedFiles::new(),
+            version: 0,
+            changed: HashMap::new(),
+            all_changed: 0,
+            error: None,
+            speech_docs: Vec::new(),
+        };
+        let plan = Plan { site: true, ..Plan::default() };
+        r.apply(&plan);
+        r
+    }
+
+    /// The loaded config, when the site has built once.
+    pub fn config(&self) -> Option<&Config> {
+        self.site.as_ref().map(|s| &s.config)
+    }
+
+    /// Whether `source` (relative to docs_dir) is a page or asset of the last good build.
+    pub fn knows(&self, source: &str) -> bool {
+        self.site.as_ref().is_some_and(|s| {
+            s.content.docs.iter().any(|d| d.source == source) || s.content.assets.iter().any(|a| a == source)
+        })
+    }
+
+    /// The snapshot to serve now.
+    pub fn snapshot(&self) -> Snapshot {
+        let (base_url, trailing_slash) = match self.config() {
+            Some(c) => (c.base_url.clone(), c.trailing_slash),
+            None => ("/".to_string(), None),
+        };
+        Snapshot {
+            files: self.files.clone(),
+            base_url,
+            trailing_slash,
+            version: self.version,
+            changed: self.changed.clone(),
+            all_changed: self.all_changed,
+            error: self.error.clone(),
+        }
+    }
+
+    /// Carries out `plan`; returns what to tell the tabs (nothing when nothing was done).
+    pub fn apply(&mut self, plan: &Plan) -> Vec<Event> {
+        let started = Instant::now();
+        let was_failing = self.error.is_some();
+        // After a failure only a full load knows whether every error is gone.
+        let plan = if was_failing || self.site.is_none() { &Plan { site: true, ..plan.clone() } } else { plan };
+        match self.rebuild(plan) {
+            Ok(touched) => {
+                self.error = None;
+                let what = match &touched {
+                    Touched::All => "every page".to_string(),
+                    Touched::Files(f) if f.len() == 1 => f[0].clone(),
+                    Touched::Files(f) => format!("{} files", f.len()),
+                    Touched::Stylesheets => "stylesheets".to_string(),
+                };
+                let events = self.record(touched, was_failing);
+                if let Some(site) = &self.site {
+                    for w in &site.warnings {
+                        eprint!("{w}");
+                    }
+                }
+                eprintln!("rebuilt {what} in {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
+                events
+            }
+            Err(e) => {
+                let text = e.to_string();
+                eprint!("{text}");
+                if !text.ends_with('\n') {
+                    eprintln!();
+                }
+                let report = Arc::new(ErrorReport::from_build_error(&e));
+                self.error = Some(report.clone());
+                eprintln!("the preview keeps the last good site until this is fixed");
+                vec![Event::Error(report)]
+            }
+        }
+    }
+
+    /// Bumps the version and notes what changed in it.
+    fn record(&mut self, touched: Touched, was_failing: bool) -> Vec<Event> {
+        self.version += 1;
+        let mut events = Vec::new();
+        if was_failing {
+            events.push(Event::Clear);
+        }
+        events.push(match touched {
+            Touched::All => {
+                self.all_changed = self.version;
+                self.changed.clear();
+                Event::Reload { all: true, files: Arc::new(Vec::new()) }
+            }
+            Touched::Files(files) => {
+                for f in &files {
+                    self.changed.insert(f.clone(), self.version);
+                }
+                Event::Reload { all: false, files: Arc::new(files) }
+            }
+            Touched::Stylesheets => Event::Stylesheets,
+        });
+        events
+    }
+
+    fn rebuild(&mut self, plan: &Plan) -> Result<Touched, BuildError> {
+        if plan.site {
+            return self.load_all();
+        }
+        if plan.theme {
+            let site = self.site.as_ref().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
+            let theme = build::load_theme(&site.config)?;
+            self.files = served_files(build::render_site(site, &theme, Some(script()))?);
+            self.theme = Some(theme);
+            return Ok(Touched::All);
+        }
+        let mut touched = Touched::Files(Vec::new());
+        if !plan.pages.is_empty() {
+            touched = self.reparse(plan)?;
+        }
+        if plan.stylesheets {
+            self.swap_stylesheets()?;
+            if matches!(&touched, Touched::Files(f) if f.is_empty()) {
+                touched = Touched::Stylesheets;
+            }
+        }
+        Ok(touched)
+    }
+
+    /// Loads, parses and renders everything, as `build` does, into memory. Speech audio comes
+    /// from the cache only: synthesis never holds up the preview (see [`super::speech`]).
+    fn load_all(&mut self) -> Result<Touched, BuildError> {
+        let mut config = crate::config::load(&self.root, &self.overrides).map_err(|e| match e {
+            crate::config::ConfigError::Invalid(d) => BuildError::Content(vec![d]),
+            crate::config::ConfigError::Io(e) => BuildError::Other(e),
+        })?;
+        config.speech.cache_only = true;
+        let site = build::load_site_with(config)?;
+        let theme = build::load_theme(&site.config)?;
+        let files = build::render_site(&site, &theme, Some(script()))?;
+        self.files = served_files(files);
+        self.speech_docs = (0..site.content.docs.len()).collect();
+        self.site = Some(site);
+        self.theme = Some(theme);
+        Ok(Touched::All)
+    }
+
+    /// The index the last rebuild calls for; `None` while the site is broken or unloaded.
+    pub fn take_search_job(&mut self) -> Option<super::search::SearchJob> {
+        let site = self.site.as_ref().filter(|_| self.error.is_none())?;
+        Some(super::search::SearchJob { generation: self.version, pages: crate::search::OwnedPage::from_site(site) })
+    }
+
+    /// Serves the index made for rebuild `generation`, unless the site changed since. The
+    /// previous index stays until then: it is consistent, only a little behind.
+    pub fn install_search(&mut self, generation: u64, files: crate::search::SearchFiles) -> bool {
+        if generation != self.version {
+            return false;
+        }
+        self.files.retain(|path, _| !path.starts_with("search/"));
+        for (path, bytes) in files {
+            self.files.insert(path, served(build::OutputFile::Bytes(bytes)));
+        }
+        true
+    }
+
+    /// The synthesis the last rebuild calls for: its pages that have speech blocks.
+    pub fn take_speech_job(&mut self) -> Option<super::speech::SpeechJob> {
+        let docs = std::mem::take(&mut self.speech_docs);
+        let site = self.site.as_ref()?;
+        let with_speech: Vec<usize> = docs.into_iter().filter(|&i| site.speech.has_players(i)).collect();
+        if with_speech.is_empty() || self.error.is_some() {
+            return None;
+        }
+        let mut config = site.config.clone();
+        config.speech.cache_only = false;
+        Some(super::speech::SpeechJob {
+            config,
+            titles: with_speech.iter().map(|&i| site.content.docs[i].title.clone()).collect(),
+            html: with_speech.iter().map(|&i| site.rendered[i].html.clone()).collect(),
+        })
+    }
+
+    /// Background synthesis filled the cache: runs the speech stage again (cache only) and
+    /// re-renders the pages whose players changed.
+    pub fn refresh_speech(&mut self) -> Vec<Event> {
+        let Some(site) = self.site.as_mut() else { return Vec::new() };
+        let titles: Vec<&str> = site.content.docs.iter().map(|d| d.title.as_str()).collect();
+        let html: Vec<&str> = site.rendered.iter().map(|r| r.html.as_str()).collect();
+        let speech = match crate::speech::run(&site.config, &titles, &html) {
+            Ok(speech) => speech,
+            Err(e) => {
+                eprintln!("warning: speech: {e:#}");
+                return Vec::new();
+            }
+        };
+        let changed: Vec<usize> =
+            (0..site.content.docs.len()).filter(|&i| speech.players.get(i) != site.speech.players.get(i)).collect();
+        site.speech = speech;
+        if changed.is_empty() {
+            return Vec::new();
+        }
+        let Some(theme) = self.theme.as_ref() else { return Vec::new() };
+        match build::render_pages(site, theme, Some(script()), &changed) {
+            Ok(pages) => {
+                for (rel, file) in &site.speech.files {
+                    self.files.insert(rel.clone(), served(file.clone()));
+                }
+                let mut files = Vec::new();
+                for (path, html) in pages {
+                    self.files.insert(path.clone(), served(build::OutputFile::Bytes(html)));
+                    files.push(path);
+                }
+                self.record(Touched::Files(files), false)
+            }
+            Err(e) => {
+                eprintln!("warning: rendering pages with new speech audio: {e}");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Parses the edited pages alone; re-renders them, or every page when navigation changed.
+    fn reparse(&mut self, plan: &Plan) -> Result<Touched, BuildError> {
+        let site = self.site.as_mut().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
+        let mut navigation = false;
+        let mut indices = Vec::new();
+        for source in &plan.pages {
+            match build::reparse_doc(site, source)? {
+                None => return self.load_all(),
+                Some(PageUpdate::Navigation) => navigation = true,
+                Some(PageUpdate::Body) => {}
+            }
+            if let Some(i) = site.content.docs.iter().position(|d| &d.source == source) {
+                indices.push(i);
+            }
+        }
+        let theme = self.theme.as_ref().ok_or_else(|| anyhow::anyhow!("the theme has not been loaded"))?;
+        if navigation {
+            self.files = served_files(build::render_site(site, theme, Some(script()))?);
+            self.speech_docs.extend(&indices);
+            return Ok(Touched::All);
+        }
+        for (rel, file) in &site.speech.files {
+            self.files.insert(rel.clone(), served(file.clone()));
+        }
+        self.speech_docs.extend(&indices);
+        let mut changed = Vec::new();
+        for (path, html) in build::render_pages(site, theme, Some(script()), &indices)? {
+            self.files.insert(path.clone(), served(build::OutputFile::Bytes(html)));
+            changed.push(path);
+        }
+        Ok(Touched::Files(changed))
+    }
+
+    /// Loads the theme again and replaces only its assets; pages keep their HTML.
+    fn swap_stylesheets(&mut self) -> Result<(), BuildError> {
+        let site = self.site.as_ref().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
+        let theme = build::load_theme(&site.config)?;
+        for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
+            self.files.insert(format!("assets/{name}"), served(build::OutputFile::Bytes(bytes)));
+        }
+        self.theme = Some(theme);
+        Ok(())
+    }
+}
+
+fn script() -> String {
+    super::livereload::script_tag()
+}

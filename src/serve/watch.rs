@@ -1,0 +1,190 @@
+//! Watching the site for `serve`: notify with a short debounce, and what each changed path means.
+//!
+//! In: file-system events under the site's root. Out: batches of changed paths (to the rebuild
+//! thread), and [`classify`] turns a batch into a [`Plan`] of what to rebuild. Classification
+//! looks at what is on disk now, not at the event kinds, so editors' atomic saves (write a temp
+//! file, rename it over the page), deletes, renames and new folders all come out right.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+use crate::config::{CONFIG_FILE, Config};
+
+/// How long the watcher waits for a burst of events to settle. Editors write a page in one to
+/// three events within a few milliseconds.
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
+
+/// What one changed path means for the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// `lectern.yml`: load everything again.
+    Config,
+    /// A page that exists and existed before (path relative to docs_dir): parse it alone.
+    Page(String),
+    /// Pages added, deleted or renamed, `_category_` files, files beside the pages, static
+    /// files: load the site again.
+    Content,
+    /// A stylesheet of the site's `theme/` folder: swap stylesheets in open tabs.
+    Stylesheet,
+    /// Any other file of `theme/` (templates, scripts): load the theme, re-render every page.
+    Theme,
+    /// Nothing the site is made of (the build folder, editor backups, .git).
+    Ignored,
+}
+
+/// What a batch of changes asks for.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Load the whole site again.
+    pub site: bool,
+    /// Load the theme again and re-render every page.
+    pub theme: bool,
+    /// Load the theme again and swap only the stylesheets.
+    pub stylesheets: bool,
+    /// Pages edited in place, by source path.
+    pub pages: BTreeSet<String>,
+}
+
+impl Plan {
+    /// Nothing to do.
+    pub fn is_empty(&self) -> bool {
+        !self.site && !self.theme && !self.stylesheets && self.pages.is_empty()
+    }
+}
+
+/// What one path means. `known(source)` says whether a file of the docs folder (page or asset,
+/// relative to docs_dir) was part of the last build.
+pub fn change_kind(config: &Config, path: &Path, known: &dyn Fn(&str) -> bool) -> ChangeKind {
+    let Ok(rel) = path.strip_prefix(&config.root) else { return ChangeKind::Ignored };
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let Some(name) = parts.last() else { return ChangeKind::Ignored };
+    let generated = matches!(parts[0].as_str(), "build" | "node_modules" | "target");
+    if generated || parts.iter().any(|p| p.starts_with('.')) || is_editor_temp(name) {
+        return ChangeKind::Ignored;
+    }
+    if parts.len() == 1 && name == CONFIG_FILE {
+        return ChangeKind::Config;
+    }
+    if parts[0] == "theme" {
+        return if name.ends_with(".css") && path.is_file() { ChangeKind::Stylesheet } else { ChangeKind::Theme };
+    }
+    if let Ok(in_docs) = rel.strip_prefix(&config.docs_dir) {
+        let source = in_docs.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let is_page = name.ends_with(".md") || name.ends_with(".mdx");
+        let category = matches!(name.as_str(), "_category_.json" | "_category_.yml" | "_category_.yaml");
+        let (exists, known) = (path.exists(), category || known(&source));
+        return match (exists, known) {
+            (true, true) if is_page && path.is_file() => ChangeKind::Page(source),
+            // A temp file that came and went during an editor's save.
+            (false, false) => ChangeKind::Ignored,
+            _ => ChangeKind::Content,
+        };
+    }
+    let under = |dir: &Path| dir.components().all(|c| matches!(c, Component::CurDir)) || rel.starts_with(dir);
+    if config.static_dirs.iter().any(|d| under(d)) {
+        return ChangeKind::Content;
+    }
+    ChangeKind::Ignored
+}
+
+/// Swap and backup files editors write beside the real one (vim, emacs, JetBrains, kate).
+fn is_editor_temp(name: &str) -> bool {
+    name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.starts_with(".#")
+        || name.starts_with('#')
+        || name == "4913"
+        || name.contains("___jb_")
+}
+
+/// The plan for a batch of changed paths.
+pub fn classify(config: &Config, paths: &[PathBuf], known: &dyn Fn(&str) -> bool) -> Plan {
+    let mut plan = Plan::default();
+    for path in paths {
+        match change_kind(config, path, known) {
+            ChangeKind::Config | ChangeKind::Content => plan.site = true,
+            ChangeKind::Page(source) => {
+                plan.pages.insert(source);
+            }
+            ChangeKind::Stylesheet => plan.stylesheets = true,
+            ChangeKind::Theme => plan.theme = true,
+            ChangeKind::Ignored => {}
+        }
+    }
+    plan
+}
+
+/// The running watcher; watching stops when it drops.
+pub type Watcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
+
+/// Watches `root` recursively and hands each debounced batch of changed paths to `changed`.
+/// Access events are dropped: the build reads the files it watches.
+pub fn start(root: &Path, changed: impl Fn(Vec<PathBuf>) + Send + 'static) -> anyhow::Result<Watcher> {
+    let handler = move |result: DebounceEventResult| {
+        let Ok(events) = result else { return };
+        let paths: Vec<PathBuf> = events
+            .into_iter()
+            .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
+            .flat_map(|e| e.event.paths)
+            .collect();
+        if !paths.is_empty() {
+            changed(paths);
+        }
+    };
+    let mut debouncer = new_debouncer(DEBOUNCE, None, handler).context("starting the file watcher")?;
+    debouncer.watch(root, RecursiveMode::Recursive).with_context(|| format!("watching {}", root.display()))?;
+    Ok(debouncer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(root: &Path) -> Config {
+        let mut c = crate::config::load(root, &Default::default()).unwrap_or_else(|e| panic!("{e:?}"));
+        c.static_dirs = vec![PathBuf::from("static")];
+        c
+    }
+
+    #[test]
+    fn classifies_paths_by_what_is_on_disk() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("docs/guide")).unwrap();
+        std::fs::create_dir_all(root.join("theme")).unwrap();
+        std::fs::write(root.join("lectern.yml"), "title: T\n").unwrap();
+        for f in ["docs/guide/a.md", "docs/new.md", "theme/x.css", "theme/page.html"] {
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        let c = config(root);
+        let known = |s: &str| ["guide/a.md", "gone.md", "guide/img.png"].contains(&s);
+        let kind = |p: &str| change_kind(&c, &root.join(p), &known);
+        assert_eq!(kind("lectern.yml"), ChangeKind::Config);
+        assert_eq!(kind("docs/guide/a.md"), ChangeKind::Page("guide/a.md".into()));
+        assert_eq!(kind("docs/new.md"), ChangeKind::Content, "a new page");
+        assert_eq!(kind("docs/gone.md"), ChangeKind::Content, "a deleted page");
+        assert_eq!(kind("docs/guide/_category_.yml"), ChangeKind::Content);
+        assert_eq!(kind("docs/guide/img.png"), ChangeKind::Content, "a deleted image");
+        assert_eq!(kind("docs/guide/a.md.tmp-123"), ChangeKind::Ignored, "an editor's temp file, renamed away");
+        assert_eq!(kind("docs/guide/.a.md.swp"), ChangeKind::Ignored);
+        assert_eq!(kind("docs/guide/a.md~"), ChangeKind::Ignored);
+        assert_eq!(kind("docs/guide/4913"), ChangeKind::Ignored);
+        assert_eq!(kind("theme/x.css"), ChangeKind::Stylesheet);
+        assert_eq!(kind("theme/page.html"), ChangeKind::Theme);
+        assert_eq!(kind("theme/gone.css"), ChangeKind::Theme, "a deleted stylesheet changes the theme");
+        assert_eq!(kind("static/logo.png"), ChangeKind::Content);
+        assert_eq!(kind("build/index.html"), ChangeKind::Ignored);
+        assert_eq!(kind(".git/index"), ChangeKind::Ignored);
+
+        let plan = classify(&c, &[root.join("docs/guide/a.md"), root.join("theme/x.css")], &known);
+        assert_eq!(plan.pages.iter().collect::<Vec<_>>(), ["guide/a.md"]);
+        assert!(plan.stylesheets && !plan.site && !plan.theme);
+    }
+}

@@ -1,0 +1,287 @@
+//! `lectern serve` end to end: the real binary on a free port, a copy of `tests/fixtures/serve`
+//! edited on disk, raw HTTP requests and live-reload websocket clients.
+
+mod serve_support;
+mod support;
+
+use std::time::{Duration, Instant};
+
+use serve_support::{Serve, attrs, connect, save_atomically, texts, wait_for};
+
+const EDIT_ME: &str = "/guide/edit-me/";
+const EDIT_ME_FILE: &str = "docs/guide/edit-me.md";
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime")
+}
+
+#[test]
+fn an_edit_sends_reload_within_two_seconds_and_the_new_html_is_served() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    runtime().block_on(async {
+        let version = serve.page_version(EDIT_ME);
+        let (mut socket, hello) = connect(&serve.socket_url(EDIT_ME, &version)).await;
+        assert_eq!(hello["stale"], false, "a freshly served page is not stale: {hello}");
+        // A tab served by an earlier run of the server (it reconnects after a restart) reloads.
+        let (_, restarted) = connect(&serve.socket_url(EDIT_ME, "0123abc.1")).await;
+        assert_eq!(restarted["stale"], true, "{restarted}");
+        let text = std::fs::read_to_string(site.path().join(EDIT_ME_FILE)).unwrap();
+        let written = Instant::now();
+        save_atomically(&site.path().join(EDIT_ME_FILE), &text.replace("Original marker", "Edited marker"));
+        let reload = wait_for(&mut socket, "reload", Duration::from_secs(2)).await;
+        assert!(reload.is_some(), "no reload message within 2 s");
+        eprintln!("write → reload message: {} ms", written.elapsed().as_millis());
+    });
+    let (status, html) = serve.get(EDIT_ME);
+    assert_eq!(status, 200);
+    assert_eq!(texts(&html, "main article p, main p").iter().filter(|t| t.contains("Edited marker")).count(), 1);
+}
+
+#[test]
+fn an_edit_to_another_page_does_not_reload_this_one() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    runtime().block_on(async {
+        let version = serve.page_version("/");
+        let (mut home, _) = connect(&serve.socket_url("/", &version)).await;
+        let (mut edited, _) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        let path = site.path().join(EDIT_ME_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("Original marker", "Body-only edit")).unwrap();
+        assert!(wait_for(&mut edited, "reload", Duration::from_secs(2)).await.is_some());
+        assert!(wait_for(&mut home, "reload", Duration::from_millis(500)).await.is_none(), "home reloaded");
+        // A title is in every page's sidebar: now every tab reloads.
+        std::fs::write(&path, text.replace("title: Edit me", "title: Renamed page")).unwrap();
+        assert!(wait_for(&mut home, "reload", Duration::from_secs(2)).await.is_some(), "home kept a stale sidebar");
+    });
+    let (_, html) = serve.get("/");
+    assert!(texts(&html, "nav a").contains(&"Renamed page".to_string()), "{:?}", texts(&html, "nav a"));
+}
+
+#[test]
+fn broken_front_matter_shows_the_overlay_keeps_the_last_good_page_and_the_fix_clears_it() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    let path = site.path().join(EDIT_ME_FILE);
+    let good = std::fs::read_to_string(&path).unwrap();
+    runtime().block_on(async {
+        let (mut socket, _) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        std::fs::write(&path, good.replace("title: Edit me", "title: [broken")).unwrap();
+        let error = wait_for(&mut socket, "error", Duration::from_secs(2)).await.expect("an error message");
+        let first = &error["errors"][0];
+        assert_eq!(first["location"], "docs/guide/edit-me.md:3:17", "{error}");
+        assert!(first["message"].as_str().unwrap_or_default().contains("front matter"), "{error}");
+        assert_eq!(first["source"], "sidebar_position: 1", "{error}");
+
+        // The last good page still serves, and a tab opened now gets the error in its hello.
+        let (status, html) = serve.get(EDIT_ME);
+        assert_eq!(status, 200);
+        assert_eq!(texts(&html, "h1"), ["Edit me"]);
+        let (_, hello) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        assert_eq!(hello["errors"][0]["location"], "docs/guide/edit-me.md:3:17", "{hello}");
+
+        std::fs::write(&path, good.replace("title: Edit me", "title: Fixed")).unwrap();
+        assert!(wait_for(&mut socket, "clear", Duration::from_secs(3)).await.is_some(), "no clear message");
+        assert!(wait_for(&mut socket, "reload", Duration::from_secs(1)).await.is_some(), "no reload after the fix");
+        let (_, hello) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        assert!(hello["errors"].is_null(), "{hello}");
+    });
+    assert_eq!(texts(&serve.get(EDIT_ME).1, "h1"), ["Fixed"]);
+}
+
+#[test]
+fn a_deleted_page_gives_404_and_leaves_the_sidebar() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    let sidebar = |html: &str| attrs(html, "nav a", "href");
+    assert!(sidebar(&serve.get("/").1).contains(&"/guide/delete-me".to_string()));
+    runtime().block_on(async {
+        let (mut socket, _) = connect(&serve.socket_url("/", &serve.page_version("/"))).await;
+        std::fs::remove_file(site.path().join("docs/guide/delete-me.md")).unwrap();
+        assert!(wait_for(&mut socket, "reload", Duration::from_secs(3)).await.is_some(), "no reload");
+    });
+    let (status, html) = serve.get("/guide/delete-me/");
+    assert_eq!(status, 404);
+    assert_eq!(texts(&html, "title"), ["Page not found | Serve Fixture"]);
+    let links = sidebar(&serve.get("/").1);
+    assert!(!links.contains(&"/guide/delete-me".to_string()), "{links:?}");
+    assert!(links.contains(&"/guide/edit-me".to_string()), "{links:?}");
+}
+
+#[test]
+fn two_hundred_clients_all_get_the_reload() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    let version = serve.page_version(EDIT_ME);
+    let received = runtime().block_on(async {
+        let url = serve.socket_url(EDIT_ME, &version);
+        let mut sockets = Vec::new();
+        for _ in 0..200 {
+            sockets.push(connect(&url).await.0);
+        }
+        let path = site.path().join(EDIT_ME_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("Original marker", "Seen by everyone")).unwrap();
+        let waits = sockets.iter_mut().map(|s| wait_for(s, "reload", Duration::from_secs(5)));
+        futures_util::future::join_all(waits).await.iter().filter(|m| m.is_some()).count()
+    });
+    assert_eq!(received, 200);
+}
+
+#[test]
+fn traversal_attempts_give_404() {
+    let site = support::copy_fixture("serve");
+    std::fs::write(site.path().join("secret.txt"), "secret").unwrap();
+    let serve = Serve::start(site.path());
+    for path in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/guide/../../secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "//etc/passwd",
+        "/guide//edit-me/",
+        "/..\\secret.txt",
+        "/%5c..%5csecret.txt",
+        "/guide\\..\\..\\secret.txt",
+        "/secret.txt",
+        "/lectern.yml",
+        "/docs/guide/edit-me.md",
+    ] {
+        let (status, body) = serve.get(path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("secret") || body.contains("<html"), "{path} leaked a file");
+    }
+}
+
+#[test]
+fn only_get_and_head_with_content_types() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    let header = |h: &[(String, String)], name: &str| h.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    for method in ["POST", "PUT", "DELETE"] {
+        assert_eq!(serve.request(method, "/").0, 405, "{method}");
+    }
+    let (status, headers, body) = serve.request("HEAD", EDIT_ME);
+    assert_eq!(status, 200);
+    assert!(body.is_empty());
+    assert!(header(&headers, "content-length").and_then(|l| l.parse::<usize>().ok()).unwrap_or(0) > 0);
+    for (path, want) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/assets/lectern.css", "text/css; charset=utf-8"),
+        ("/assets/lectern.js", "text/javascript; charset=utf-8"),
+        ("/__lectern/livereload.js", "text/javascript; charset=utf-8"),
+        ("/sitemap.xml", "application/xml"),
+    ] {
+        let (status, headers, _) = serve.request("GET", path);
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(header(&headers, "content-type").as_deref(), Some(want), "{path}");
+    }
+    assert_eq!(serve.request("GET", "/guide/edit-me").0, 301);
+}
+
+#[test]
+fn a_stylesheet_change_swaps_css_without_a_reload() {
+    let site = support::copy_fixture("serve");
+    std::fs::create_dir_all(site.path().join("theme")).unwrap();
+    std::fs::write(site.path().join("theme/lectern.css"), "body { color: red }\n").unwrap();
+    let serve = Serve::start(site.path());
+    runtime().block_on(async {
+        let (mut socket, _) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        std::fs::write(site.path().join("theme/lectern.css"), "body { color: blue }\n").unwrap();
+        let message = serve_support::next_message(&mut socket, Duration::from_secs(2)).await;
+        assert_eq!(message.map(|m| m["type"].clone()), Some("css".into()));
+    });
+    assert_eq!(serve.get("/assets/lectern.css").1, "body { color: blue }\n");
+}
+
+#[test]
+fn a_site_broken_at_startup_serves_an_error_page_until_fixed() {
+    let site = support::copy_fixture("serve");
+    let path = site.path().join(EDIT_ME_FILE);
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, good.replace("title: Edit me", "title: [broken")).unwrap();
+    let serve = Serve::start(site.path());
+    let (status, html) = serve.get(EDIT_ME);
+    assert_eq!(status, 500);
+    assert_eq!(texts(&html, "li code"), ["docs/guide/edit-me.md:3:17"]);
+    runtime().block_on(async {
+        let (mut socket, hello) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        assert_eq!(hello["errors"][0]["location"], "docs/guide/edit-me.md:3:17", "{hello}");
+        std::fs::write(&path, &good).unwrap();
+        assert!(wait_for(&mut socket, "reload", Duration::from_secs(3)).await.is_some());
+    });
+    let (status, html) = serve.get(EDIT_ME);
+    assert_eq!(status, 200);
+    assert_eq!(texts(&html, "h1"), ["Edit me"]);
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error_with_exit_code_2() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = support::copy_fixture("serve");
+    let out = support::lectern(["serve".as_ref(), site.path().as_os_str(), "--port".as_ref(), port.as_ref()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("127.0.0.1:{port} is already in use")), "{stderr}");
+    assert!(stderr.contains("--port 0"), "{stderr}");
+}
+
+#[test]
+fn build_output_never_carries_the_live_reload_script() {
+    let site = support::copy_fixture("serve");
+    let out = site.path().join("build");
+    support::lectern_ok(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    let html = std::fs::read_to_string(out.join("guide/edit-me/index.html")).unwrap();
+    assert_eq!(attrs(&html, "script", "src").iter().filter(|s| s.contains("__lectern")).count(), 0);
+    let serve = Serve::start(site.path());
+    let served = serve.get(EDIT_ME).1;
+    assert_eq!(attrs(&served, "script[data-lectern-version]", "src"), ["/__lectern/livereload.js"]);
+}
+
+/// Polls `check` every 50 ms for up to `limit`.
+fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// Whether the served search index has `term`, read as the browser reads it: the manifest, then
+/// every shard it lists.
+fn index_has(serve: &Serve, term: &str) -> bool {
+    let (status, manifest) = serve.get("/search/manifest.json");
+    let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&manifest) else { return false };
+    status == 200
+        && manifest["shards"].as_array().into_iter().flatten().enumerate().any(|(n, _)| {
+            let (_, shard) = serve.get(&format!("/search/t/{n}.json"));
+            serde_json::from_str::<serde_json::Value>(&shard)
+                .ok()
+                .and_then(|s| s.as_array().cloned())
+                .is_some_and(|terms| terms.iter().any(|t| t[0] == term))
+        })
+}
+
+#[test]
+fn the_search_index_is_rebuilt_in_the_background_after_an_edit() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    assert!(eventually(Duration::from_secs(10), || index_has(&serve, "original")), "no index after start-up");
+    assert!(!index_has(&serve, "zebrafinch"));
+    runtime().block_on(async {
+        let (mut socket, _) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        let path = site.path().join(EDIT_ME_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        save_atomically(&path, &text.replace("Original marker", "Zebrafinch marker"));
+        // The reload comes first; the index follows without holding it up.
+        assert!(wait_for(&mut socket, "reload", Duration::from_secs(2)).await.is_some());
+    });
+    assert!(eventually(Duration::from_secs(10), || index_has(&serve, "zebrafinch")), "edit never reached the index");
+}

@@ -1,0 +1,153 @@
+//! Helpers for the `lectern serve` tests: run the real binary on a free port, speak raw HTTP to
+//! it (so request paths reach the server exactly as written) and listen on its live-reload
+//! websocket.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use serde_json::Value;
+use tokio_tungstenite::tungstenite::Message;
+
+/// A running `lectern serve`; killed on drop.
+pub struct Serve {
+    child: Child,
+    /// `http://127.0.0.1:PORT/` (base_url included).
+    pub url: String,
+    /// `127.0.0.1:PORT`.
+    pub address: String,
+}
+
+impl Serve {
+    /// Starts `lectern serve ROOT --port 0` and waits until it prints its URL.
+    pub fn start(root: &Path) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lectern"))
+            .arg("serve")
+            .arg(root)
+            .args(["--port", "0"])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting lectern serve");
+        let stdout = child.stdout.take().expect("serve stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let line = rx.recv_timeout(Duration::from_secs(30)).expect("lectern serve printed no URL within 30 s");
+        let url =
+            line.split_whitespace().find(|w| w.starts_with("http://")).expect("a URL in the first line").to_string();
+        let address = url.trim_start_matches("http://").split('/').next().unwrap_or_default().to_string();
+        Serve { child, url, address }
+    }
+
+    /// Sends `METHOD raw_path` as written and returns (status, headers lower-cased, body).
+    pub fn request(&self, method: &str, raw_path: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
+        let mut stream = TcpStream::connect(&self.address).expect("connecting to serve");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("setting a timeout");
+        write!(stream, "{method} {raw_path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.address)
+            .expect("sending a request");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("reading the response");
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response head");
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let mut lines = head.lines();
+        let status = lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        (status, headers, raw[split + 4..].to_vec())
+    }
+
+    /// GET `raw_path`: (status, body as text).
+    pub fn get(&self, raw_path: &str) -> (u16, String) {
+        let (status, _, body) = self.request("GET", raw_path);
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// The version token a page was served with (what a tab connects with).
+    pub fn page_version(&self, raw_path: &str) -> String {
+        let (_, html) = self.get(raw_path);
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse("script[data-lectern-version]").expect("selector");
+        doc.select(&sel).next().and_then(|s| s.value().attr("data-lectern-version")).unwrap_or_default().to_string()
+    }
+
+    /// The websocket URL a tab showing `page`, served at `version`, connects to.
+    pub fn socket_url(&self, page: &str, version: &str) -> String {
+        format!("ws://{}/__lectern/livereload?page={page}&v={version}", self.address)
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Connects to the live-reload websocket and reads its hello.
+pub async fn connect(url: &str) -> (Socket, Value) {
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.expect("connecting to the live-reload socket");
+    let hello = next_message(&mut socket, Duration::from_secs(5)).await.expect("a hello message");
+    assert_eq!(hello["type"], "hello", "{hello}");
+    (socket, hello)
+}
+
+/// The next JSON message, or None after `timeout`.
+pub async fn next_message(socket: &mut Socket, timeout: Duration) -> Option<Value> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.checked_duration_since(Instant::now())?;
+        match tokio::time::timeout(left, socket.next()).await.ok()?? {
+            Ok(Message::Text(text)) => return serde_json::from_str(&text).ok(),
+            Ok(_) => continue,
+            Err(_) => return None,
+        }
+    }
+}
+
+/// Waits for a message of `kind`, skipping others; None after `timeout`.
+pub async fn wait_for(socket: &mut Socket, kind: &str, timeout: Duration) -> Option<Value> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.checked_duration_since(Instant::now())?;
+        let message = next_message(socket, left).await?;
+        if message["type"] == kind {
+            return Some(message);
+        }
+    }
+}
+
+/// Texts of the elements matching `selector` in `html`.
+pub fn texts(html: &str, selector: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).expect("selector");
+    doc.select(&sel).map(|e| e.text().collect::<String>().trim().to_string()).collect()
+}
+
+/// Values of attribute `attr` of the elements matching `selector`.
+pub fn attrs(html: &str, selector: &str, attr: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).expect("selector");
+    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+}
+
+/// Writes `text` to `path` the way many editors save: a temp file renamed over the original.
+pub fn save_atomically(path: &Path, text: &str) {
+    let temp = path.with_extension("md.tmp");
+    std::fs::write(&temp, text).expect("writing the temp file");
+    std::fs::rename(&temp, path).expect("renaming over the page");
+}

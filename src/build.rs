@@ -94,8 +94,7 @@ pub fn load_site(root: &Path, overrides: &Overrides) -> Result<Site, BuildError>
         config::ConfigError::Io(e) => BuildError::Other(e),
     })?;
     let mut site = load_site_with(config)?;
-    site.timings.load +=
-        ms_since(started) - site.timings.markdown - site.timings.sidebar - site.timings.speech;
+    site.timings.load += ms_since(started) - site.timings.markdown - site.timings.sidebar - site.timings.speech;
     Ok(site)
 }
 
@@ -107,11 +106,7 @@ pub fn load_site_with(config: Config) -> Result<Site, BuildError> {
     let resolver_index = crate::links::Index::new(&config, &content, &statics);
     let started = std::time::Instant::now();
     let highlight_before = markdown::highlight_time();
-    let rendered: Vec<Rendered> = content
-        .docs
-        .par_iter()
-        .map(|doc| render_markdown(&resolver_index, doc))
-        .collect();
+    let rendered: Vec<Rendered> = content.docs.par_iter().map(|doc| render_markdown(&resolver_index, doc)).collect();
     timings.markdown = ms_since(started);
     timings.highlight = (markdown::highlight_time() - highlight_before).as_secs_f64() * 1000.0;
     let copies = resolver_index.copies(&content, &rendered);
@@ -213,7 +208,8 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
     }
     let speech = crate::speech::run(&site.config, &[doc.title.as_str()], &[rendered.html.as_str()])?;
     // Images the page now embeds; files it no longer uses stay servable until the next full load.
-    let new_copies = index.copies(&Content { docs: vec![doc.clone()], ..Default::default() }, &[rendered.clone()]);
+    let new_copies =
+        index.copies(&Content { docs: vec![doc.clone()], ..Default::default() }, std::slice::from_ref(&rendered));
     let update = if nav_key(&doc) == nav_key(old) { PageUpdate::Body } else { PageUpdate::Navigation };
     drop(index);
     let previous = std::mem::replace(&mut site.content.docs[i], doc);

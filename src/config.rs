@@ -234,7 +234,8 @@ fn yaml_diagnostic(e: yaml_serde::Error, text: &str, path: &Path) -> Diagnostic 
     }
     let key = msg.split(':').next().unwrap_or("").trim().to_string();
     if let Some((found, expected)) = crate::content::frontmatter::type_mismatch(&msg) {
-        return Diagnostic::error(path, line, column, format!("`{key}` must be {expected}, not {found}")).with_source(text);
+        return Diagnostic::error(path, line, column, format!("`{key}` must be {expected}, not {found}"))
+            .with_source(text);
     }
     if let Some(rest) = msg.split("unknown variant `").nth(1) {
         let value = rest.split('`').next().unwrap_or("");

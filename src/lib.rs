@@ -5,14 +5,19 @@
 //! arguments and prints errors.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod links;
 pub mod markdown;
+pub mod new;
 pub mod output;
 pub mod pages;
 pub mod render;
+pub mod search;
+pub mod serve;
 pub mod sidebar;
+pub mod speech;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};

@@ -19,6 +19,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Preview the site: serve it from memory, rebuild on every save, reload open tabs.
+    Serve {
+        /// The site's root folder (where lectern.yml is).
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on. Anything but 127.0.0.1/localhost exposes the preview to others.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Port to listen on; 0 picks a free one (the URL is printed).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// The environment: development, staging, production, ... [env: LECTERN_ENV]
+        #[arg(long)]
+        env: Option<String>,
+    },
     /// Build the site into a folder.
     Build {
         /// The site's root folder (where lectern.yml is).
@@ -45,6 +63,29 @@ enum Command {
         /// Output format [default: github when GITHUB_ACTIONS=true, else human].
         #[arg(long, value_enum)]
         format: Option<CheckFormat>,
+    },
+    /// Write a new playbook to start from: lectern.yml, pages, an image and CI recipes.
+    New {
+        /// The folder to create; it must not exist or be empty.
+        dir: PathBuf,
+    },
+    /// Read a page aloud, or write its spoken text as audio with --out.
+    ///
+    /// Without --out: the operating system's voice (the `speak` cargo feature, on by default on
+    /// macOS and Windows); Linux builds without it play the text through espeak-ng directly.
+    /// With --out: the build's engine (speech.engine in lectern.yml), no audio device needed.
+    Speak {
+        /// The Markdown page to read.
+        page: PathBuf,
+        /// Voice, e.g. `en-gb` for espeak-ng or a system voice's name [default: speech.voice].
+        #[arg(long)]
+        voice: Option<String>,
+        /// Speaking rate in words per minute, 80-450 [default: speech.rate, or 175].
+        #[arg(long)]
+        rate: Option<u32>,
+        /// Write the audio to FILE.mp3 or FILE.wav instead of speaking it.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// List every page with its URL, sidebar and labels.
     Routes {
@@ -100,10 +141,18 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), BuildError> {
     match cli.command {
+        Command::Serve { root, host, port, open, env } => {
+            let options =
+                lectern::serve::ServeOptions { root, host, port, open, overrides: Overrides::from_process(env) };
+            lectern::serve::run(options).map_err(BuildError::from)
+        }
         Command::Build { root, out, env } => {
             let started = std::time::Instant::now();
             let mut site = build::load_site(&root, &Overrides::from_process(env))?;
             print_warnings(&site.warnings);
+            if let Some(summary) = &site.speech.summary {
+                eprintln!("{summary}");
+            }
             let problems = lectern::check::check_site(&site);
             let (errors, warnings): (Vec<_>, Vec<_>) = problems.into_iter().partition(|d| d.is_error());
             print_warnings(&warnings);
@@ -162,6 +211,21 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             if errors > 0 {
                 return Err(BuildError::Content(Vec::new()));
             }
+            Ok(())
+        }
+        Command::New { dir } => {
+            let written = lectern::new::create(&dir)?;
+            eprintln!(
+                "wrote {} files into {}; preview them with `lectern serve {}`",
+                written.len(),
+                dir.display(),
+                dir.display()
+            );
+            Ok(())
+        }
+        Command::Speak { page, voice, rate, out } => {
+            let done = lectern::speech::speak(&lectern::speech::SpeakOptions { page, voice, rate, out })?;
+            eprintln!("{done}");
             Ok(())
         }
         Command::Routes { root, format, env } => {

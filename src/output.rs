@@ -69,7 +69,7 @@ pub fn write_site(out: &Path, files: &SiteFiles) -> anyhow::Result<()> {
     let retired = parent.join(format!(".{name}.lectern-old-{}", std::process::id()));
     remove_dir(&staging)?;
     fs::create_dir_all(&staging).with_context(|| format!("creating {}", staging.display()))?;
-    let result = write_all(&staging, files).and_then(|()| swap(&staging, out, &retired));
+    let result = write_all(&staging, files, out).and_then(|()| swap(&staging, out, &retired));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
@@ -78,7 +78,10 @@ pub fn write_site(out: &Path, files: &SiteFiles) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_all(dir: &Path, files: &SiteFiles) -> anyhow::Result<()> {
+/// Writes every file into `dir`. A file that the previous build (`previous`) already holds
+/// unchanged is hard-linked from there instead of written again: a rebuild of an unchanged site
+/// then writes almost nothing, and removing the previous build frees no data.
+fn write_all(dir: &Path, files: &SiteFiles, previous: &Path) -> anyhow::Result<()> {
     for rel in files.keys() {
         if !is_safe_relative(rel) {
             bail!("refusing to write `{rel}`: the path would leave the output folder");
@@ -93,12 +96,43 @@ fn write_all(dir: &Path, files: &SiteFiles) -> anyhow::Result<()> {
     files.par_iter().try_for_each(|(rel, file)| {
         let dest = dir.join(rel);
         match file {
-            OutputFile::Bytes(b) => fs::write(&dest, b).with_context(|| format!("writing {}", dest.display())),
-            OutputFile::Copy(src) => fs::copy(src, &dest)
-                .map(|_| ())
-                .with_context(|| format!("copying {} to {}", src.display(), dest.display())),
+            OutputFile::Bytes(b) => {
+                // An unchanged file is linked from the previous build: reading it back costs less
+                // than writing it, and deleting the previous build then frees nothing.
+                let earlier = previous.join(rel);
+                if same_bytes(&earlier, b) && fs::hard_link(&earlier, &dest).is_ok() {
+                    return Ok(());
+                }
+                fs::write(&dest, b).with_context(|| format!("writing {}", dest.display()))
+            }
+            OutputFile::Copy(src) => {
+                if unchanged(src, &previous.join(rel)) && fs::hard_link(previous.join(rel), &dest).is_ok() {
+                    return Ok(());
+                }
+                fs::copy(src, &dest)
+                    .map(|_| ())
+                    .with_context(|| format!("copying {} to {}", src.display(), dest.display()))
+            }
         }
     })
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|old| old == bytes),
+        _ => false,
+    }
+}
+
+/// rsync's quick check: the earlier copy has the source's size and is no older than it.
+fn unchanged(src: &Path, earlier: &Path) -> bool {
+    match (fs::metadata(src), fs::symlink_metadata(earlier)) {
+        (Ok(s), Ok(e)) => {
+            e.is_file() && s.len() == e.len() && matches!((s.modified(), e.modified()), (Ok(sm), Ok(em)) if em >= sm)
+        }
+        _ => false,
+    }
 }
 
 /// A relative path with no `..`, root or prefix components.
@@ -180,6 +214,37 @@ mod tests {
         ] {
             assert_eq!(is_safe_relative(p), ok, "{p}");
         }
+    }
+
+    #[test]
+    fn unchanged_copies_are_linked_from_the_previous_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("image.png");
+        fs::write(&src, b"picture").unwrap();
+        let out = tmp.path().join("build");
+        let mut files = SiteFiles::new();
+        files.insert("img/image.png".into(), OutputFile::Copy(src.clone()));
+        files.insert("page.html".into(), OutputFile::Bytes(b"<p>page</p>".to_vec()));
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        write_site(&out, &files).unwrap();
+        #[cfg(unix)]
+        let first = fs::metadata(out.join("img/image.png")).unwrap().ino();
+        #[cfg(unix)]
+        let page = fs::metadata(out.join("page.html")).unwrap().ino();
+        write_site(&out, &files).unwrap();
+        #[cfg(unix)]
+        assert_eq!(fs::metadata(out.join("img/image.png")).unwrap().ino(), first, "linked, not copied");
+        #[cfg(unix)]
+        assert_eq!(fs::metadata(out.join("page.html")).unwrap().ino(), page, "unchanged page linked");
+        files.insert("page.html".into(), OutputFile::Bytes(b"<p>new</p>".to_vec()));
+        // A changed source is copied again, not linked.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(&src, b"another picture").unwrap();
+        write_site(&out, &files).unwrap();
+        assert_eq!(fs::read(out.join("img/image.png")).unwrap(), b"another picture");
+        #[cfg(unix)]
+        assert_ne!(fs::metadata(out.join("img/image.png")).unwrap().ino(), first);
     }
 
     #[test]

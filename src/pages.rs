@@ -37,7 +37,7 @@ pub fn render_all(site: &Site, theme: &Theme, live_reload: Option<String>) -> an
         files.entry(path).or_insert(OutputFile::Bytes(html.into_bytes()));
     }
     for (si, sb) in site.sidebars.sidebars.iter().enumerate() {
-        if count_items(&sb.items) > FULL_SIDEBAR_LIMIT {
+        if site.sidebars.index[si].item_count > FULL_SIDEBAR_LIMIT {
             for (n, items) in lazy_fragments(site, si) {
                 files.insert(format!("sidebar/{}/{n}.json", sb.id), OutputFile::Bytes(items.into_bytes()));
             }
@@ -56,7 +56,27 @@ pub fn render_all(site: &Site, theme: &Theme, live_reload: Option<String>) -> an
     for (rel, src) in &site.copies {
         files.entry(rel.clone()).or_insert_with(|| OutputFile::Copy(src.clone()));
     }
+    for (rel, file) in &site.speech.files {
+        files.insert(rel.clone(), file.clone());
+    }
     Ok(files)
+}
+
+/// Renders only the pages `docs` (indices into the site's docs): (output path, HTML).
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    live_reload: Option<String>,
+    docs: &[usize],
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let site_view = site_view(site, live_reload);
+    docs.par_iter()
+        .filter(|i| **i < site.content.docs.len())
+        .map(|&i| {
+            let html = theme.render_page(&doc_view(site, &site_view, i))?;
+            Ok((site.content.docs[i].output_file.clone(), html.into_bytes()))
+        })
+        .collect()
 }
 
 fn site_view(site: &Site, live_reload: Option<String>) -> SiteView {
@@ -141,7 +161,7 @@ fn pager(site: &Site, stop: Option<&Stop>) -> Option<PagerLink> {
 /// Previous and next of a stop in its sidebar, with front matter overrides.
 fn neighbours(site: &Site, sidebar: usize, here: &Stop, doc: Option<&Doc>) -> (Option<PagerLink>, Option<PagerLink>) {
     let order = &site.sidebars.order[sidebar];
-    let pos = order.iter().position(|s| s == here);
+    let pos = site.sidebars.index[sidebar].position.get(here).copied();
     let mut prev = pos.and_then(|p| p.checked_sub(1)).and_then(|p| pager(site, order.get(p)));
     let mut next = pos.and_then(|p| pager(site, order.get(p + 1)));
     if let Some(d) = doc {
@@ -168,7 +188,8 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize) -> PageView<'
     v.canonical_url = (!c.url.is_empty()).then(|| format!("{}{}", c.url, encode_path(&d.url)));
     v.og_image = d.front.image.as_ref().map(|img| absolute(c, &asset_link(c, img)));
     v.noindex = d.is_unlisted();
-    v.content_html = r.html.clone();
+    v.content_html = site.speech.page_html(i, &r.html).into_owned();
+    v.has_speech = site.speech.has_players(i);
     if d.front.hide_table_of_contents != Some(true) {
         v.toc = r.toc.iter().map(|h| TocEntry { level: h.level, id: h.id.clone(), text: h.text.clone() }).collect();
     }
@@ -206,29 +227,12 @@ fn absolute(c: &crate::config::Config, url: &str) -> String {
     if url.starts_with('/') && !c.url.is_empty() { format!("{}{url}", c.url) } else { url.to_string() }
 }
 
-fn count_items(items: &[Item]) -> usize {
-    items
-        .iter()
-        .map(|it| match it {
-            Item::Doc { .. } => 1,
-            Item::Category(c) => 1 + count_items(&c.items),
-        })
-        .sum()
-}
-
 /// The sidebar of one page: everything on small sites; the page's branch on large ones.
 fn nav_items(site: &Site, sidebar: usize, here: &Stop) -> Vec<NavItem> {
     let sb = &site.sidebars.sidebars[sidebar];
-    let full = count_items(&sb.items) <= FULL_SIDEBAR_LIMIT;
+    let full = site.sidebars.index[sidebar].item_count <= FULL_SIDEBAR_LIMIT;
     let mut counter = 0;
-    convert(site, &sb.items, here, full, &sb.id, &mut counter)
-}
-
-fn contains(items: &[Item], here: &Stop) -> bool {
-    items.iter().any(|it| match it {
-        Item::Doc { doc, .. } => Stop::Doc(*doc) == *here,
-        Item::Category(c) => link_stop(&c.link).as_ref() == Some(here) || contains(&c.items, here),
-    })
+    convert(site, sidebar, &sb.items, here, full, &mut counter)
 }
 
 fn link_stop(link: &Option<CategoryLink>) -> Option<Stop> {
@@ -241,14 +245,9 @@ fn link_stop(link: &Option<CategoryLink>) -> Option<Stop> {
 
 /// Converts sidebar items to the theme's nav items. `counter` numbers categories in a stable,
 /// depth-first order, which names their lazy JSON fragments.
-fn convert(
-    site: &Site,
-    items: &[Item],
-    here: &Stop,
-    full: bool,
-    sidebar_id: &str,
-    counter: &mut usize,
-) -> Vec<NavItem> {
+fn convert(site: &Site, sidebar: usize, items: &[Item], here: &Stop, full: bool, counter: &mut usize) -> Vec<NavItem> {
+    let index = &site.sidebars.index[sidebar];
+    let sidebar_id = &site.sidebars.sidebars[sidebar].id;
     items
         .iter()
         .map(|it| match it {
@@ -264,12 +263,12 @@ fn convert(
                 let number = *counter;
                 *counter += 1;
                 let link = link_stop(&c.link);
-                let inside = contains(&c.items, here) || link.as_ref() == Some(here);
+                let inside = index.ancestors.get(here).is_some_and(|a| a.contains(&number));
                 let expand = full || inside;
                 let children = if expand {
-                    convert(site, &c.items, here, full, sidebar_id, counter)
+                    convert(site, sidebar, &c.items, here, full, counter)
                 } else {
-                    *counter += count_categories(&c.items);
+                    *counter += index.categories_below.get(number).copied().unwrap_or(0);
                     Vec::new()
                 };
                 NavItem {
@@ -289,35 +288,24 @@ fn convert(
         .collect()
 }
 
-fn count_categories(items: &[Item]) -> usize {
-    items
-        .iter()
-        .map(|it| match it {
-            Item::Category(c) => 1 + count_categories(&c.items),
-            Item::Doc { .. } => 0,
-        })
-        .sum()
-}
-
 /// The JSON fragments of every category of a large sidebar: its direct children, closed.
 fn lazy_fragments(site: &Site, sidebar: usize) -> Vec<(usize, String)> {
-    fn walk(site: &Site, items: &[Item], sid: &str, counter: &mut usize, out: &mut Vec<(usize, String)>) {
+    fn walk(site: &Site, sidebar: usize, items: &[Item], counter: &mut usize, out: &mut Vec<(usize, String)>) {
         for it in items {
             if let Item::Category(c) = it {
                 let number = *counter;
                 *counter += 1;
                 // Children as a closed branch: their own categories load on demand in turn.
                 let mut inner = *counter;
-                let nav = convert(site, &c.items, &Stop::Generated(String::new()), false, sid, &mut inner);
+                let nav = convert(site, sidebar, &c.items, &Stop::Generated(String::new()), false, &mut inner);
                 out.push((number, render::sidebar_fragment_json(&nav)));
-                walk(site, &c.items, sid, counter, out);
+                walk(site, sidebar, &c.items, counter, out);
             }
         }
     }
-    let sb = &site.sidebars.sidebars[sidebar];
     let mut out = Vec::new();
     let mut counter = 0;
-    walk(site, &sb.items, &sb.id, &mut counter, &mut out);
+    walk(site, sidebar, &site.sidebars.sidebars[sidebar].items, &mut counter, &mut out);
     out
 }
 

@@ -5,7 +5,7 @@
 //! Out: [`Sidebars`]. A pure function: no filesystem, table-tested.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -59,7 +59,7 @@ pub struct Sidebar {
 }
 
 /// A stop in the previous/next order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum Stop {
     Doc(usize),
     /// A generated category page, by its URL.
@@ -86,6 +86,61 @@ pub struct Sidebars {
     pub placements: Vec<Option<Placement>>,
     /// Per sidebar: the flattened order for previous/next.
     pub order: Vec<Vec<Stop>>,
+    /// Per sidebar: lookups the page renderer needs for every page, computed once.
+    #[serde(skip)]
+    pub index: Vec<SidebarIndex>,
+}
+
+/// Facts about one sidebar that every page needs, so rendering a page costs the size of what
+/// it shows, not the size of the whole sidebar. Categories are numbered depth first, in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SidebarIndex {
+    /// Entries in the whole sidebar, categories included.
+    pub item_count: usize,
+    /// Each stop's place in the previous/next order.
+    pub position: HashMap<Stop, usize>,
+    /// For each stop, the numbers of the categories that contain it or link to it.
+    pub ancestors: HashMap<Stop, Vec<usize>>,
+    /// Per category number: how many categories lie below it.
+    pub categories_below: Vec<usize>,
+}
+
+impl SidebarIndex {
+    fn new(items: &[Item], order: &[Stop]) -> Self {
+        let mut index = SidebarIndex {
+            position: order.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect(),
+            ..Default::default()
+        };
+        index.walk(items, &mut Vec::new());
+        index
+    }
+
+    fn walk(&mut self, items: &[Item], open: &mut Vec<usize>) {
+        for item in items {
+            self.item_count += 1;
+            match item {
+                Item::Doc { doc, .. } => {
+                    self.ancestors.entry(Stop::Doc(*doc)).or_insert_with(|| open.clone());
+                }
+                Item::Category(c) => {
+                    let number = self.categories_below.len();
+                    self.categories_below.push(0);
+                    open.push(number);
+                    let target = match &c.link {
+                        Some(CategoryLink::Doc(d)) => Some(Stop::Doc(*d)),
+                        Some(CategoryLink::Generated { url, .. }) => Some(Stop::Generated(url.clone())),
+                        None => None,
+                    };
+                    if let Some(t) = target {
+                        self.ancestors.entry(t).or_insert_with(|| open.clone());
+                    }
+                    self.walk(&c.items, open);
+                    open.pop();
+                    self.categories_below[number] = self.categories_below.len() - number - 1;
+                }
+            }
+        }
+    }
 }
 
 /// Builds every configured sidebar.
@@ -121,6 +176,7 @@ pub fn build_sidebars(
         let sidebar_index = out.sidebars.len();
         let mut order = Vec::new();
         place(&items, &[], sidebar_index, &mut out.placements, &mut order);
+        out.index.push(SidebarIndex::new(&items, &order));
         out.order.push(order);
         out.sidebars.push(Sidebar {
             id: spec.id.clone(),
@@ -226,7 +282,8 @@ impl Builder<'_> {
             Some(Some(CategoryLinkSpec::Doc { id })) => match self.docs.iter().position(|d| &d.id == id) {
                 Some(i) => Some(CategoryLink::Doc(i)),
                 None => {
-                    let path = meta.file.clone().unwrap_or_else(|| self.config.docs_dir.join(dir).join("_category_.yml"));
+                    let path =
+                        meta.file.clone().unwrap_or_else(|| self.config.docs_dir.join(dir).join("_category_.yml"));
                     problems.push(
                         Diagnostic::error(
                             path,

@@ -36,7 +36,11 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
     ("lectern.css", include_bytes!("../../theme/lectern.css")),
     ("lectern.js", include_bytes!("../../theme/lectern.js")),
+    ("search.js", include_bytes!("../../theme/search.js")),
+    ("search.css", include_bytes!("../../theme/search.css")),
     ("favicon.svg", include_bytes!("../../theme/favicon.svg")),
+    ("speech.css", include_bytes!("../../theme/speech.css")),
+    ("speech.js", include_bytes!("../../theme/speech.js")),
 ];
 
 /// Name under which [`Theme::assets`] returns the code-highlighting CSS.

@@ -180,7 +180,7 @@ fn user_text_is_escaped_everywhere() {
     let raw = theme.render_page(&page).unwrap();
     let html = Html::parse_document(&raw);
     // The only scripts are the theme's own; no element got an injected handler.
-    assert_eq!(select(&html, "script").len(), 2);
+    assert_eq!(select(&html, "script").len(), 3);
     assert!(select(&html, "img[onerror], [onmouseover]").is_empty());
     assert_eq!(texts(&html, "title"), [format!("{evil} | Site <b>&</b>")]);
     assert_eq!(texts(&html, ".navbar-title"), ["Site <b>&</b>"]);
@@ -217,8 +217,11 @@ fn assets_include_theme_files_and_highlight_css() {
     let theme = Theme::load(None).unwrap();
     let assets = theme.assets(".hl-keyword { color: red }");
     let names: Vec<&str> = assets.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(names, ["favicon.svg", "lectern.css", "lectern.js", "highlight.css"]);
-    assert_eq!(assets[3].1, b".hl-keyword { color: red }");
+    for name in ["favicon.svg", "lectern.css", "lectern.js", "search.css", "search.js"] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    assert_eq!(names.last(), Some(&"highlight.css"));
+    assert_eq!(assets.last().map(|a| a.1.as_slice()), Some(b".hl-keyword { color: red }".as_slice()));
 }
 
 #[test]

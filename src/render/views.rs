@@ -71,6 +71,8 @@ pub struct PageView<'a> {
     pub next: Option<PagerLink>,
     /// This page's URL (absolute path).
     pub url: String,
+    /// The page has speech players: the theme loads `speech.css` and `speech.js`.
+    pub has_speech: bool,
 }
 
 impl<'a> PageView<'a> {
@@ -94,6 +96,7 @@ impl<'a> PageView<'a> {
             prev: None,
             next: None,
             url: url.into(),
+            has_speech: false,
         }
     }
 }

@@ -98,6 +98,20 @@ pub fn load_site(root: &Path, overrides: &Overrides) -> Result<Site, BuildError>
     Ok(site)
 }
 
+/// As [`load_site`], but speech uses cached audio only and synthesises nothing: for `check` and
+/// `routes`, which write no audio and must not wait for it.
+pub fn load_site_cached(root: &Path, overrides: &Overrides) -> Result<Site, BuildError> {
+    let started = std::time::Instant::now();
+    let mut config = config::load(root, overrides).map_err(|e| match e {
+        config::ConfigError::Invalid(d) => BuildError::Content(vec![d]),
+        config::ConfigError::Io(e) => BuildError::Other(e),
+    })?;
+    config.speech.cache_only = true;
+    let mut site = load_site_with(config)?;
+    site.timings.load += ms_since(started) - site.timings.markdown - site.timings.sidebar - site.timings.speech;
+    Ok(site)
+}
+
 /// As [`load_site`], for a config already loaded.
 pub fn load_site_with(config: Config) -> Result<Site, BuildError> {
     let mut timings = Timings::default();

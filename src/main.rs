@@ -168,6 +168,7 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             build::add_search_index(&mut site, &mut files);
             let t = std::time::Instant::now();
             lectern::output::write_site(&out, &files)?;
+            lectern::output::save_highlight_cache(&site.config);
             site.timings.write = build::ms_since(t);
             if std::env::var_os("LECTERN_TIMINGS").is_some() {
                 eprintln!("timings: {}", serde_json::to_string(&site.timings).map_err(anyhow::Error::from)?);
@@ -187,7 +188,7 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             } else {
                 CheckFormat::Human
             });
-            let site = match build::load_site(&root, &Overrides::from_process(env)) {
+            let site = match build::load_site_cached(&root, &Overrides::from_process(env)) {
                 Ok(site) => site,
                 Err(BuildError::Content(ds)) if format != CheckFormat::Human => {
                     print_problems(&ds, format);
@@ -229,7 +230,7 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             Ok(())
         }
         Command::Routes { root, format, env } => {
-            let site = build::load_site(&root, &Overrides::from_process(env))?;
+            let site = build::load_site_cached(&root, &Overrides::from_process(env))?;
             print_warnings(&site.warnings);
             let routes = build::routes(&site);
             let text = match format {

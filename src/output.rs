@@ -42,6 +42,19 @@ pub fn check_out_dir(config: &Config, out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Saves the highlight cache for the next build; a cache that cannot be written is skipped.
+pub fn save_highlight_cache(config: &Config) {
+    let file = crate::content::highlight_cache_file(config);
+    let bytes = crate::markdown::memo::save();
+    let tmp = file.with_extension(format!("tmp-{}", std::process::id()));
+    let written = file.parent().is_some_and(|d| fs::create_dir_all(d).is_ok())
+        && fs::write(&tmp, &bytes).is_ok()
+        && fs::rename(&tmp, &file).is_ok();
+    if !written {
+        let _ = fs::remove_file(&tmp);
+    }
+}
+
 /// Resolves `.` and `..` without touching the disk.
 fn normalise(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();

@@ -288,3 +288,42 @@ fn large_sidebars_carry_only_the_current_branch() {
     let size_other = fs::metadata(out.join("Folder 39/page-9/index.html")).unwrap().len();
     assert!(size_small.abs_diff(size_other) < 200, "{size_small} vs {size_other}");
 }
+
+/// Highlighted code is kept in `.lectern-cache/highlight.bin` and reused by the next build: an
+/// entry doctored in the cache file shows up in the next build's HTML, and editing the block
+/// highlights it afresh.
+#[test]
+fn highlighted_code_is_cached_between_builds() {
+    let site = support::copy_fixture("render");
+    let out = site.path().join("out");
+    let build = || {
+        support::lectern_ok(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
+        fs::read_to_string(out.join("Basics/features/index.html")).unwrap()
+    };
+    let first = build();
+    assert!(first.contains("hl-source"));
+    let cache = site.path().join(".lectern-cache/highlight.bin");
+    let bytes = fs::read(&cache).expect("the cache file is written");
+    assert!(bytes.starts_with(b"LCTHL01\n"));
+    // Same length, so the entry's length prefix still holds.
+    let mut doctored = bytes.clone();
+    let mut replaced = 0;
+    for i in 0..doctored.len().saturating_sub(9) {
+        if &doctored[i..i + 9] == b"hl-source" {
+            doctored[i..i + 9].copy_from_slice(b"hl-SOURCE");
+            replaced += 1;
+        }
+    }
+    assert!(replaced > 0);
+    fs::write(&cache, &doctored).unwrap();
+    let second = build();
+    assert!(second.contains("hl-SOURCE"), "the second build used the cache");
+    let page = site.path().join("docs/01-Basics/01-features.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, text.replace("public List<Entity> Items", "public List<Entity> Things").replace("a: 1", "a: 2"))
+        .unwrap();
+    let third = build();
+    let blocks = Html::parse_document(&third);
+    let changed: Vec<String> = all(&blocks, ".code-block").iter().take(2).map(|b| b.html()).collect();
+    assert!(changed.iter().all(|b| !b.contains("hl-SOURCE")), "edited blocks are highlighted again");
+}

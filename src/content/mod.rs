@@ -120,6 +120,9 @@ pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
         ]);
     }
     let found = walk(&docs_path, &config.docs_dir)?;
+    if let Ok(bytes) = std::fs::read(highlight_cache_file(config)) {
+        crate::markdown::memo::load(&bytes);
+    }
     let results: Vec<Result<Doc, Diagnostic>> =
         found.pages.par_iter().map(|(source, file)| load_doc(config, source, file)).collect();
     let mut errors = Vec::new();
@@ -284,6 +287,11 @@ fn check_unique(docs: &[Doc]) -> Vec<Diagnostic> {
         }
     }
     errors
+}
+
+/// Where highlighted code blocks are kept between builds.
+pub fn highlight_cache_file(config: &Config) -> PathBuf {
+    config.root.join(".lectern-cache").join("highlight.bin")
 }
 
 /// Every file of the static dirs, relative to its dir (the first dir wins for a name).

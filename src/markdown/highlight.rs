@@ -135,8 +135,16 @@ pub fn highlight_time() -> std::time::Duration {
 }
 
 pub(crate) fn render_code(info: Option<&str>, code: &str) -> CodeHtml {
+    let key = super::memo::key(info, code);
+    if let Some(html) = super::memo::get(&key) {
+        // Only blocks in a known language are cached, so a hit has nothing to report.
+        return CodeHtml { html, unknown_language: None };
+    }
     let started = std::time::Instant::now();
     let out = render_code_timed(info, code);
+    if out.unknown_language.is_none() {
+        super::memo::put(key, &out.html);
+    }
     let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
     HIGHLIGHT_NANOS.fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
     out

@@ -13,6 +13,7 @@
 mod admonition;
 mod events;
 mod highlight;
+pub mod memo;
 mod preprocess;
 mod rawhtml;
 mod slug;

@@ -101,6 +101,33 @@ struct Block {
     sentences: Vec<String>,
 }
 
+/// The configured cache folder, or, when it cannot be written (a read-only checkout), one in the
+/// user's cache folder (`$XDG_CACHE_HOME` or `~/.cache`, then `lectern/speech`), with a warning.
+/// Entries are keyed by content, so sites can share it.
+fn writable_cache_dir(config: &Config, cache_only: bool, warnings: &mut Vec<crate::Diagnostic>) -> std::path::PathBuf {
+    let wanted = &config.speech.cache_dir;
+    let writable = |dir: &std::path::Path| {
+        let probe = dir.join(format!(".probe-{}", std::process::id()));
+        let ok = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&probe, b"")).is_ok();
+        let _ = std::fs::remove_file(&probe);
+        ok
+    };
+    if cache_only || writable(wanted) {
+        return wanted.clone();
+    }
+    let home_cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")));
+    let Some(fallback) = home_cache.map(|c| c.join("lectern").join("speech")).filter(|d| writable(d)) else {
+        return wanted.clone();
+    };
+    warnings.push(
+        crate::Diagnostic::warning(wanted.clone(), 0, 0, "the speech cache folder cannot be written")
+            .with_help(format!("using {} instead; set `speech.cache_dir` to choose", fallback.display())),
+    );
+    fallback
+}
+
 /// Runs the stage over every page; `titles[i]` and `html[i]` belong to doc `i`. Fails when
 /// `prerender: always` finds no engine or the engine fails.
 pub fn run(config: &Config, titles: &[&str], html: &[&str]) -> anyhow::Result<SiteSpeech> {
@@ -122,7 +149,7 @@ pub fn run(config: &Config, titles: &[&str], html: &[&str]) -> anyhow::Result<Si
     let engine = choose_engine(config, detected, &mut out.warnings)?;
     let audio = match &engine {
         Some(engine) => {
-            let cache = Cache::new(&settings.cache_dir);
+            let cache = Cache::new(&writable_cache_dir(config, settings.cache_only, &mut out.warnings));
             prerender(engine, &cache, &blocks, settings.cache_only, &mut out.synthesised)?
         }
         None => vec![None; blocks.len()],

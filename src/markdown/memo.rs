@@ -1,0 +1,122 @@
+//! The highlight cache: code blocks already highlighted, by a hash of their text, fence info and
+//! lectern's version, so an unchanged block is never highlighted twice — within a `serve`
+//! session, and across builds through a file the pipeline loads and saves.
+//!
+//! In: the cache file's bytes (from `content`), lookups and new entries from the markdown stage.
+//! Out: the bytes to save (by `output`): only the entries this process used, so it never grows
+//! past what the site needs.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use sha2::{Digest, Sha256};
+
+/// A block's key: the first 16 bytes of SHA-256 over version, info string and code.
+pub type Key = [u8; 16];
+
+const MAGIC: &[u8; 8] = b"LCTHL01\n";
+
+#[derive(Default)]
+struct Memo {
+    /// Entries from the cache file, not yet used by this process.
+    loaded: HashMap<Key, String>,
+    /// Entries used or made by this process.
+    used: HashMap<Key, String>,
+}
+
+fn memo() -> &'static Mutex<Memo> {
+    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
+    MEMO.get_or_init(Mutex::default)
+}
+
+/// The key of a code block.
+pub fn key(info: Option<&str>, code: &str) -> Key {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update([0]);
+    h.update(info.unwrap_or("\u{1}").as_bytes());
+    h.update([0]);
+    h.update(code.as_bytes());
+    let digest = h.finalize();
+    let mut k = [0; 16];
+    k.copy_from_slice(&digest[..16]);
+    k
+}
+
+/// The cached HTML of a block.
+pub fn get(key: &Key) -> Option<String> {
+    let mut m = memo().lock().ok()?;
+    if let Some(html) = m.used.get(key) {
+        return Some(html.clone());
+    }
+    let html = m.loaded.remove(key)?;
+    m.used.insert(*key, html.clone());
+    Some(html)
+}
+
+/// Remembers a block's HTML.
+pub fn put(key: Key, html: &str) {
+    if let Ok(mut m) = memo().lock() {
+        m.used.insert(key, html.to_string());
+    }
+}
+
+/// Adds the entries of a cache file; a damaged or foreign file is ignored.
+pub fn load(bytes: &[u8]) {
+    let Some(mut rest) = bytes.strip_prefix(MAGIC.as_slice()) else { return };
+    let mut entries = HashMap::new();
+    while !rest.is_empty() {
+        let Some((entry, tail)) = read_entry(rest) else { return };
+        entries.insert(entry.0, entry.1);
+        rest = tail;
+    }
+    if let Ok(mut m) = memo().lock() {
+        m.loaded.extend(entries);
+    }
+}
+
+fn read_entry(bytes: &[u8]) -> Option<((Key, String), &[u8])> {
+    let key: Key = bytes.get(..16)?.try_into().ok()?;
+    let len = u32::from_le_bytes(bytes.get(16..20)?.try_into().ok()?) as usize;
+    let html = std::str::from_utf8(bytes.get(20..20 + len)?).ok()?.to_string();
+    Some(((key, html), &bytes[20 + len..]))
+}
+
+/// The entries used by this process, as a cache file, in a stable order.
+pub fn save() -> Vec<u8> {
+    let Ok(m) = memo().lock() else { return Vec::new() };
+    let mut keys: Vec<&Key> = m.used.keys().collect();
+    keys.sort();
+    let mut out = MAGIC.to_vec();
+    for k in keys {
+        let html = &m.used[k];
+        out.extend_from_slice(k);
+        out.extend_from_slice(&u32::try_from(html.len()).unwrap_or(0).to_le_bytes());
+        out.extend_from_slice(html.as_bytes());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_survive_a_save_and_load_and_keys_depend_on_everything() {
+        let k = key(Some("rust"), "fn main() {}");
+        assert_ne!(k, key(Some("rust"), "fn main() { }"));
+        assert_ne!(k, key(Some("c"), "fn main() {}"));
+        assert_ne!(k, key(None, "fn main() {}"));
+        put(k, "<b>html</b>");
+        let bytes = save();
+        assert!(bytes.starts_with(MAGIC));
+        // A fresh process would start from the file alone.
+        memo().lock().unwrap().used.clear();
+        assert_eq!(get(&k), None);
+        load(&bytes);
+        assert_eq!(get(&k).as_deref(), Some("<b>html</b>"));
+        load(b"LCTHL01\n\x01\x02truncated");
+        load(b"not a cache");
+        assert_eq!(get(&k).as_deref(), Some("<b>html</b>"));
+    }
+}

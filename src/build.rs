@@ -267,16 +267,6 @@ pub fn render_pages(
     crate::pages::render_pages(site, theme, live_reload, docs).map_err(BuildError::from)
 }
 
-/// Adds the search index (`search/...`, see [`crate::search`]) to `files`, recording its time in
-/// `site.timings.search`. `serve` may instead call [`crate::search::build_index`] on its own thread.
-pub fn add_search_index(site: &mut Site, files: &mut SiteFiles) {
-    let started = std::time::Instant::now();
-    for (path, bytes) in crate::search::build_index(site) {
-        files.insert(path, OutputFile::Bytes(bytes));
-    }
-    site.timings.search = ms_since(started);
-}
-
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutputFile {
@@ -342,6 +332,25 @@ pub fn render_site(
     live_reload: Option<String>,
 ) -> Result<SiteFiles, BuildError> {
     crate::pages::render_all(site, theme, live_reload).map_err(BuildError::from)
+}
+
+/// Renders the site and its search index straight into a new output folder and swaps it in
+/// for `out`; pages are written as they are rendered, so they are never all in memory. On any
+/// error the previous output stays as it was.
+pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> Result<(), BuildError> {
+    let staging = crate::output::Staging::begin(out)?;
+    let t = std::time::Instant::now();
+    crate::pages::render_all_to(site, theme, None, &|rel, file| staging.write(rel, &file))?;
+    site.timings.render = ms_since(t);
+    let t = std::time::Instant::now();
+    let index = crate::search::build_index(site);
+    site.timings.search = ms_since(t);
+    let t = std::time::Instant::now();
+    index.into_par_iter().try_for_each(|(rel, bytes)| staging.write(&rel, &OutputFile::Bytes(bytes)))?;
+    staging.finish()?;
+    crate::output::save_highlight_cache(&site.config);
+    site.timings.write = ms_since(t);
+    Ok(())
 }
 
 /// Loads the theme: the built-in one with the site's `theme/` folder over it.

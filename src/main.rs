@@ -161,15 +161,8 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             }
             let out = out.unwrap_or_else(|| root.join("build"));
             lectern::output::check_out_dir(&site.config, &out)?;
-            let t = std::time::Instant::now();
             let theme = build::load_theme(&site.config)?;
-            let mut files = build::render_site(&site, &theme, None)?;
-            site.timings.render = build::ms_since(t);
-            build::add_search_index(&mut site, &mut files);
-            let t = std::time::Instant::now();
-            lectern::output::write_site(&out, &files)?;
-            lectern::output::save_highlight_cache(&site.config);
-            site.timings.write = build::ms_since(t);
+            build::write_site(&mut site, &theme, &out)?;
             if std::env::var_os("LECTERN_TIMINGS").is_some() {
                 eprintln!("timings: {}", serde_json::to_string(&site.timings).map_err(anyhow::Error::from)?);
             }

@@ -72,54 +72,67 @@ fn normalise(p: &Path) -> PathBuf {
 
 /// Writes every file into a fresh sibling folder, then swaps it in for `out`.
 pub fn write_site(out: &Path, files: &SiteFiles) -> anyhow::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "build".into());
-    fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-    let staging = parent.join(format!(".{name}.lectern-new-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.lectern-old-{}", std::process::id()));
-    remove_dir(&staging)?;
-    fs::create_dir_all(&staging).with_context(|| format!("creating {}", staging.display()))?;
-    let result = write_all(&staging, files, out).and_then(|()| swap(&staging, out, &retired));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result?;
-    clean_leftovers(&parent, &name);
-    Ok(())
+    let staging = Staging::begin(out)?;
+    files.par_iter().try_for_each(|(rel, file)| staging.write(rel, file))?;
+    staging.finish()
 }
 
-/// Writes every file into `dir`. A file that the previous build (`previous`) already holds
-/// unchanged is hard-linked from there instead of written again: a rebuild of an unchanged site
-/// then writes almost nothing, and removing the previous build frees no data.
-fn write_all(dir: &Path, files: &SiteFiles, previous: &Path) -> anyhow::Result<()> {
-    for rel in files.keys() {
+/// A build being written: files go into a hidden sibling of the output folder as they are made
+/// (pages need not all be in memory at once), and [`Staging::finish`] swaps it in. Dropped
+/// unfinished, it deletes itself and the previous output stays.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    retired: PathBuf,
+    parent: PathBuf,
+    name: String,
+    /// Paths written so far: the first write of a path wins.
+    written: std::sync::Mutex<std::collections::HashSet<String>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Creates the staging folder next to `out`.
+    pub fn begin(out: &Path) -> anyhow::Result<Staging> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "build".into());
+        fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+        let dir = parent.join(format!(".{name}.lectern-new-{}", std::process::id()));
+        let retired = parent.join(format!(".{name}.lectern-old-{}", std::process::id()));
+        remove_dir(&dir)?;
+        fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(Staging { dir, out: out.to_path_buf(), retired, parent, name, written: Default::default(), finished: false })
+    }
+
+    /// Writes one file, unless a file was already written at `rel`. A file that the previous
+    /// build already holds unchanged is hard-linked from there instead: a rebuild of an unchanged
+    /// site then writes almost nothing, and removing the previous build frees no data.
+    pub fn write(&self, rel: &str, file: &OutputFile) -> anyhow::Result<()> {
         if !is_safe_relative(rel) {
             bail!("refusing to write `{rel}`: the path would leave the output folder");
         }
-    }
-    let mut dirs: Vec<PathBuf> = files.keys().filter_map(|rel| dir.join(rel).parent().map(Path::to_path_buf)).collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
-    }
-    files.par_iter().try_for_each(|(rel, file)| {
-        let dest = dir.join(rel);
+        if let Ok(mut written) = self.written.lock()
+            && !written.insert(rel.to_string())
+        {
+            return Ok(());
+        }
+        let dest = self.dir.join(rel);
+        if let Some(d) = dest.parent() {
+            fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+        }
+        let earlier = self.out.join(rel);
         match file {
             OutputFile::Bytes(b) => {
-                // An unchanged file is linked from the previous build: reading it back costs less
-                // than writing it, and deleting the previous build then frees nothing.
-                let earlier = previous.join(rel);
                 if same_bytes(&earlier, b) && fs::hard_link(&earlier, &dest).is_ok() {
                     return Ok(());
                 }
                 fs::write(&dest, b).with_context(|| format!("writing {}", dest.display()))
             }
             OutputFile::Copy(src) => {
-                if unchanged(src, &previous.join(rel)) && fs::hard_link(previous.join(rel), &dest).is_ok() {
+                if unchanged(src, &earlier) && fs::hard_link(&earlier, &dest).is_ok() {
                     return Ok(());
                 }
                 fs::copy(src, &dest)
@@ -127,7 +140,23 @@ fn write_all(dir: &Path, files: &SiteFiles, previous: &Path) -> anyhow::Result<(
                     .with_context(|| format!("copying {} to {}", src.display(), dest.display()))
             }
         }
-    })
+    }
+
+    /// Swaps the new build in for the output folder.
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        swap(&self.dir, &self.out, &self.retired)?;
+        self.finished = true;
+        clean_leftovers(&self.parent, &self.name);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Whether the file at `path` holds exactly `bytes`.

@@ -3,8 +3,6 @@
 //!
 //! In: a [`Site`] and a [`Theme`]. Out: [`SiteFiles`], in memory. Pages render in parallel.
 
-use std::collections::BTreeMap;
-
 use rayon::prelude::*;
 
 use crate::build::{OutputFile, Site, SiteFiles};
@@ -17,49 +15,56 @@ use crate::sidebar::{CategoryLink, Item, Stop};
 /// their own branch and load other categories on demand, so output grows linearly.
 const FULL_SIDEBAR_LIMIT: usize = 300;
 
-/// Renders every file of the site.
+/// Renders every file of the site, in memory.
 pub fn render_all(site: &Site, theme: &Theme, live_reload: Option<String>) -> anyhow::Result<SiteFiles> {
+    let files = std::sync::Mutex::new(SiteFiles::new());
+    render_all_to(site, theme, live_reload, &|rel, file| {
+        let mut files = files.lock().map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?;
+        files.entry(rel.to_string()).or_insert(file);
+        Ok(())
+    })?;
+    files.into_inner().map_err(|_| anyhow::anyhow!("a rendering thread panicked"))
+}
+
+/// Where rendered files go: called from several threads; for a path given twice the first wins.
+pub type Sink<'a> = dyn Fn(&str, OutputFile) -> anyhow::Result<()> + Sync + 'a;
+
+/// Renders every file of the site into `sink` as soon as it is made, pages in parallel, so a
+/// build need not hold every page in memory.
+pub fn render_all_to(site: &Site, theme: &Theme, live_reload: Option<String>, sink: &Sink) -> anyhow::Result<()> {
     let site_view = site_view(site, live_reload);
-    let mut files: SiteFiles = BTreeMap::new();
     let docs = &site.content.docs;
-    let pages: Vec<anyhow::Result<(String, String)>> = (0..docs.len())
-        .into_par_iter()
-        .map(|i| {
-            let view = doc_view(site, &site_view, i);
-            Ok((docs[i].output_file.clone(), theme.render_page(&view)?))
-        })
-        .collect();
-    for p in pages {
-        let (path, html) = p?;
-        files.insert(path, OutputFile::Bytes(html.into_bytes()));
-    }
+    (0..docs.len()).into_par_iter().try_for_each(|i| {
+        let html = theme.render_page(&doc_view(site, &site_view, i))?;
+        sink(&docs[i].output_file, OutputFile::Bytes(html.into_bytes()))
+    })?;
     for (path, html) in generated_pages(site, &site_view, theme)? {
-        files.entry(path).or_insert(OutputFile::Bytes(html.into_bytes()));
+        sink(&path, OutputFile::Bytes(html.into_bytes()))?;
     }
     for (si, sb) in site.sidebars.sidebars.iter().enumerate() {
         if site.sidebars.index[si].item_count > FULL_SIDEBAR_LIMIT {
             for (n, items) in lazy_fragments(site, si) {
-                files.insert(format!("sidebar/{}/{n}.json", sb.id), OutputFile::Bytes(items.into_bytes()));
+                sink(&format!("sidebar/{}/{n}.json", sb.id), OutputFile::Bytes(items.into_bytes()))?;
             }
         }
     }
-    files.insert("404.html".into(), OutputFile::Bytes(theme.render_404(&site_view)?.into_bytes()));
-    files.insert("sitemap.xml".into(), OutputFile::Bytes(sitemap(site).into_bytes()));
+    sink("404.html", OutputFile::Bytes(theme.render_404(&site_view)?.into_bytes()))?;
+    sink("sitemap.xml", OutputFile::Bytes(sitemap(site).into_bytes()))?;
     for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
-        files.insert(format!("assets/{name}"), OutputFile::Bytes(bytes));
+        sink(&format!("assets/{name}"), OutputFile::Bytes(bytes))?;
     }
     for rel in crate::content::walk_static(&site.config) {
         if let Some(src) = crate::content::static_file(&site.config, &rel) {
-            files.entry(rel).or_insert(OutputFile::Copy(src));
+            sink(&rel, OutputFile::Copy(src))?;
         }
     }
     for (rel, src) in &site.copies {
-        files.entry(rel.clone()).or_insert_with(|| OutputFile::Copy(src.clone()));
+        sink(rel, OutputFile::Copy(src.clone()))?;
     }
     for (rel, file) in &site.speech.files {
-        files.insert(rel.clone(), file.clone());
+        sink(rel, file.clone())?;
     }
-    Ok(files)
+    Ok(())
 }
 
 /// Renders only the pages `docs` (indices into the site's docs): (output path, HTML).

@@ -225,3 +225,33 @@ fn cache_only_synthesises_nothing_and_leaves_the_rest_to_browser_voices() {
     assert!(intro(&warm).contains("data-speech-mode=\"audio\""));
     assert!(warm.speech.files.keys().any(|k| k.ends_with(".mp3")));
 }
+
+/// A crashing or hanging engine: `auto` warns and leaves the players to browser voices; `always`
+/// fails the build with the engine's error, and the previous output stays.
+#[test]
+fn a_crashing_or_hanging_engine_falls_back_under_auto_and_fails_under_always() {
+    for (script, expect) in [
+        ("echo 'voice data missing' >&2; exit 3", "voice data missing"),
+        ("sleep 30; cat tone.wav", "took longer than 1 s and was stopped"),
+    ] {
+        let site = site_with_fake_engine("speech");
+        std::fs::write(site.path().join("fake-tts.sh"), format!("cat > /dev/null\n{script}\n")).unwrap();
+        edit(site.path(), "lectern.yml", "speech:\n", "speech:\n  timeout: 1\n");
+        let output = build(site.path());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.matches("the speech engine failed").count(), 1, "warned once:\n{stderr}");
+        assert!(stderr.contains(expect), "{stderr}");
+        let intro = page(site.path(), "intro/index.html");
+        assert_eq!(count(&intro, "audio"), 0);
+        assert_eq!(sentences(&intro), INTRO_SENTENCES, "the text is still there to be read by the browser");
+
+        edit(site.path(), "lectern.yml", "speech:\n", "speech:\n  prerender: always\n");
+        let before = std::fs::read(site.path().join("build/intro/index.html")).unwrap();
+        let failed = support::lectern(["build".as_ref(), site.path().as_os_str()]);
+        assert_eq!(failed.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&failed.stderr);
+        assert!(stderr.contains("speech.prerender is `always` and the speech engine failed"), "{stderr}");
+        assert!(stderr.contains(expect), "{stderr}");
+        assert_eq!(std::fs::read(site.path().join("build/intro/index.html")).unwrap(), before);
+    }
+}

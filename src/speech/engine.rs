@@ -3,7 +3,7 @@
 //!
 //! In: [`SpeechConfig`] and one sentence at a time. Out: the sentence's audio as [`Pcm`]. One
 //! call per sentence gives exact sentence timings; a hanging engine is killed after
-//! [`TIMEOUT`].
+//! `speech.timeout` seconds.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -16,7 +16,6 @@ use super::settings::{EngineKind, SpeechConfig};
 use super::wav::{Pcm, parse_wav};
 
 /// Longest one sentence may take to synthesise.
-pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A speech engine found on this machine.
 #[derive(Debug, Clone)]
@@ -30,6 +29,8 @@ pub struct Engine {
     version: String,
     voice: Option<String>,
     rate: u32,
+    /// How long one call may take (`speech.timeout`).
+    timeout: Duration,
 }
 
 impl Engine {
@@ -42,6 +43,7 @@ impl Engine {
             version,
             voice: config.voice.clone(),
             rate: config.rate,
+            timeout: Duration::from_secs(config.timeout),
         };
         match config.engine {
             EngineKind::EspeakNg => {
@@ -87,7 +89,7 @@ impl Engine {
                 if let Some(v) = &self.voice {
                     args.extend(["-v", v]);
                 }
-                run(&self.program, &args, &self.dir, text.as_bytes(), TIMEOUT)?
+                run(&self.program, &args, &self.dir, text.as_bytes(), self.timeout)?
             }
             EngineKind::Command => self.run_command(text)?,
         };
@@ -100,7 +102,8 @@ impl Engine {
         cmd.args([flag, &self.program])
             .env("LECTERN_SPEECH_RATE", self.rate.to_string())
             .env("LECTERN_SPEECH_VOICE", self.voice.as_deref().unwrap_or(""));
-        run_command(cmd, &self.dir, text.as_bytes(), TIMEOUT).with_context(|| format!("running {}", self.describe()))
+        run_command(cmd, &self.dir, text.as_bytes(), self.timeout)
+            .with_context(|| format!("running {}", self.describe()))
     }
 }
 
@@ -204,6 +207,8 @@ fn is_executable(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const TIMEOUT: Duration = Duration::from_secs(60);
 
     #[test]
     fn a_hanging_engine_is_stopped() {

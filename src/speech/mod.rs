@@ -150,7 +150,24 @@ pub fn run(config: &Config, titles: &[&str], html: &[&str]) -> anyhow::Result<Si
     let audio = match &engine {
         Some(engine) => {
             let cache = Cache::new(&writable_cache_dir(config, settings.cache_only, &mut out.warnings));
-            prerender(engine, &cache, &blocks, settings.cache_only, &mut out.synthesised)?
+            match prerender(engine, &cache, &blocks, settings.cache_only, &mut out.synthesised) {
+                Ok(audio) => audio,
+                Err(e) if settings.prerender == Prerender::Auto => {
+                    // `auto` never fails a build over audio: the players use browser voices.
+                    out.warnings.push(
+                        crate::Diagnostic::warning(
+                            std::path::Path::new("lectern.yml"),
+                            0,
+                            0,
+                            format!("the speech engine failed ({e:#}); speech players use the browser's voices"),
+                        )
+                        .with_help("fix the engine, or set `speech.prerender: never` to stop trying"),
+                    );
+                    out.synthesised = 0;
+                    vec![None; blocks.len()]
+                }
+                Err(e) => return Err(e.context("speech.prerender is `always` and the speech engine failed")),
+            }
         }
         None => vec![None; blocks.len()],
     };

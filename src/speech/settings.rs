@@ -53,10 +53,14 @@ pub struct RawSpeech {
     pub rate: Option<u32>,
     pub cache_dir: Option<String>,
     pub whole_page: Option<bool>,
+    pub timeout: Option<u64>,
 }
 
 /// Default speaking rate, in words per minute (espeak-ng's own default).
 pub const DEFAULT_RATE: u32 = 175;
+
+/// Default engine timeout per sentence, in seconds.
+pub const DEFAULT_TIMEOUT: u64 = 60;
 
 /// Default cache folder, relative to the site root.
 pub const DEFAULT_CACHE_DIR: &str = ".lectern-cache/speech";
@@ -76,6 +80,8 @@ pub struct SpeechConfig {
     pub cache_dir: PathBuf,
     /// Every page gets a "Listen to this page" player.
     pub whole_page: bool,
+    /// How long one call of the engine may take before it is stopped, in seconds.
+    pub timeout: u64,
     /// Use cached audio only and synthesise nothing (blocks without it get browser voices): for
     /// callers that must not wait, such as a preview server. Not a `lectern.yml` key.
     pub cache_only: bool,
@@ -93,6 +99,7 @@ impl SpeechConfig {
             rate: raw.rate.unwrap_or(DEFAULT_RATE).clamp(80, 450),
             cache_dir: root.join(raw.cache_dir.as_deref().unwrap_or(DEFAULT_CACHE_DIR)),
             whole_page: raw.whole_page.unwrap_or(false),
+            timeout: raw.timeout.unwrap_or(DEFAULT_TIMEOUT).max(1),
             cache_only: false,
         }
     }

@@ -15,8 +15,6 @@ use anyhow::{Context, bail};
 use super::settings::{EngineKind, SpeechConfig};
 use super::wav::{Pcm, parse_wav};
 
-/// Longest one sentence may take to synthesise.
-
 /// A speech engine found on this machine.
 #[derive(Debug, Clone)]
 pub struct Engine {

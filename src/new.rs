@@ -20,7 +20,7 @@ pub const FILES: &[(&str, &[u8])] = &[
     ("docs/01-getting-started/01-writing-pages.md", WRITING.as_bytes()),
     ("docs/01-getting-started/02-listening.md", LISTENING.as_bytes()),
     ("docs/02-publishing.md", PUBLISHING.as_bytes()),
-    ("docs/doc-images/pages-to-site.png", include_bytes!("../docs/doc-images/pages-to-site.png")),
+    ("docs/doc-images/pages-to-site.png", include_bytes!("../doc-images/pages-to-site.png")),
     (".github/workflows/docs.yml", include_str!("../examples/ci/github-pages.yml").as_bytes()),
     (".circleci/config.yml", include_str!("../examples/ci/circleci.yml").as_bytes()),
 ];

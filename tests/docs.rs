@@ -22,8 +22,8 @@ use serde::de::DeserializeOwned;
 const CONFIG_PAGE: &str = "docs/04-reference/01-configuration.md";
 const CLI_PAGE: &str = "docs/04-reference/02-command-line.md";
 const RECIPES: [&str; 2] = ["examples/ci/github-pages.yml", "examples/ci/circleci.yml"];
-/// The README's screenshots, made by `LECTERN_SCREENSHOTS=docs/doc-images cargo test --test docs`.
-const SCREENSHOTS: [&str; 2] = ["docs/doc-images/lectern-light-1280.png", "docs/doc-images/lectern-dark-1280.png"];
+/// The README's screenshots, made by `LECTERN_SCREENSHOTS=doc-images cargo test --test docs`.
+const SCREENSHOTS: [&str; 2] = ["doc-images/lectern-light-1280.png", "doc-images/lectern-dark-1280.png"];
 /// Pages of the playbook checked with axe, as URL paths.
 const AXE_PAGES: [&str; 3] = ["/", "/writing/speech/", "/reference/configuration/"];
 
@@ -218,11 +218,17 @@ fn the_repository_playbook_checks_clean_and_builds() {
     let html = Html::parse_document(&home);
     let title = Selector::parse("title").expect("selector");
     assert!(html.select(&title).any(|t| t.text().collect::<String>().contains("lectern")));
-    // Every image in docs/doc-images is shown by some page, and the README's screenshots exist.
-    let images = support::manifest_dir().join("docs/doc-images");
-    for entry in std::fs::read_dir(&images).expect("docs/doc-images") {
+    // Every image in doc-images/ is shown by some page of the guide.
+    let mut sources = std::collections::HashSet::new();
+    let img = Selector::parse("img").expect("selector");
+    for page in walkdir::WalkDir::new(out.path()).into_iter().flatten().filter(|e| e.file_name() == "index.html") {
+        let html = Html::parse_document(&std::fs::read_to_string(page.path()).expect("a built page"));
+        sources.extend(html.select(&img).filter_map(|i| i.value().attr("src").map(String::from)));
+    }
+    for entry in std::fs::read_dir(support::manifest_dir().join("doc-images")).expect("doc-images") {
         let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
-        assert!(out.path().join("doc-images").join(&name).is_file(), "docs/doc-images/{name} is used by no page");
+        assert!(out.path().join(&name).is_file(), "doc-images/{name} is not in the built site");
+        assert!(sources.contains(&format!("/{name}")), "doc-images/{name} is shown by no page: {sources:?}");
     }
     let readme = read("README.md");
     for shot in SCREENSHOTS {

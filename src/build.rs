@@ -290,25 +290,50 @@ pub struct Route {
     pub categories: Vec<String>,
 }
 
+/// What `lectern routes` needs: every page with its title, and the sidebars.
+pub struct RouteSite {
+    pub config: Config,
+    pub content: Content,
+    pub sidebars: Sidebars,
+}
+
+/// Loads pages and sidebars without rendering them: titles come from front matter or the
+/// page's leading H1 ([`markdown::leading_title`]), which is all routing needs.
+pub fn load_routes(root: &Path, overrides: &Overrides) -> Result<RouteSite, BuildError> {
+    let config = config::load(root, overrides).map_err(|e| match e {
+        config::ConfigError::Invalid(d) => BuildError::Content(vec![d]),
+        config::ConfigError::Io(e) => BuildError::Other(e),
+    })?;
+    let mut content = content::load(&config).map_err(BuildError::Content)?;
+    content.docs.par_iter_mut().filter(|d| d.title.is_empty()).for_each(|d| {
+        d.title = markdown::leading_title(d.body()).unwrap_or_else(|| d.base_id.clone());
+    });
+    let (sidebars, problems) = sidebar::build_sidebars(&content.docs, &content.categories, &config);
+    if !problems.is_empty() {
+        return Err(BuildError::Content(problems));
+    }
+    Ok(RouteSite { config, content, sidebars })
+}
+
 /// Every page: sidebar pages in sidebar order first, then the rest by source path.
-pub fn routes(site: &Site) -> Vec<Route> {
+pub fn routes(content: &Content, sidebars: &Sidebars) -> Vec<Route> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     let route = |i: usize| {
-        let d = &site.content.docs[i];
-        let placement = site.sidebars.placements[i].as_ref();
+        let d = &content.docs[i];
+        let placement = sidebars.placements[i].as_ref();
         Route {
             source: d.source.clone(),
             url: d.url.clone(),
             title: d.title.clone(),
-            sidebar: placement.map(|p| site.sidebars.sidebars[p.sidebar].id.clone()).unwrap_or_default(),
+            sidebar: placement.map(|p| sidebars.sidebars[p.sidebar].id.clone()).unwrap_or_default(),
             label: placement
                 .map(|p| p.label.clone())
                 .unwrap_or_else(|| d.front.sidebar_label.clone().unwrap_or_else(|| d.title.clone())),
             categories: placement.map(|p| p.categories.iter().map(|(l, _)| l.clone()).collect()).unwrap_or_default(),
         }
     };
-    for order in &site.sidebars.order {
+    for order in &sidebars.order {
         for stop in order {
             if let sidebar::Stop::Doc(i) = stop
                 && seen.insert(*i)
@@ -317,7 +342,7 @@ pub fn routes(site: &Site) -> Vec<Route> {
             }
         }
     }
-    for i in 0..site.content.docs.len() {
+    for i in 0..content.docs.len() {
         if seen.insert(i) {
             out.push(route(i));
         }

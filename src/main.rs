@@ -223,9 +223,8 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             Ok(())
         }
         Command::Routes { root, format, env } => {
-            let site = build::load_site_cached(&root, &Overrides::from_process(env))?;
-            print_warnings(&site.warnings);
-            let routes = build::routes(&site);
+            let site = build::load_routes(&root, &Overrides::from_process(env))?;
+            let routes = build::routes(&site.content, &site.sidebars);
             let text = match format {
                 RoutesFormat::Tsv => routes_tsv(&routes),
                 RoutesFormat::Json => serde_json::to_string_pretty(&routes).map_err(anyhow::Error::from)? + "\n",

@@ -19,12 +19,14 @@ mod rawhtml;
 mod slug;
 #[cfg(test)]
 mod tests;
+mod title;
 
 use crate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
 
 pub use highlight::{highlight_css, highlight_time};
 pub use slug::slugify;
+pub use title::leading_title;
 
 /// Turns destinations written in a page into the URLs to emit.
 pub trait LinkResolver: Sync {

@@ -76,6 +76,7 @@ pub struct Timings {
     pub highlight: f64,
     pub sidebar: f64,
     pub speech: f64,
+    pub check: f64,
     pub render: f64,
     pub search: f64,
     pub write: f64,

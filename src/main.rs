@@ -153,7 +153,9 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             if let Some(summary) = &site.speech.summary {
                 eprintln!("{summary}");
             }
+            let t = std::time::Instant::now();
             let problems = lectern::check::check_site(&site);
+            site.timings.check = build::ms_since(t);
             let (errors, warnings): (Vec<_>, Vec<_>) = problems.into_iter().partition(|d| d.is_error());
             print_warnings(&warnings);
             if !errors.is_empty() {

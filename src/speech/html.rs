@@ -97,7 +97,9 @@ impl<'a> Tokens<'a> {
         if closing {
             return Some((start, end, Token::End { name }));
         }
-        let inner = &html[after_name..end.saturating_sub(1).max(after_name)];
+        // An unclosed tag runs to the end of the text, which may end in a multi-byte character.
+        let inner_end = if html.as_bytes().get(end.wrapping_sub(1)) == Some(&b'>') { end - 1 } else { end };
+        let inner = &html[after_name..inner_end.max(after_name)];
         let self_closing = inner.trim_end().ends_with('/');
         if matches!(name.as_str(), "script" | "style") && !self_closing {
             // Raw text: jump over the body to the end tag, which the next call returns.
@@ -236,6 +238,16 @@ fn entity(name: &str) -> Option<char> {
 
 #[cfg(test)]
 mod tests {
+    /// Found by the `sentences` fuzz target: an unclosed tag whose text ends in a two-byte
+    /// character once sliced the character in half.
+    #[test]
+    fn an_unclosed_tag_ending_in_a_multibyte_character() {
+        let html = "lo <<<0<<<i\0\0{\u{19}Sh\u{600}";
+        let tokens: Vec<_> = tokens(html).collect();
+        assert!(!tokens.is_empty());
+        let _ = crate::speech::extract_speech(html);
+    }
+
     use super::*;
 
     #[test]

@@ -136,6 +136,7 @@ pub fn attr(attrs: &str, name: &str) -> Option<String> {
     let bytes = attrs.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        let round_start = i;
         while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
             i += 1;
         }
@@ -169,7 +170,8 @@ pub fn attr(attrs: &str, name: &str) -> Option<String> {
         if key.eq_ignore_ascii_case(name) {
             return Some(value);
         }
-        if key.is_empty() {
+        // Only a stray ASCII `>` makes no progress; stepping over it keeps `i` on a char boundary.
+        if i == round_start {
             i += 1;
         }
     }
@@ -240,6 +242,13 @@ fn entity(name: &str) -> Option<char> {
 mod tests {
     /// Found by the `sentences` fuzz target: an unclosed tag whose text ends in a two-byte
     /// character once sliced the character in half.
+    #[test]
+    fn attributes_with_stray_equals_signs_and_multibyte_text() {
+        let attrs = " = x\u{e9}t\u{600}= \u{e9}\u{e9}\u{e9}";
+        assert_eq!(attr(attrs, "class"), None);
+        let _ = crate::speech::extract_speech("p= Lid<p= \u{e9}x =\u{600}y class=a>text</p>");
+    }
+
     #[test]
     fn an_unclosed_tag_ending_in_a_multibyte_character() {
         let html = "lo <<<0<<<i\0\0{\u{19}Sh\u{600}";

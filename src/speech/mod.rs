@@ -270,11 +270,11 @@ fn prerender(
         }
     }
     let wanted: Vec<(&str, &str)> = wanted.into_iter().collect();
-    let mut pcm: HashMap<&str, Pcm> =
-        wanted.par_iter().filter_map(|(k, _)| cache.sentence(k).map(|p| (*k, p))).collect();
-    let missing: Vec<(&str, &str)> = wanted.into_iter().filter(|(k, _)| !pcm.contains_key(k)).collect();
+    // Sentence audio goes to the cache and is read back block by block: holding every
+    // sentence's PCM at once grows with the site (gigabytes at thousands of pages).
+    let missing: Vec<(&str, &str)> = wanted.into_par_iter().filter(|(k, _)| cache.sentence(k).is_none()).collect();
     *synthesised = missing.len();
-    pcm.extend(synthesise_all(engine, cache, &missing)?);
+    synthesise_all(engine, cache, &missing)?;
 
     let built: Vec<anyhow::Result<Option<(String, BlockAudio)>>> = cached
         .into_par_iter()
@@ -283,7 +283,10 @@ fn prerender(
             if let Some(hit) = hit {
                 return Ok(Some((block_keys[i].clone(), hit)));
             }
-            let parts: Vec<Pcm> = keys[i].iter().filter_map(|k| pcm.get(k.as_str()).cloned()).collect();
+            let parts: Vec<Pcm> = keys[i]
+                .iter()
+                .map(|k| cache.sentence(k).ok_or_else(|| anyhow::anyhow!("sentence audio {k} vanished from the cache")))
+                .collect::<anyhow::Result<_>>()?;
             let (joined, cues) = join(&parts);
             let audio = cache.put_block(&block_keys[i], &mp3(&joined)?, cues)?;
             Ok(Some((block_keys[i].clone(), audio)))
@@ -294,11 +297,7 @@ fn prerender(
 
 /// Synthesises `(key, text)` pairs in parallel, storing each in the cache; a progress bar on a
 /// terminal.
-fn synthesise_all<'a>(
-    engine: &Engine,
-    cache: &Cache,
-    missing: &[(&'a str, &'a str)],
-) -> anyhow::Result<Vec<(&'a str, Pcm)>> {
+fn synthesise_all<'a>(engine: &Engine, cache: &Cache, missing: &[(&'a str, &'a str)]) -> anyhow::Result<()> {
     let bar = (std::io::stderr().is_terminal() && !missing.is_empty()).then(|| {
         let bar = indicatif::ProgressBar::new(missing.len() as u64);
         bar.set_style(
@@ -315,7 +314,7 @@ fn synthesise_all<'a>(
             if let Some(bar) = &bar {
                 bar.inc(1);
             }
-            Ok((*key, pcm))
+            Ok(())
         })
         .collect();
     if let Some(bar) = bar {

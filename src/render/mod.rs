@@ -196,7 +196,7 @@ fn template_error(path: &Path, text: &str, error: &tera::Error) -> anyhow::Error
 }
 
 /// 64-bit FNV-1a over several byte strings: small, stable across builds, good enough for cache keys.
-fn fnv1a<'a>(parts: impl IntoIterator<Item = &'a Vec<u8>>) -> u64 {
+pub(crate) fn fnv1a<'a>(parts: impl IntoIterator<Item = &'a Vec<u8>>) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for &byte in part {

@@ -124,7 +124,7 @@ pub fn index_pages(pages: &[PageInput]) -> SearchFiles {
     let manifest = serde_json::json!({
         "version": FORMAT_VERSION,
         // Appended to file URLs so browsers never mix files of two builds.
-        "hash": format!("{:016x}", fnv1a(files.values())),
+        "hash": format!("{:016x}", crate::render::fnv1a(files.values())),
         "sections": sections.iter().map(Vec::len).sum::<usize>(),
         "shards": shard_firsts,
         "chunks": chunk_sizes,
@@ -175,18 +175,6 @@ fn truncate(text: &str, max: usize) -> &str {
             cut.rfind(' ').map_or(cut, |space| &cut[..space])
         }
     }
-}
-
-/// 64-bit FNV-1a over several byte strings.
-fn fnv1a<'a>(parts: impl IntoIterator<Item = &'a Vec<u8>>) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for &byte in part {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    hash
 }
 
 #[cfg(test)]

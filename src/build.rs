@@ -87,27 +87,30 @@ pub fn ms_since(t: std::time::Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
+impl From<config::ConfigError> for BuildError {
+    fn from(e: config::ConfigError) -> Self {
+        match e {
+            config::ConfigError::Invalid(d) => BuildError::Content(vec![d]),
+            config::ConfigError::Io(e) => BuildError::Other(e),
+        }
+    }
+}
+
 /// Loads, parses and places every page of the site at `root`.
 pub fn load_site(root: &Path, overrides: &Overrides) -> Result<Site, BuildError> {
-    let started = std::time::Instant::now();
-    let config = config::load(root, overrides).map_err(|e| match e {
-        config::ConfigError::Invalid(d) => BuildError::Content(vec![d]),
-        config::ConfigError::Io(e) => BuildError::Other(e),
-    })?;
-    let mut site = load_site_with(config)?;
-    site.timings.load += ms_since(started) - site.timings.markdown - site.timings.sidebar - site.timings.speech;
-    Ok(site)
+    load_site_timed(root, overrides, false)
 }
 
 /// As [`load_site`], but speech uses cached audio only and synthesises nothing: for `check` and
 /// `routes`, which write no audio and must not wait for it.
 pub fn load_site_cached(root: &Path, overrides: &Overrides) -> Result<Site, BuildError> {
+    load_site_timed(root, overrides, true)
+}
+
+fn load_site_timed(root: &Path, overrides: &Overrides, speech_cache_only: bool) -> Result<Site, BuildError> {
     let started = std::time::Instant::now();
-    let mut config = config::load(root, overrides).map_err(|e| match e {
-        config::ConfigError::Invalid(d) => BuildError::Content(vec![d]),
-        config::ConfigError::Io(e) => BuildError::Other(e),
-    })?;
-    config.speech.cache_only = true;
+    let mut config = config::load(root, overrides)?;
+    config.speech.cache_only |= speech_cache_only;
     let mut site = load_site_with(config)?;
     site.timings.load += ms_since(started) - site.timings.markdown - site.timings.sidebar - site.timings.speech;
     Ok(site)
@@ -301,10 +304,7 @@ pub struct RouteSite {
 /// Loads pages and sidebars without rendering them: titles come from front matter or the
 /// page's leading H1 ([`markdown::leading_title`]), which is all routing needs.
 pub fn load_routes(root: &Path, overrides: &Overrides) -> Result<RouteSite, BuildError> {
-    let config = config::load(root, overrides).map_err(|e| match e {
-        config::ConfigError::Invalid(d) => BuildError::Content(vec![d]),
-        config::ConfigError::Io(e) => BuildError::Other(e),
-    })?;
+    let config = config::load(root, overrides)?;
     let mut content = content::load(&config).map_err(BuildError::Content)?;
     content.docs.par_iter_mut().filter(|d| d.title.is_empty()).for_each(|d| {
         d.title = markdown::leading_title(d.body()).unwrap_or_else(|| d.base_id.clone());

@@ -13,7 +13,7 @@ use crate::build::Site;
 use crate::config::Policy;
 use crate::content::Doc;
 use crate::diagnostic::{Diagnostic, Severity, closest};
-use crate::links::{Index, Target, encode_path, is_external, normalise_rel, percent_decode};
+use crate::links::{Index, Target, encode_path, is_external, normalise_rel, percent_decode, source_candidates};
 use crate::markdown::{LinkKind, LinkRef};
 use crate::sidebar::{CategoryLink, Item};
 
@@ -129,13 +129,7 @@ impl<'a> Lookup<'a> {
         anchor: Option<&str>,
     ) -> Option<Diagnostic> {
         let here = doc.dir_path();
-        let candidates: Vec<Option<String>> = if let Some(abs) = path.strip_prefix('/') {
-            vec![normalise_rel("", abs)]
-        } else if path.starts_with("./") || path.starts_with("../") {
-            vec![normalise_rel(&here, path)]
-        } else {
-            vec![normalise_rel(&here, path), normalise_rel("", path)]
-        };
+        let candidates = source_candidates(&here, path);
         if candidates.iter().all(Option::is_none) {
             return self.problem(
                 doc,

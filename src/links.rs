@@ -54,14 +54,7 @@ impl<'a> Index<'a> {
         let path = percent_decode(path);
         let here = from.dir_path();
         if path.ends_with(".md") || path.ends_with(".mdx") {
-            let candidates = if let Some(abs) = path.strip_prefix('/') {
-                vec![normalise_rel("", abs)]
-            } else if path.starts_with("./") || path.starts_with("../") {
-                vec![normalise_rel(&here, &path)]
-            } else {
-                vec![normalise_rel(&here, &path), normalise_rel("", &path)]
-            };
-            return candidates
+            return source_candidates(&here, &path)
                 .into_iter()
                 .flatten()
                 .find_map(|c| self.docs.get(c.as_str()))
@@ -137,6 +130,18 @@ impl LinkResolver for Resolver<'_> {
             }
             Target::Doc { url } => Some(ResolvedImage { url, file: None }),
         }
+    }
+}
+
+/// The sources (relative to docs_dir) a `.md` link written in folder `here` may mean, in the
+/// order spec section 7 tries them; `None` for one that would leave the docs folder.
+pub fn source_candidates(here: &str, path: &str) -> Vec<Option<String>> {
+    if let Some(abs) = path.strip_prefix('/') {
+        vec![normalise_rel("", abs)]
+    } else if path.starts_with("./") || path.starts_with("../") {
+        vec![normalise_rel(here, path)]
+    } else {
+        vec![normalise_rel(here, path), normalise_rel("", path)]
     }
 }
 

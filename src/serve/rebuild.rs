@@ -181,10 +181,7 @@ impl Rebuilder {
     /// Loads, parses and renders everything, as `build` does, into memory. Speech audio comes
     /// from the cache only: synthesis never holds up the preview (see [`super::speech`]).
     fn load_all(&mut self) -> Result<Touched, BuildError> {
-        let mut config = crate::config::load(&self.root, &self.overrides).map_err(|e| match e {
-            crate::config::ConfigError::Invalid(d) => BuildError::Content(vec![d]),
-            crate::config::ConfigError::Io(e) => BuildError::Other(e),
-        })?;
+        let mut config = crate::config::load(&self.root, &self.overrides)?;
         config.speech.cache_only = true;
         let site = build::load_site_with(config)?;
         let theme = build::load_theme(&site.config)?;

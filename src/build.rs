@@ -4,7 +4,7 @@
 //! In: a site root and overrides. Out: a [`Site`] (everything loaded and parsed) and, from
 //! [`render_site`], the list of files of the built site, in memory. Writing them is `output`'s job.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -65,6 +65,19 @@ pub struct Site {
     pub timings: Timings,
     /// The speech stage's players and audio files.
     pub speech: crate::speech::SiteSpeech,
+    /// Set when the markdown stage's HTML was dropped once read (a build loaded with
+    /// [`load_site_for_build`]): per doc, what later stages need of it. `rendered[i].html` is then
+    /// empty and [`write_site`] renders each page's markdown again as it writes it.
+    pub html_facts: Option<Vec<HtmlFacts>>,
+}
+
+/// What a build keeps of a page's markdown-stage HTML once it has dropped the HTML itself.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HtmlFacts {
+    /// [`crate::fingerprint::html_hash`] of the HTML.
+    pub hash: u64,
+    /// Every element id in it, for the anchor check.
+    pub ids: HashSet<String>,
 }
 
 /// Wall time per pipeline stage, in the order they run. `highlight` is the time spent in code
@@ -80,6 +93,26 @@ pub struct Timings {
     pub render: f64,
     pub search: f64,
     pub write: f64,
+    /// Peak resident memory (MiB) when each stage ended, in order: which stage raised the peak.
+    #[serde(skip)]
+    pub peak_rss: Vec<(&'static str, f64)>,
+}
+
+impl Timings {
+    /// Notes the process's peak resident memory so far as of the end of `stage`.
+    pub fn mark_peak(&mut self, stage: &'static str) {
+        if let Some(mib) = peak_rss_mib() {
+            self.peak_rss.push((stage, mib));
+        }
+    }
+}
+
+/// The process's peak resident set size in MiB (Linux `VmHWM`); `None` elsewhere.
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib / 1024.0)
 }
 
 /// Milliseconds since `t`.
@@ -107,6 +140,17 @@ pub fn load_site_cached(root: &Path, overrides: &Overrides) -> Result<Site, Buil
     load_site_timed(root, overrides, true)
 }
 
+/// As [`load_site`], for `lectern build`: each page's HTML is read for what later stages need
+/// ([`Site::html_facts`]) and dropped, so memory does not grow with every page's HTML;
+/// [`write_site`] renders pages again one at a time as it writes them.
+pub fn load_site_for_build(root: &Path, overrides: &Overrides) -> Result<Site, BuildError> {
+    let started = std::time::Instant::now();
+    let config = config::load(root, overrides)?;
+    let mut site = load(config, false)?;
+    site.timings.load += ms_since(started) - site.timings.markdown - site.timings.sidebar - site.timings.speech;
+    Ok(site)
+}
+
 fn load_site_timed(root: &Path, overrides: &Overrides, speech_cache_only: bool) -> Result<Site, BuildError> {
     let started = std::time::Instant::now();
     let mut config = config::load(root, overrides)?;
@@ -118,15 +162,47 @@ fn load_site_timed(root: &Path, overrides: &Overrides, speech_cache_only: bool) 
 
 /// As [`load_site`], for a config already loaded.
 pub fn load_site_with(config: Config) -> Result<Site, BuildError> {
+    load(config, true)
+}
+
+/// The title a page shows: its front matter's, else its leading H1's, else its file name.
+fn page_title(doc: &content::Doc, r: &Rendered) -> String {
+    if doc.title.is_empty() { r.title.clone().unwrap_or_else(|| doc.base_id.clone()) } else { doc.title.clone() }
+}
+
+/// Loads the site; `keep_html: false` keeps [`HtmlFacts`] and the speech blocks of each page
+/// instead of its HTML.
+fn load(config: Config, keep_html: bool) -> Result<Site, BuildError> {
     let mut timings = Timings::default();
     let mut content = content::load(&config).map_err(BuildError::Content)?;
+    timings.mark_peak("load");
     let statics = content::walk_static(&config);
     let resolver_index = crate::links::Index::new(&config, &content, &statics);
     let started = std::time::Instant::now();
     let highlight_before = markdown::highlight_time();
-    let rendered: Vec<Rendered> = content.docs.par_iter().map(|doc| render_markdown(&resolver_index, doc)).collect();
+    let whole_page = config.speech.whole_page;
+    type Kept = (HtmlFacts, Vec<crate::speech::Block>);
+    let pages: Vec<(Rendered, Option<Kept>)> = content
+        .docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            let mut r = render_markdown(&resolver_index, doc);
+            if keep_html {
+                return (r, None);
+            }
+            let blocks = crate::speech::page_blocks(i, &page_title(doc, &r), &r.html, whole_page);
+            let facts =
+                HtmlFacts { hash: crate::fingerprint::html_hash(&r.html), ids: crate::check::element_ids(&r.html) };
+            r.html = String::new();
+            (r, Some((facts, blocks)))
+        })
+        .collect();
+    let (rendered, kept): (Vec<Rendered>, Vec<_>) = pages.into_iter().unzip();
+    let (html_facts, blocks): (Vec<HtmlFacts>, Vec<Vec<crate::speech::Block>>) = kept.into_iter().flatten().unzip();
     timings.markdown = ms_since(started);
     timings.highlight = (markdown::highlight_time() - highlight_before).as_secs_f64() * 1000.0;
+    timings.mark_peak("markdown");
     let copies = resolver_index.copies(&content, &rendered);
     drop(resolver_index);
 
@@ -135,9 +211,7 @@ pub fn load_site_with(config: Config) -> Result<Site, BuildError> {
     let mut components = BTreeMap::new();
     let mut languages = BTreeMap::new();
     for (doc, r) in content.docs.iter_mut().zip(&rendered) {
-        if doc.title.is_empty() {
-            doc.title = r.title.clone().unwrap_or_else(|| doc.base_id.clone());
-        }
+        doc.title = page_title(doc, r);
         for d in &r.diagnostics {
             if d.is_error() { errors.push(d.clone()) } else { warnings.push(d.clone()) }
         }
@@ -175,12 +249,18 @@ pub fn load_site_with(config: Config) -> Result<Site, BuildError> {
     }
     let started = std::time::Instant::now();
     let titles: Vec<&str> = content.docs.iter().map(|d| d.title.as_str()).collect();
-    let html: Vec<&str> = rendered.iter().map(|r| r.html.as_str()).collect();
-    let speech = crate::speech::run(&config, &titles, &html)?;
+    let speech = if keep_html {
+        let html: Vec<&str> = rendered.iter().map(|r| r.html.as_str()).collect();
+        crate::speech::run(&config, &titles, &html)?
+    } else {
+        crate::speech::run_on_blocks(&config, &titles, blocks)?
+    };
     timings.speech = ms_since(started);
+    timings.mark_peak("speech");
     warnings.extend(speech.warnings.iter().cloned());
     let git_dates = content::git_dates(&config, &content.docs);
-    Ok(Site { config, content, rendered, sidebars, copies, git_dates, warnings, timings, speech })
+    let html_facts = (!keep_html).then_some(html_facts);
+    Ok(Site { config, content, rendered, sidebars, copies, git_dates, warnings, timings, speech, html_facts })
 }
 
 /// The markdown stage for one page, with links resolved against `index`.
@@ -363,20 +443,116 @@ pub fn render_site(
 /// Renders the site and its search index straight into a new output folder and swaps it in
 /// for `out`; pages are written as they are rendered, so they are never all in memory. On any
 /// error the previous output stays as it was.
-pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> Result<(), BuildError> {
+///
+/// Incremental: a page whose fingerprint ([`crate::fingerprint`]) matches the previous build's
+/// record is not rendered again but hard-linked from the previous output, and so is the search
+/// index when its inputs are unchanged.
+pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> Result<Reused, BuildError> {
     let staging = crate::output::Staging::begin(out)?;
+    let previous = crate::output::BuildRecord::load(&site.config, out);
     let t = std::time::Instant::now();
-    crate::pages::render_all_to(site, theme, None, &|rel, file| staging.write(rel, &file))?;
+    let docs = &site.content.docs;
+    let html_hashes: Vec<u64> = match &site.html_facts {
+        Some(facts) => facts.iter().map(|f| f.hash).collect(),
+        None => site.rendered.par_iter().map(|r| crate::fingerprint::html_hash(&r.html)).collect(),
+    };
+    let fingerprints = crate::fingerprint::pages(site, theme, &html_hashes);
+    let indexed = crate::search::indexed_docs(site);
+    let search_fingerprint = crate::fingerprint::search(site, &indexed, &html_hashes);
+    let search_kept = previous.current_search(out, search_fingerprint);
+    let mut wanted_for_search = vec![false; docs.len()];
+    if search_kept.is_none() {
+        for &i in &indexed {
+            wanted_for_search[i] = true;
+        }
+    }
+    let statics = content::walk_static(&site.config);
+    let links = site.html_facts.is_some().then(|| crate::links::Index::new(&site.config, &site.content, &statics));
+    let site_view = crate::pages::site_view(site, None);
+    let search = crate::search::IndexBuilder::default();
+    // Per page: its search record when the index is built again, its file's size, whether kept.
+    let pages: Vec<(Option<crate::search::IndexedPage>, u64, bool)> = (0..docs.len())
+        .into_par_iter()
+        .map(|i| -> anyhow::Result<_> {
+            let rel = &docs[i].output_file;
+            let kept = previous.page_is_current(out, rel, fingerprints[i]) && staging.keep_previous(rel)?;
+            if kept && !wanted_for_search[i] {
+                return Ok((None, previous.pages[rel].1, true));
+            }
+            let html = match &links {
+                Some(links) => std::borrow::Cow::Owned(render_markdown(links, &docs[i]).html),
+                None => std::borrow::Cow::Borrowed(site.rendered[i].html.as_str()),
+            };
+            let size = if kept {
+                previous.pages[rel].1
+            } else {
+                let page = crate::pages::render_doc(site, theme, &site_view, i, &html)?.into_bytes();
+                let size = page.len() as u64;
+                staging.write(rel, &OutputFile::Bytes(page))?;
+                size
+            };
+            let indexed = wanted_for_search[i].then(|| search.page(&crate::search::page_input(site, i, &html)));
+            Ok((indexed, size, kept))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    crate::pages::render_extras_to(site, theme, &site_view, &|rel, file| staging.write(rel, &file))?;
     site.timings.render = ms_since(t);
+    site.timings.mark_peak("render");
+
     let t = std::time::Instant::now();
-    let index = crate::search::build_index(site);
-    site.timings.search = ms_since(t);
-    let t = std::time::Instant::now();
-    index.into_par_iter().try_for_each(|(rel, bytes)| staging.write(&rel, &OutputFile::Bytes(bytes)))?;
+    let mut record = crate::output::BuildRecord::default();
+    let reused = Reused { pages: pages.iter().filter(|p| p.2).count(), search: search_kept.is_some() };
+    let (indexed_pages, sizes): (Vec<_>, Vec<u64>) = pages.into_iter().map(|(p, size, _)| (p, size)).unzip();
+    for (i, size) in sizes.into_iter().enumerate() {
+        record.pages.insert(docs[i].output_file.clone(), (fingerprints[i], size));
+    }
+    let search_files = match search_kept {
+        Some(files) => {
+            for f in files {
+                if !staging.keep_previous(f)? {
+                    return Err(anyhow::anyhow!("the previous build's {f} vanished while building").into());
+                }
+            }
+            files.to_vec()
+        }
+        None => {
+            let files = search.finish(indexed_pages.into_iter().flatten().collect());
+            site.timings.search = ms_since(t);
+            site.timings.mark_peak("search");
+            let names = files.keys().cloned().collect();
+            files.into_par_iter().try_for_each(|(rel, bytes)| staging.write(&rel, &OutputFile::Bytes(bytes)))?;
+            names
+        }
+    };
+    record.search = Some((search_fingerprint, search_files));
+    crate::output::BuildRecord::forget(&site.config, out);
     staging.finish()?;
+    record.save(&site.config, out);
     crate::output::save_highlight_cache(&site.config);
-    site.timings.write = ms_since(t);
-    Ok(())
+    site.timings.write = ms_since(t) - site.timings.search;
+    site.timings.mark_peak("write");
+    Ok(reused)
+}
+
+/// What [`write_site`] took unchanged from the previous build instead of rendering it again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reused {
+    /// Pages hard-linked from the previous build.
+    pub pages: usize,
+    /// Whether the search index was.
+    pub search: bool,
+}
+
+impl std::fmt::Display for Reused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let search = if self.search { " and the search index" } else { "" };
+        write!(
+            f,
+            "{} unchanged page{}{search} kept from the last build",
+            self.pages,
+            if self.pages == 1 { "" } else { "s" }
+        )
+    }
 }
 
 /// Loads the theme: the built-in one with the site's `theme/` folder over it.

@@ -69,7 +69,10 @@ impl<'a> Lookup<'a> {
             statics: statics.iter().map(|s| url_key(&format!("{}{s}", c.base_url))).collect(),
             draft_sources: site.content.drafts.iter().map(|(s, _)| s.as_str()).collect(),
             draft_urls: site.content.drafts.iter().map(|(_, u)| url_key(u)).collect(),
-            ids: site.rendered.par_iter().map(|r| element_ids(&r.html)).collect(),
+            ids: match &site.html_facts {
+                Some(facts) => facts.iter().map(|f| f.ids.clone()).collect(),
+                None => site.rendered.par_iter().map(|r| element_ids(&r.html)).collect(),
+            },
         }
     }
 

@@ -148,7 +148,7 @@ fn run(cli: Cli) -> Result<(), BuildError> {
         }
         Command::Build { root, out, env } => {
             let started = std::time::Instant::now();
-            let mut site = build::load_site(&root, &Overrides::from_process(env))?;
+            let mut site = build::load_site_for_build(&root, &Overrides::from_process(env))?;
             print_warnings(&site.warnings);
             if let Some(summary) = &site.speech.summary {
                 eprintln!("{summary}");
@@ -164,16 +164,19 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             let out = out.unwrap_or_else(|| root.join("build"));
             lectern::output::check_out_dir(&site.config, &out)?;
             let theme = build::load_theme(&site.config)?;
-            build::write_site(&mut site, &theme, &out)?;
+            let reused = build::write_site(&mut site, &theme, &out)?;
             if std::env::var_os("LECTERN_TIMINGS").is_some() {
                 eprintln!("timings: {}", serde_json::to_string(&site.timings).map_err(anyhow::Error::from)?);
+                let peaks: Vec<String> = site.timings.peak_rss.iter().map(|(s, m)| format!("{s} {m:.0}")).collect();
+                eprintln!("peak memory (MiB) after each stage: {}", peaks.join(", "));
             }
             eprintln!(
-                "built {} pages for {} into {} in {:.2} s",
+                "built {} pages for {} into {} in {:.2} s{}",
                 site.content.docs.len(),
                 site.config.environment,
                 out.display(),
-                started.elapsed().as_secs_f64()
+                started.elapsed().as_secs_f64(),
+                if reused.pages > 0 || reused.search { format!(" ({reused})") } else { String::new() }
             );
             Ok(())
         }

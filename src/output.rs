@@ -44,6 +44,9 @@ pub fn check_out_dir(config: &Config, out: &Path) -> anyhow::Result<()> {
 
 /// Saves the highlight cache for the next build; a cache that cannot be written is skipped.
 pub fn save_highlight_cache(config: &Config) {
+    if !crate::markdown::memo::needs_saving() {
+        return;
+    }
     let file = crate::content::highlight_cache_file(config);
     let bytes = crate::markdown::memo::save();
     let tmp = file.with_extension(format!("tmp-{}", std::process::id()));
@@ -53,6 +56,110 @@ pub fn save_highlight_cache(config: &Config) {
     if !written {
         let _ = fs::remove_file(&tmp);
     }
+}
+
+/// What the previous build into an output folder was made from ([`crate::fingerprint`]): each
+/// page file's fingerprint and size, and the search index's fingerprint and files. Kept in the
+/// site's cache folder, one file per output folder; a missing or damaged record means a full
+/// build.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct BuildRecord {
+    /// Page file (relative to the output folder) → (fingerprint, size in bytes).
+    pub pages: std::collections::HashMap<String, (u64, u64)>,
+    /// The search index's fingerprint and its files.
+    pub search: Option<(u64, Vec<String>)>,
+}
+
+const RECORD_HEADER: &str = "lectern build record 1";
+
+impl BuildRecord {
+    /// The record of the last build into `out`, if any.
+    pub fn load(config: &Config, out: &Path) -> BuildRecord {
+        fs::read_to_string(record_file(config, out)).ok().and_then(|t| BuildRecord::parse(&t)).unwrap_or_default()
+    }
+
+    fn parse(text: &str) -> Option<BuildRecord> {
+        let mut lines = text.lines();
+        if lines.next()? != RECORD_HEADER {
+            return None;
+        }
+        let mut record = BuildRecord::default();
+        let mut search_files = Vec::new();
+        let mut search_hash = None;
+        for line in lines {
+            let (kind, rest) = line.split_once(' ')?;
+            match kind {
+                "p" => {
+                    let mut parts = rest.splitn(3, ' ');
+                    let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+                    let size = parts.next()?.parse().ok()?;
+                    record.pages.insert(parts.next()?.to_string(), (hash, size));
+                }
+                "search" => search_hash = Some(u64::from_str_radix(rest, 16).ok()?),
+                "s" => search_files.push(rest.to_string()),
+                _ => return None,
+            }
+        }
+        record.search = search_hash.map(|h| (h, search_files));
+        Some(record)
+    }
+
+    fn to_text(&self) -> String {
+        let mut out = format!("{RECORD_HEADER}\n");
+        if let Some((hash, files)) = &self.search {
+            out.push_str(&format!("search {hash:016x}\n"));
+            for f in files {
+                out.push_str(&format!("s {f}\n"));
+            }
+        }
+        let mut pages: Vec<_> = self.pages.iter().collect();
+        pages.sort();
+        for (rel, (hash, size)) in pages {
+            out.push_str(&format!("p {hash:016x} {size} {rel}\n"));
+        }
+        out
+    }
+
+    /// Whether `out` still holds the page file `rel` as built with `fingerprint`.
+    pub fn page_is_current(&self, out: &Path, rel: &str, fingerprint: u64) -> bool {
+        self.pages.get(rel).is_some_and(|&(hash, size)| {
+            hash == fingerprint && fs::symlink_metadata(out.join(rel)).is_ok_and(|m| m.is_file() && m.len() == size)
+        })
+    }
+
+    /// The previous search files, when `out` still holds every one of them and they were made
+    /// from inputs with `fingerprint`.
+    pub fn current_search(&self, out: &Path, fingerprint: u64) -> Option<&[String]> {
+        let (hash, files) = self.search.as_ref()?;
+        (*hash == fingerprint && !files.is_empty() && files.iter().all(|f| out.join(f).is_file()))
+            .then_some(files.as_slice())
+    }
+
+    /// Forgets the record of `out`: called before the output folder changes, so a build killed
+    /// half-way never leaves a record that describes another folder's files.
+    pub fn forget(config: &Config, out: &Path) {
+        let _ = fs::remove_file(record_file(config, out));
+    }
+
+    /// Saves the record of the build just swapped into `out`; a record that cannot be written
+    /// only costs the next build its reuse.
+    pub fn save(&self, config: &Config, out: &Path) {
+        let file = record_file(config, out);
+        let tmp = file.with_extension(format!("tmp-{}", std::process::id()));
+        let written = file.parent().is_some_and(|d| fs::create_dir_all(d).is_ok())
+            && fs::write(&tmp, self.to_text()).is_ok()
+            && fs::rename(&tmp, &file).is_ok();
+        if !written {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
+}
+
+/// `.lectern-cache/builds/<hash of the output folder's absolute path>.txt`.
+fn record_file(config: &Config, out: &Path) -> PathBuf {
+    let abs = std::path::absolute(out).map(|p| normalise(&p)).unwrap_or_else(|_| out.to_path_buf());
+    let hash = crate::render::fnv1a([&abs.to_string_lossy().as_bytes().to_vec()]);
+    config.root.join(".lectern-cache").join("builds").join(format!("{hash:016x}.txt"))
 }
 
 /// Resolves `.` and `..` without touching the disk.
@@ -142,6 +249,32 @@ impl Staging {
         }
     }
 
+    /// Hard-links the previous build's file at `rel` into the new one, unless a file was already
+    /// written there. False when there is no such file or it cannot be linked or copied.
+    pub fn keep_previous(&self, rel: &str) -> anyhow::Result<bool> {
+        if !is_safe_relative(rel) {
+            bail!("refusing to write `{rel}`: the path would leave the output folder");
+        }
+        let earlier = self.out.join(rel);
+        if !fs::symlink_metadata(&earlier).is_ok_and(|m| m.is_file()) {
+            return Ok(false);
+        }
+        if let Ok(mut written) = self.written.lock()
+            && !written.insert(rel.to_string())
+        {
+            return Ok(true);
+        }
+        let dest = self.dir.join(rel);
+        if let Some(d) = dest.parent() {
+            fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+        }
+        let kept = fs::hard_link(&earlier, &dest).is_ok() || fs::copy(&earlier, &dest).is_ok();
+        if !kept && let Ok(mut written) = self.written.lock() {
+            written.remove(rel);
+        }
+        Ok(kept)
+    }
+
     /// Swaps the new build in for the output folder.
     pub fn finish(mut self) -> anyhow::Result<()> {
         swap(&self.dir, &self.out, &self.retired)?;
@@ -221,6 +354,19 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 }
 
 fn remove_dir(p: &Path) -> anyhow::Result<()> {
+    // A previous build is thousands of files: unlink them from several threads first (the
+    // file system takes unlinks in different folders in parallel), then the empty folders.
+    if fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
+        let files: Vec<PathBuf> = walkdir::WalkDir::new(p)
+            .into_iter()
+            .flatten()
+            .filter(|e| !e.file_type().is_dir())
+            .map(walkdir::DirEntry::into_path)
+            .collect();
+        files.par_iter().for_each(|f| {
+            let _ = fs::remove_file(f);
+        });
+    }
     match fs::remove_dir_all(p) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -243,6 +389,25 @@ fn clean_leftovers(parent: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn build_records_round_trip_and_reject_damage() {
+        let mut record = BuildRecord::default();
+        record.pages.insert("a/index.html".into(), (0xabc, 120));
+        record.pages.insert("a b/c.html".into(), (7, 3));
+        record.search = Some((0x1234, vec!["search/manifest.json".into(), "search/t/0.json".into()]));
+        assert_eq!(BuildRecord::parse(&record.to_text()), Some(record.clone()));
+        assert_eq!(BuildRecord::parse("lectern build record 0\n"), None);
+        assert_eq!(BuildRecord::parse(&record.to_text().replace("p 0000", "p zz00")), None);
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir_all(tmp.path().join("a")).unwrap();
+        fs::write(tmp.path().join("a/index.html"), vec![b'x'; 120]).unwrap();
+        assert!(record.page_is_current(tmp.path(), "a/index.html", 0xabc));
+        assert!(!record.page_is_current(tmp.path(), "a/index.html", 0xabd), "other inputs");
+        fs::write(tmp.path().join("a/index.html"), b"edited by hand").unwrap();
+        assert!(!record.page_is_current(tmp.path(), "a/index.html", 0xabc), "other size");
+        assert!(record.current_search(tmp.path(), 0x1234).is_none(), "search files are missing");
+    }
 
     #[test]
     fn safe_paths() {

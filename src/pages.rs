@@ -29,16 +29,26 @@ pub fn render_all(site: &Site, theme: &Theme, live_reload: Option<String>) -> an
 /// Where rendered files go: called from several threads; for a path given twice the first wins.
 pub type Sink<'a> = dyn Fn(&str, OutputFile) -> anyhow::Result<()> + Sync + 'a;
 
-/// Renders every file of the site into `sink` as soon as it is made, pages in parallel, so a
-/// build need not hold every page in memory.
+/// Renders every file of the site into `sink` as soon as it is made, pages in parallel.
 pub fn render_all_to(site: &Site, theme: &Theme, live_reload: Option<String>, sink: &Sink) -> anyhow::Result<()> {
     let site_view = site_view(site, live_reload);
     let docs = &site.content.docs;
     (0..docs.len()).into_par_iter().try_for_each(|i| {
-        let html = theme.render_page(&doc_view(site, &site_view, i))?;
+        let html = render_doc(site, theme, &site_view, i, &site.rendered[i].html)?;
         sink(&docs[i].output_file, OutputFile::Bytes(html.into_bytes()))
     })?;
-    for (path, html) in generated_pages(site, &site_view, theme)? {
+    render_extras_to(site, theme, &site_view, sink)
+}
+
+/// The HTML document of doc `i`, whose markdown-stage HTML is `html`.
+pub fn render_doc(site: &Site, theme: &Theme, site_view: &SiteView, i: usize, html: &str) -> anyhow::Result<String> {
+    theme.render_page(&doc_view(site, site_view, i, html))
+}
+
+/// Every file of the site but the docs' pages: generated category pages, sidebar fragments,
+/// 404, sitemap, theme assets, static files, copied images and speech audio.
+pub fn render_extras_to(site: &Site, theme: &Theme, site_view: &SiteView, sink: &Sink) -> anyhow::Result<()> {
+    for (path, html) in generated_pages(site, site_view, theme)? {
         sink(&path, OutputFile::Bytes(html.into_bytes()))?;
     }
     for (si, sb) in site.sidebars.sidebars.iter().enumerate() {
@@ -48,7 +58,7 @@ pub fn render_all_to(site: &Site, theme: &Theme, live_reload: Option<String>, si
             }
         }
     }
-    sink("404.html", OutputFile::Bytes(theme.render_404(&site_view)?.into_bytes()))?;
+    sink("404.html", OutputFile::Bytes(theme.render_404(site_view)?.into_bytes()))?;
     sink("sitemap.xml", OutputFile::Bytes(sitemap(site).into_bytes()))?;
     for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
         sink(&format!("assets/{name}"), OutputFile::Bytes(bytes))?;
@@ -78,13 +88,14 @@ pub fn render_pages(
     docs.par_iter()
         .filter(|i| **i < site.content.docs.len())
         .map(|&i| {
-            let html = theme.render_page(&doc_view(site, &site_view, i))?;
+            let html = render_doc(site, theme, &site_view, i, &site.rendered[i].html)?;
             Ok((site.content.docs[i].output_file.clone(), html.into_bytes()))
         })
         .collect()
 }
 
-fn site_view(site: &Site, live_reload: Option<String>) -> SiteView {
+/// What every page shows of the site; `live_reload` is the script `serve` injects.
+pub fn site_view(site: &Site, live_reload: Option<String>) -> SiteView {
     let c = &site.config;
     let navbar = site
         .sidebars
@@ -183,7 +194,7 @@ fn neighbours(site: &Site, sidebar: usize, here: &Stop, doc: Option<&Doc>) -> (O
     (prev, next)
 }
 
-fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize) -> PageView<'a> {
+fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -> PageView<'a> {
     let d = &site.content.docs[i];
     let r = &site.rendered[i];
     let c = &site.config;
@@ -193,7 +204,7 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize) -> PageView<'
     v.canonical_url = (!c.url.is_empty()).then(|| format!("{}{}", c.url, encode_path(&d.url)));
     v.og_image = d.front.image.as_ref().map(|img| absolute(c, &asset_link(c, img)));
     v.noindex = d.is_unlisted();
-    v.content_html = site.speech.page_html(i, &r.html).into_owned();
+    v.content_html = site.speech.page_html(i, html).into_owned();
     v.has_speech = site.speech.has_players(i);
     if d.front.hide_table_of_contents != Some(true) {
         v.toc = r.toc.iter().map(|h| TocEntry { level: h.level, id: h.id.clone(), text: h.text.clone() }).collect();

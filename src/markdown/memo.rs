@@ -22,6 +22,8 @@ struct Memo {
     loaded: HashMap<Key, String>,
     /// Entries used or made by this process.
     used: HashMap<Key, String>,
+    /// Entries made (highlighted) by this process.
+    made: usize,
 }
 
 fn memo() -> &'static Mutex<Memo> {
@@ -56,8 +58,22 @@ pub fn get(key: &Key) -> Option<String> {
 
 /// Remembers a block's HTML.
 pub fn put(key: Key, html: &str) {
-    if let Ok(mut m) = memo().lock() {
-        m.used.insert(key, html.to_string());
+    if let Ok(mut m) = memo().lock()
+        && m.used.insert(key, html.to_string()).is_none()
+    {
+        m.made += 1;
+    }
+}
+
+/// Whether [`save`] would give other entries than the cache file holds: this process highlighted
+/// blocks, or left entries of the file unused. A rebuild of an unchanged site saves nothing.
+pub fn needs_saving() -> bool {
+    memo().lock().is_ok_and(|m| m.needs_saving())
+}
+
+impl Memo {
+    fn needs_saving(&self) -> bool {
+        self.made > 0 || !self.loaded.is_empty()
     }
 }
 
@@ -118,5 +134,17 @@ mod tests {
         load(b"LCTHL01\n\x01\x02truncated");
         load(b"not a cache");
         assert_eq!(get(&k).as_deref(), Some("<b>html</b>"));
+    }
+
+    #[test]
+    fn saving_is_needed_after_highlighting_or_when_entries_go_unused() {
+        let mut m = Memo::default();
+        assert!(!m.needs_saving(), "nothing loaded, nothing made");
+        m.used.insert([2; 16], "used".into());
+        assert!(!m.needs_saving(), "every entry of the file used, none made");
+        m.loaded.insert([1; 16], "x".into());
+        assert!(m.needs_saving(), "an unused entry of the file");
+        put([9; 16], "<i>new</i>");
+        assert!(needs_saving(), "a block highlighted by this process");
     }
 }

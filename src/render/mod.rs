@@ -52,6 +52,8 @@ pub struct Theme {
     assets: BTreeMap<String, Vec<u8>>,
     /// Short hash of the assets, appended to their URLs so browsers fetch new versions.
     asset_version: String,
+    /// Hash of every template and asset: a page rendered with an equal theme is equal.
+    fingerprint: u64,
 }
 
 impl Theme {
@@ -81,7 +83,17 @@ impl Theme {
             .context("loading the theme's templates")?;
 
         let asset_version = format!("{:08x}", fnv1a(assets.values()) as u32);
-        Ok(Theme { tera, assets, asset_version })
+        let names_and_texts: Vec<Vec<u8>> = templates
+            .iter()
+            .flat_map(|(name, (_, text))| [name.clone().into_bytes(), text.clone().into_bytes()])
+            .collect();
+        let fingerprint = fnv1a(names_and_texts.iter().chain(assets.values()));
+        Ok(Theme { tera, assets, asset_version, fingerprint })
+    }
+
+    /// A hash of every template and asset of the theme.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// The HTML document of one page, from `page.html`.

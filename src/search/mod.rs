@@ -56,21 +56,27 @@ pub fn build_index(site: &Site) -> SearchFiles {
 
 /// The pages of `site` that are indexed: listed and not drafts.
 pub fn page_inputs(site: &Site) -> Vec<PageInput<'_>> {
-    site.content
-        .docs
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| !d.is_unlisted() && d.front.draft != Some(true))
-        .map(|(i, d)| PageInput {
-            title: &d.title,
-            url: crate::links::encode_path(&d.url),
-            crumbs: site.sidebars.placements[i]
-                .as_ref()
-                .map(|p| p.categories.iter().map(|(label, _)| label.clone()).collect())
-                .unwrap_or_default(),
-            html: &site.rendered[i].html,
-        })
-        .collect()
+    indexed_docs(site).into_iter().map(|i| page_input(site, i, &site.rendered[i].html)).collect()
+}
+
+/// The docs that are indexed, by index: listed and not drafts.
+pub fn indexed_docs(site: &Site) -> Vec<usize> {
+    let docs = &site.content.docs;
+    (0..docs.len()).filter(|&i| !docs[i].is_unlisted() && docs[i].front.draft != Some(true)).collect()
+}
+
+/// Doc `i` to index, with its markdown-stage HTML `html`.
+pub fn page_input<'a>(site: &'a Site, i: usize, html: &'a str) -> PageInput<'a> {
+    let d = &site.content.docs[i];
+    PageInput {
+        title: &d.title,
+        url: crate::links::encode_path(&d.url),
+        crumbs: site.sidebars.placements[i]
+            .as_ref()
+            .map(|p| p.categories.iter().map(|(label, _)| label.clone()).collect())
+            .unwrap_or_default(),
+        html,
+    }
 }
 
 /// A [`PageInput`] that owns its text, to index on another thread (`serve`).
@@ -102,46 +108,84 @@ impl OwnedPage {
 
 /// The index of `pages`, in this order.
 pub fn index_pages(pages: &[PageInput]) -> SearchFiles {
-    let sections: Vec<Vec<Section>> = pages.par_iter().map(|p| extract::sections(p.html)).collect();
-    let vocabulary = vocab::Vocabulary::default();
-    let postings =
-        pages.par_iter().zip(&sections).map(|(p, s)| index::page_postings(p.title, s, &vocabulary)).collect();
-    let terms = index::merge(postings, vocabulary);
-    let shards = index::shards(&terms);
-    let chunks = chunks(pages, &sections);
+    let builder = IndexBuilder::default();
+    let indexed = pages.par_iter().map(|p| builder.page(p)).collect();
+    builder.finish(indexed)
+}
 
-    let mut files = SearchFiles::new();
-    let mut shard_firsts = Vec::with_capacity(shards.len());
-    for (n, (first, json)) in shards.into_iter().enumerate() {
-        shard_firsts.push(first);
-        files.insert(format!("{INDEX_DIR}/t/{n}.json"), json.into_bytes());
+/// Builds an index page by page, so a build can index each page while it still has its HTML
+/// and keep only the page's postings and record: [`IndexBuilder::page`] from many threads, then
+/// [`IndexBuilder::finish`] with the pages in order.
+#[derive(Default)]
+pub struct IndexBuilder {
+    vocabulary: vocab::Vocabulary,
+}
+
+/// What the index keeps of one page.
+pub struct IndexedPage {
+    postings: index::PagePostings,
+    /// The page's record for the `d/` chunks, as JSON.
+    record: String,
+    sections: usize,
+}
+
+impl IndexBuilder {
+    /// Reads one page's sections into postings and its record.
+    pub fn page(&self, page: &PageInput) -> IndexedPage {
+        let sections = extract::sections(page.html);
+        IndexedPage {
+            postings: index::page_postings(page.title, &sections, &self.vocabulary),
+            record: page_record(page, &sections),
+            sections: sections.len(),
+        }
     }
-    let mut chunk_sizes = Vec::with_capacity(chunks.len());
-    for (n, (count, json)) in chunks.into_iter().enumerate() {
-        chunk_sizes.push(count);
-        files.insert(format!("{INDEX_DIR}/d/{n}.json"), json.into_bytes());
+
+    /// The index files of `pages`, in this order.
+    pub fn finish(self, pages: Vec<IndexedPage>) -> SearchFiles {
+        let section_counts: Vec<usize> = pages.iter().map(|p| p.sections).collect();
+        let mut records = Vec::with_capacity(pages.len());
+        let mut postings = Vec::with_capacity(pages.len());
+        for p in pages {
+            records.push(p.record);
+            postings.push(p.postings);
+        }
+        let terms = index::merge(postings, self.vocabulary);
+        let shards = index::shards(&terms);
+        drop(terms);
+        let chunks = chunks(records, &section_counts);
+
+        let mut files = SearchFiles::new();
+        let mut shard_firsts = Vec::with_capacity(shards.len());
+        for (n, (first, json)) in shards.into_iter().enumerate() {
+            shard_firsts.push(first);
+            files.insert(format!("{INDEX_DIR}/t/{n}.json"), json.into_bytes());
+        }
+        let mut chunk_sizes = Vec::with_capacity(chunks.len());
+        for (n, (count, json)) in chunks.into_iter().enumerate() {
+            chunk_sizes.push(count);
+            files.insert(format!("{INDEX_DIR}/d/{n}.json"), json.into_bytes());
+        }
+        let manifest = serde_json::json!({
+            "version": FORMAT_VERSION,
+            // Appended to file URLs so browsers never mix files of two builds.
+            "hash": format!("{:016x}", crate::render::fnv1a(files.values())),
+            "sections": section_counts.iter().sum::<usize>(),
+            "shards": shard_firsts,
+            "chunks": chunk_sizes,
+        });
+        files.insert(format!("{INDEX_DIR}/manifest.json"), manifest.to_string().into_bytes());
+        files
     }
-    let manifest = serde_json::json!({
-        "version": FORMAT_VERSION,
-        // Appended to file URLs so browsers never mix files of two builds.
-        "hash": format!("{:016x}", crate::render::fnv1a(files.values())),
-        "sections": sections.iter().map(Vec::len).sum::<usize>(),
-        "shards": shard_firsts,
-        "chunks": chunk_sizes,
-    });
-    files.insert(format!("{INDEX_DIR}/manifest.json"), manifest.to_string().into_bytes());
-    files
 }
 
 /// Page records grouped into chunks of whole pages: (number of sections, JSON).
-fn chunks(pages: &[PageInput], sections: &[Vec<Section>]) -> Vec<(usize, String)> {
-    let records: Vec<String> = pages.par_iter().zip(sections).map(|(p, s)| page_record(p, s)).collect();
+fn chunks(records: Vec<String>, section_counts: &[usize]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let (mut json, mut count) = (String::new(), 0);
-    for (record, s) in records.iter().zip(sections) {
+    for (record, sections) in records.into_iter().zip(section_counts) {
         json.push(if json.is_empty() { '[' } else { ',' });
-        json.push_str(record);
-        count += s.len();
+        json.push_str(&record);
+        count += sections;
         if json.len() >= CHUNK_TARGET_BYTES {
             json.push(']');
             out.push((count, std::mem::take(&mut json)));

@@ -92,8 +92,8 @@ impl SiteSpeech {
     }
 }
 
-/// One speech block found in a page.
-struct Block {
+/// One speech block found in a page ([`page_blocks`]).
+pub struct Block {
     doc: usize,
     /// Where the player goes: just inside the block's `<section>`.
     insert_at: usize,
@@ -131,21 +131,27 @@ fn writable_cache_dir(config: &Config, cache_only: bool, warnings: &mut Vec<crat
 /// Runs the stage over every page; `titles[i]` and `html[i]` belong to doc `i`. Fails when
 /// `prerender: always` finds no engine or the engine fails.
 pub fn run(config: &Config, titles: &[&str], html: &[&str]) -> anyhow::Result<SiteSpeech> {
+    let whole_page = config.speech.whole_page;
+    let any = whole_page || html.iter().any(|h| h.contains(extract::BLOCK_CLASS));
+    if !any {
+        return Ok(SiteSpeech { players: vec![Vec::new(); html.len()], ..Default::default() });
+    }
+    let blocks: Vec<Vec<Block>> =
+        html.par_iter().enumerate().map(|(doc, page)| page_blocks(doc, titles[doc], page, whole_page)).collect();
+    run_on_blocks(config, titles, blocks)
+}
+
+/// As [`run`], for blocks already found page by page with [`page_blocks`] (`blocks[i]` of doc
+/// `i`), so a build need not keep every page's HTML until the stage runs.
+pub fn run_on_blocks(config: &Config, titles: &[&str], blocks: Vec<Vec<Block>>) -> anyhow::Result<SiteSpeech> {
     let started = std::time::Instant::now();
     let settings = &config.speech;
-    let mut out = SiteSpeech { players: vec![Vec::new(); html.len()], ..Default::default() };
-    let any = settings.whole_page || html.iter().any(|h| h.contains(extract::BLOCK_CLASS));
-    if !any {
-        return Ok(out);
-    }
-    // Asking the engine for its version starts a process: do it while the blocks are read.
-    let (blocks, detected) = rayon::join(
-        || find_all_blocks(titles, html, settings.whole_page),
-        || (settings.prerender != Prerender::Never).then(|| Engine::detect(settings, &config.root)),
-    );
+    let mut out = SiteSpeech { players: vec![Vec::new(); blocks.len()], ..Default::default() };
+    let blocks: Vec<Block> = blocks.into_iter().flatten().collect();
     if blocks.is_empty() {
         return Ok(out);
     }
+    let detected = (settings.prerender != Prerender::Never).then(|| Engine::detect(settings, &config.root));
     let engine = choose_engine(config, detected, &mut out.warnings)?;
     let audio = match &engine {
         Some(engine) => {
@@ -194,31 +200,27 @@ pub fn run(config: &Config, titles: &[&str], html: &[&str]) -> anyhow::Result<Si
     Ok(out)
 }
 
-/// Every block with something to say, in page order. With `whole_page`, each page is one block
-/// (its title first) and the player goes at the top of its content.
-fn find_all_blocks(titles: &[&str], html: &[&str], whole_page: bool) -> Vec<Block> {
-    let per_doc: Vec<Vec<Block>> = html
-        .par_iter()
-        .enumerate()
-        .map(|(doc, page)| {
-            if whole_page {
-                let mut sentences = split_sentences(titles[doc]);
-                sentences.extend(extract_speech(page));
-                return vec![Block { doc, insert_at: 0, label: "Listen to this page", sentences }];
-            }
-            find_blocks(page)
-                .into_iter()
-                .map(|span| Block {
-                    doc,
-                    insert_at: span.content.start,
-                    label: "Listen to this section",
-                    sentences: extract_speech(&page[span.content]),
-                })
-                .filter(|b| !b.sentences.is_empty())
-                .collect()
+/// The blocks of doc `doc`'s page with something to say, in page order. With `whole_page`, the
+/// page is one block (its title first) and the player goes at the top of its content.
+pub fn page_blocks(doc: usize, title: &str, html: &str, whole_page: bool) -> Vec<Block> {
+    if whole_page {
+        let mut sentences = split_sentences(title);
+        sentences.extend(extract_speech(html));
+        return vec![Block { doc, insert_at: 0, label: "Listen to this page", sentences }];
+    }
+    if !html.contains(extract::BLOCK_CLASS) {
+        return Vec::new();
+    }
+    find_blocks(html)
+        .into_iter()
+        .map(|span| Block {
+            doc,
+            insert_at: span.content.start,
+            label: "Listen to this section",
+            sentences: extract_speech(&html[span.content]),
         })
-        .collect();
-    per_doc.into_iter().flatten().collect()
+        .filter(|b| !b.sentences.is_empty())
+        .collect()
 }
 
 /// The engine to pre-render with, or `None` for browser voices (with a warning under `auto`).

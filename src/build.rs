@@ -81,7 +81,7 @@ pub struct HtmlFacts {
 }
 
 /// Wall time per pipeline stage, in the order they run. `highlight` is the time spent in code
-/// highlighting summed over threads (it is part of `markdown`).
+/// highlighting summed over threads (part of `markdown` in `serve` and `check`, of `render` in `build`).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Timings {
     pub load: f64,
@@ -187,7 +187,9 @@ fn load(config: Config, keep_html: bool) -> Result<Site, BuildError> {
         .par_iter()
         .enumerate()
         .map(|(i, doc)| {
-            let mut r = render_markdown(&resolver_index, doc);
+            // Without its HTML kept, this pass needs only the page's facts: code is highlighted
+            // when the page is written, and only if it is.
+            let mut r = render_markdown(&resolver_index, doc, keep_html);
             if keep_html {
                 return (r, None);
             }
@@ -264,10 +266,11 @@ fn load(config: Config, keep_html: bool) -> Result<Site, BuildError> {
 }
 
 /// The markdown stage for one page, with links resolved against `index`.
-fn render_markdown(index: &crate::links::Index, doc: &content::Doc) -> Rendered {
+fn render_markdown(index: &crate::links::Index, doc: &content::Doc, highlight: bool) -> Rendered {
     let opts = MarkdownOptions {
         toc_min_level: doc.front.toc_min_heading_level.unwrap_or(2),
         toc_max_level: doc.front.toc_max_heading_level.unwrap_or(3),
+        highlight,
     };
     let resolver = Resolver::new(index, doc);
     markdown::render(doc.body(), &doc.display_path, doc.body_line_offset, &opts, &resolver)
@@ -296,7 +299,7 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
     }
     let statics = content::walk_static(&site.config);
     let index = crate::links::Index::new(&site.config, &site.content, &statics);
-    let rendered = render_markdown(&index, &doc);
+    let rendered = render_markdown(&index, &doc, true);
     let errors: Vec<Diagnostic> = rendered.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if !errors.is_empty() {
         return Err(BuildError::Content(errors));
@@ -470,6 +473,7 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
     let links = site.html_facts.is_some().then(|| crate::links::Index::new(&site.config, &site.content, &statics));
     let site_view = crate::pages::site_view(site, None);
     let search = crate::search::IndexBuilder::default();
+    let highlight_before = markdown::highlight_time();
     // Per page: its search record when the index is built again, its file's size, whether kept.
     let pages: Vec<(Option<crate::search::IndexedPage>, u64, bool)> = (0..docs.len())
         .into_par_iter()
@@ -480,7 +484,7 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
                 return Ok((None, previous.pages[rel].1, true));
             }
             let html = match &links {
-                Some(links) => std::borrow::Cow::Owned(render_markdown(links, &docs[i]).html),
+                Some(links) => std::borrow::Cow::Owned(render_markdown(links, &docs[i], true).html),
                 None => std::borrow::Cow::Borrowed(site.rendered[i].html.as_str()),
             };
             let size = if kept {
@@ -497,6 +501,7 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
         .collect::<anyhow::Result<_>>()?;
     crate::pages::render_extras_to(site, theme, &site_view, &|rel, file| staging.write(rel, &file))?;
     site.timings.render = ms_since(t);
+    site.timings.highlight += (markdown::highlight_time() - highlight_before).as_secs_f64() * 1000.0;
     site.timings.mark_peak("render");
 
     let t = std::time::Instant::now();
@@ -528,7 +533,7 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
     crate::output::BuildRecord::forget(&site.config, out);
     staging.finish()?;
     record.save(&site.config, out);
-    crate::output::save_highlight_cache(&site.config);
+    crate::output::save_highlight_cache(&site.config, reused.pages == 0);
     site.timings.write = ms_since(t) - site.timings.search;
     site.timings.mark_peak("write");
     Ok(reused)

@@ -43,12 +43,13 @@ pub fn check_out_dir(config: &Config, out: &Path) -> anyhow::Result<()> {
 }
 
 /// Saves the highlight cache for the next build; a cache that cannot be written is skipped.
-pub fn save_highlight_cache(config: &Config) {
-    if !crate::markdown::memo::needs_saving() {
+/// `prune`: this build rendered every page, so blocks it did not use are no longer needed.
+pub fn save_highlight_cache(config: &Config, prune: bool) {
+    if !crate::markdown::memo::needs_saving(prune) {
         return;
     }
     let file = crate::content::highlight_cache_file(config);
-    let bytes = crate::markdown::memo::save();
+    let bytes = crate::markdown::memo::save(prune);
     let tmp = file.with_extension(format!("tmp-{}", std::process::id()));
     let written = file.parent().is_some_and(|d| fs::create_dir_all(d).is_ok())
         && fs::write(&tmp, &bytes).is_ok()

@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     if let Some(yaml) = split.yaml {
         let _ = lectern::content::frontmatter::parse(yaml, text, path);
     }
-    let opts = MarkdownOptions { toc_min_level: 2, toc_max_level: 3 };
+    let opts = MarkdownOptions::default();
     let out = lectern::markdown::render(split.body, path, split.body_line_offset, &opts, &Resolver);
     let lines = text.lines().count() + 1;
     for d in &out.diagnostics {

@@ -120,9 +120,9 @@ pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
         ]);
     }
     let found = walk(&docs_path, &config.docs_dir)?;
-    if let Ok(bytes) = std::fs::read(highlight_cache_file(config)) {
-        crate::markdown::memo::load(&bytes);
-    }
+    // Read when a code block is first looked up: a rebuild that renders no page never pays for it.
+    let cache_file = highlight_cache_file(config);
+    crate::markdown::memo::load_lazily(Box::new(move || std::fs::read(&cache_file).ok()));
     let results: Vec<Result<Doc, Diagnostic>> =
         found.pages.par_iter().map(|(source, file)| load_doc(config, source, file)).collect();
     let mut errors = Vec::new();

@@ -101,10 +101,18 @@ struct Pass<'a, 'r> {
     footnote_depth: usize,
     seen_block: bool,
     description: Description,
+    /// Whether code blocks are highlighted.
+    highlight: bool,
 }
 
 /// Runs the event pass over prepared Markdown.
-pub(crate) fn transform(prepared: &Prepared, path: &Path, line_offset: usize, resolver: &dyn LinkResolver) -> Page {
+pub(crate) fn transform(
+    prepared: &Prepared,
+    path: &Path,
+    line_offset: usize,
+    resolver: &dyn LinkResolver,
+    highlight: bool,
+) -> Page {
     let text = prepared.text.as_str();
     let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect::<Vec<usize>>();
     let positions = Positions { text, line_starts, line_map: &prepared.line_map, line_offset };
@@ -124,6 +132,7 @@ pub(crate) fn transform(prepared: &Prepared, path: &Path, line_offset: usize, re
         footnote_depth: 0,
         seen_block: false,
         description: Description::Waiting,
+        highlight,
     };
     for (event, range) in Parser::new_ext(text, parser_options()).into_offset_iter() {
         pass.event(event, range);
@@ -270,7 +279,7 @@ impl<'a> Pass<'a, '_> {
             }
             TagEnd::CodeBlock => {
                 if let Some((info, code)) = self.code.take() {
-                    let rendered = render_code(info.as_deref(), &code);
+                    let rendered = render_code(info.as_deref(), &code, self.highlight);
                     if let Some(lang) = rendered.unknown_language
                         && !self.page.unknown_languages.contains(&lang)
                     {

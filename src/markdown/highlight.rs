@@ -134,14 +134,17 @@ pub fn highlight_time() -> std::time::Duration {
     std::time::Duration::from_nanos(HIGHLIGHT_NANOS.load(std::sync::atomic::Ordering::Relaxed))
 }
 
-pub(crate) fn render_code(info: Option<&str>, code: &str) -> CodeHtml {
+pub(crate) fn render_code(info: Option<&str>, code: &str, highlight: bool) -> CodeHtml {
+    if !highlight {
+        return render_code_timed(info, code, false);
+    }
     let key = super::memo::key(info, code);
     if let Some(html) = super::memo::get(&key) {
         // Only blocks in a known language are cached, so a hit has nothing to report.
         return CodeHtml { html, unknown_language: None };
     }
     let started = std::time::Instant::now();
-    let out = render_code_timed(info, code);
+    let out = render_code_timed(info, code, true);
     if out.unknown_language.is_none() {
         super::memo::put(key, &out.html);
     }
@@ -150,7 +153,7 @@ pub(crate) fn render_code(info: Option<&str>, code: &str) -> CodeHtml {
     out
 }
 
-fn render_code_timed(info: Option<&str>, code: &str) -> CodeHtml {
+fn render_code_timed(info: Option<&str>, code: &str, highlight: bool) -> CodeHtml {
     let info = info.map(parse_info).unwrap_or_default();
     let mut unknown_language = None;
     let (name, syntax) = match info.lang.as_deref() {
@@ -165,6 +168,7 @@ fn render_code_timed(info: Option<&str>, code: &str) -> CodeHtml {
         }
     };
     let body = syntax
+        .filter(|_| highlight)
         .and_then(|s| highlighted_lines(s, code, &info.highlight))
         .unwrap_or_else(|| plain_lines(code, &info.highlight));
     let mut html = String::with_capacity(body.len() + 200);
@@ -429,16 +433,16 @@ mod tests {
 
     #[test]
     fn unknown_and_plain_languages() {
-        let got = render_code(Some("dotnet"), "dotnet pack <X>\n");
+        let got = render_code(Some("dotnet"), "dotnet pack <X>\n", true);
         assert_eq!(got.unknown_language.as_deref(), Some("dotnet"));
         assert!(got.html.contains("dotnet pack &lt;X&gt;"));
-        assert!(render_code(Some("text"), "x\n").unknown_language.is_none());
-        assert!(render_code(None, "x\n").unknown_language.is_none());
+        assert!(render_code(Some("text"), "x\n", true).unknown_language.is_none());
+        assert!(render_code(None, "x\n", true).unknown_language.is_none());
     }
 
     #[test]
     fn multi_line_scopes_are_closed_per_line() {
-        let got = render_code(Some("csharp"), "/* a\n b */\nint x;\n").html;
+        let got = render_code(Some("csharp"), "/* a\n b */\nint x;\n", true).html;
         let opens = got.matches("<span").count();
         let closes = got.matches("</span>").count();
         assert_eq!(opens, closes);

@@ -24,6 +24,8 @@ struct Memo {
     used: HashMap<Key, String>,
     /// Entries made (highlighted) by this process.
     made: usize,
+    /// Reads the cache file, when [`load_lazily`] registered one that is not read yet.
+    pending: Option<Box<dyn FnOnce() -> Option<Vec<u8>> + Send>>,
 }
 
 fn memo() -> &'static Mutex<Memo> {
@@ -48,6 +50,12 @@ pub fn key(info: Option<&str>, code: &str) -> Key {
 /// The cached HTML of a block.
 pub fn get(key: &Key) -> Option<String> {
     let mut m = memo().lock().ok()?;
+    if let Some(read) = m.pending.take()
+        && let Some(bytes) = read()
+    {
+        let entries = parse(&bytes);
+        m.loaded.extend(entries);
+    }
     if let Some(html) = m.used.get(key) {
         return Some(html.clone());
     }
@@ -66,29 +74,43 @@ pub fn put(key: Key, html: &str) {
 }
 
 /// Whether [`save`] would give other entries than the cache file holds: this process highlighted
-/// blocks, or left entries of the file unused. A rebuild of an unchanged site saves nothing.
-pub fn needs_saving() -> bool {
-    memo().lock().is_ok_and(|m| m.needs_saving())
+/// blocks, or (`prune`) left entries of the file unused. A rebuild of an unchanged site saves
+/// nothing.
+pub fn needs_saving(prune: bool) -> bool {
+    memo().lock().is_ok_and(|m| m.needs_saving(prune))
 }
 
 impl Memo {
-    fn needs_saving(&self) -> bool {
-        self.made > 0 || !self.loaded.is_empty()
+    fn needs_saving(&self, prune: bool) -> bool {
+        self.made > 0 || (prune && !self.loaded.is_empty())
     }
 }
 
 /// Adds the entries of a cache file; a damaged or foreign file is ignored.
 pub fn load(bytes: &[u8]) {
-    let Some(mut rest) = bytes.strip_prefix(MAGIC.as_slice()) else { return };
-    let mut entries = HashMap::new();
-    while !rest.is_empty() {
-        let Some((entry, tail)) = read_entry(rest) else { return };
-        entries.insert(entry.0, entry.1);
-        rest = tail;
-    }
+    let entries = parse(bytes);
     if let Ok(mut m) = memo().lock() {
         m.loaded.extend(entries);
     }
+}
+
+/// Adds the entries of the cache file that `read` returns, once a block is first looked up.
+pub fn load_lazily(read: Box<dyn FnOnce() -> Option<Vec<u8>> + Send>) {
+    if let Ok(mut m) = memo().lock() {
+        m.pending = Some(read);
+    }
+}
+
+/// The entries of a cache file; none for a damaged or foreign one.
+fn parse(bytes: &[u8]) -> HashMap<Key, String> {
+    let Some(mut rest) = bytes.strip_prefix(MAGIC.as_slice()) else { return HashMap::new() };
+    let mut entries = HashMap::new();
+    while !rest.is_empty() {
+        let Some((entry, tail)) = read_entry(rest) else { return HashMap::new() };
+        entries.insert(entry.0, entry.1);
+        rest = tail;
+    }
+    entries
 }
 
 fn read_entry(bytes: &[u8]) -> Option<((Key, String), &[u8])> {
@@ -98,14 +120,20 @@ fn read_entry(bytes: &[u8]) -> Option<((Key, String), &[u8])> {
     Some(((key, html), &bytes[20 + len..]))
 }
 
-/// The entries used by this process, as a cache file, in a stable order.
-pub fn save() -> Vec<u8> {
+/// The entries used by this process, as a cache file, in a stable order. With `prune: false`
+/// the file's entries this process did not use are kept too: a build that rendered only some
+/// pages keeps the other pages' blocks for later.
+pub fn save(prune: bool) -> Vec<u8> {
     let Ok(m) = memo().lock() else { return Vec::new() };
     let mut keys: Vec<&Key> = m.used.keys().collect();
+    if !prune {
+        keys.extend(m.loaded.keys());
+    }
     keys.sort();
+    keys.dedup();
     let mut out = MAGIC.to_vec();
     for k in keys {
-        let html = &m.used[k];
+        let html = m.used.get(k).or_else(|| m.loaded.get(k)).map_or("", String::as_str);
         out.extend_from_slice(k);
         out.extend_from_slice(&u32::try_from(html.len()).unwrap_or(0).to_le_bytes());
         out.extend_from_slice(html.as_bytes());
@@ -124,7 +152,7 @@ mod tests {
         assert_ne!(k, key(Some("c"), "fn main() {}"));
         assert_ne!(k, key(None, "fn main() {}"));
         put(k, "<b>html</b>");
-        let bytes = save();
+        let bytes = save(true);
         assert!(bytes.starts_with(MAGIC));
         // A fresh process would start from the file alone.
         memo().lock().unwrap().used.clear();
@@ -139,12 +167,13 @@ mod tests {
     #[test]
     fn saving_is_needed_after_highlighting_or_when_entries_go_unused() {
         let mut m = Memo::default();
-        assert!(!m.needs_saving(), "nothing loaded, nothing made");
+        assert!(!m.needs_saving(true), "nothing loaded, nothing made");
         m.used.insert([2; 16], "used".into());
-        assert!(!m.needs_saving(), "every entry of the file used, none made");
+        assert!(!m.needs_saving(true), "every entry of the file used, none made");
         m.loaded.insert([1; 16], "x".into());
-        assert!(m.needs_saving(), "an unused entry of the file");
+        assert!(m.needs_saving(true), "an unused entry of the file, pruned");
+        assert!(!m.needs_saving(false), "an unused entry of the file, kept");
         put([9; 16], "<i>new</i>");
-        assert!(needs_saving(), "a block highlighted by this process");
+        assert!(needs_saving(false), "a block highlighted by this process");
     }
 }

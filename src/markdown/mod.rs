@@ -52,11 +52,14 @@ pub struct MarkdownOptions {
     pub toc_min_level: u8,
     /// Deepest heading level in the table of contents.
     pub toc_max_level: u8,
+    /// Highlight code. Off, code blocks keep their markup and language but hold plain text:
+    /// for a pass that only needs the page's facts (links, headings, speech, a hash).
+    pub highlight: bool,
 }
 
 impl Default for MarkdownOptions {
     fn default() -> Self {
-        MarkdownOptions { toc_min_level: 2, toc_max_level: 3 }
+        MarkdownOptions { toc_min_level: 2, toc_max_level: 3, highlight: true }
     }
 }
 
@@ -124,7 +127,7 @@ pub fn render(
     links: &dyn LinkResolver,
 ) -> Rendered {
     let mut prepared = preprocess::prepare(body, path, line_offset);
-    let page = events::transform(&prepared, path, line_offset, links);
+    let page = events::transform(&prepared, path, line_offset, links, opts.highlight);
 
     let mut components: Vec<(usize, String)> =
         prepared.components.drain(..).map(|(line, name)| (line + line_offset, name)).chain(page.components).collect();

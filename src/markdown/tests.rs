@@ -365,3 +365,21 @@ fn crlf_bodies() {
     assert_eq!(select(&r.html, "aside.admonition-note").len(), 1);
     assert_eq!((r.links[0].line, r.links[0].column), (4, 3));
 }
+
+/// The build reads pages once without highlighting (for links, headings, speech and a hash)
+/// and highlights code only when it writes a page: both passes must agree on everything else.
+#[test]
+fn rendering_without_highlighting_changes_only_the_code_markup() {
+    let body = "# Title\n\nIntro with `inline` code.\n\n## Steps {#steps}\n\n<TextToSpeech>\n\nSay this.\n\n```csharp title=\"Program.cs\" {2}\nvar x = 1;\nConsole.WriteLine(x);\n```\n\n</TextToSpeech>\n\n```unknownlang\nplain\n```\n\n[a link](./b.md#part)\n";
+    let resolver = FakeResolver::default();
+    let plain_opts = MarkdownOptions { highlight: false, ..MarkdownOptions::default() };
+    let full = render(body, Path::new("docs/a.md"), 0, &MarkdownOptions::default(), &resolver);
+    let plain = render(body, Path::new("docs/a.md"), 0, &plain_opts, &resolver);
+    assert_ne!(full.html, plain.html, "highlighting adds spans");
+    assert_eq!(Rendered { html: String::new(), ..full.clone() }, Rendered { html: String::new(), ..plain.clone() });
+    assert_eq!(crate::speech::extract_speech(&full.html), crate::speech::extract_speech(&plain.html));
+    assert_eq!(crate::check::element_ids(&full.html), crate::check::element_ids(&plain.html));
+    let text = |html: &str| Html::parse_fragment(html).root_element().text().collect::<String>();
+    assert_eq!(text(&full.html), text(&plain.html));
+    assert_eq!(select(&plain.html, "pre code.language-csharp").len(), 1);
+}

@@ -81,7 +81,7 @@ mod tests {
             "    # indented code\n",
             "#NoSpace\n",
         ];
-        let opts = MarkdownOptions { toc_min_level: 2, toc_max_level: 3 };
+        let opts = MarkdownOptions::default();
         for body in cases {
             let full = render(body, std::path::Path::new("docs/a.md"), 0, &opts, &NoLinks).title;
             assert_eq!(leading_title(body), full, "{body:?}");

@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -24,16 +23,6 @@ fn generated_site(pages: usize, marker: &str) -> tempfile::TempDir {
     site
 }
 
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
-        .collect()
-}
-
 fn set_marker(site: &Path, pages: usize, marker: &str) {
     for i in 0..pages {
         let path = site.join(format!("docs/{:02}-Part {}/{:03}-page.md", i / 50, i / 50, i % 50));
@@ -50,7 +39,7 @@ fn a_killed_build_leaves_the_previous_output_whole() {
     let site = generated_site(pages, "MARKER-OLD");
     let out = site.path().join("out");
     support::lectern_ok(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
-    let old = tree(&out);
+    let old = support::tree(&out);
     assert!(old.len() > pages);
     set_marker(site.path(), pages, "MARKER-NEW");
 
@@ -59,7 +48,7 @@ fn a_killed_build_leaves_the_previous_output_whole() {
     let scratch = site.path().join("scratch");
     support::lectern_ok(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), scratch.as_os_str()]);
     let full = started.elapsed();
-    let new = tree(&scratch);
+    let new = support::tree(&scratch);
     fs::remove_dir_all(&scratch).unwrap();
 
     let mut outcomes = Vec::new();
@@ -73,7 +62,7 @@ fn a_killed_build_leaves_the_previous_output_whole() {
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
-        let now = tree(&out);
+        let now = support::tree(&out);
         let which = if now == old {
             "old"
         } else if now == new {
@@ -88,7 +77,7 @@ fn a_killed_build_leaves_the_previous_output_whole() {
             fs::remove_dir_all(&out).unwrap();
             set_marker(site.path(), pages, "MARKER-OLD");
             support::lectern_ok(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
-            assert_eq!(tree(&out), old);
+            assert_eq!(support::tree(&out), old);
             set_marker(site.path(), pages, "MARKER-NEW");
         }
     }
@@ -107,7 +96,7 @@ fn builds_are_byte_identical_with_one_thread_and_many() {
             .output()
             .unwrap();
         assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-        tree(&out)
+        support::tree(&out)
     };
     let one = build("1", "one");
     let many = build("8", "many");

@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -22,7 +21,7 @@ fn site() -> tempfile::TempDir {
         ("guide/two.md", "---\ntitle: Step two\nsidebar_position: 2\n---\n\n## Review\n\nAsk a colleague.\n"),
         (
             "guide/three.md",
-            "---\nsidebar_position: 3\n---\n# Step three\n\n<TextToSpeech>\n\nRead this aloud. It has two sentences.\n\n</TextToSpeech>\n",
+            "---\nsidebar_position: 3\n---\n# Step three\n\n```yaml\nsteps: [one, two]\nowner: team\n```\n\n<TextToSpeech>\n\nRead this aloud. It has two sentences.\n\n</TextToSpeech>\n\n<TextToSpeech>\n\nA second block.\n\n</TextToSpeech>\n",
         ),
         ("reference/terms.md", "---\ntitle: Terms\n---\n\nA glossary of the playbook's words.\n"),
     ] {
@@ -51,23 +50,13 @@ fn build(root: &Path, out: &Path) -> (usize, bool) {
     (kept, line.contains("and the search index"))
 }
 
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
-        .collect()
-}
-
 /// The incremental build in `out` equals a fresh build of the same site.
 fn assert_same_as_fresh(root: &Path, out: &Path) {
     let fresh = tempfile::tempdir().unwrap();
     let fresh_out = fresh.path().join("out");
     // A fresh folder: no record, nothing to keep.
     assert_eq!(build(root, &fresh_out), (0, false));
-    let (got, want) = (tree(out), tree(&fresh_out));
+    let (got, want) = (support::tree(out), support::tree(&fresh_out));
     assert_eq!(got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
     for (path, bytes) in &want {
         assert!(got[path] == *bytes, "{path} differs from a fresh build");
@@ -102,6 +91,25 @@ fn an_unchanged_site_is_kept_whole_and_an_edit_renders_only_its_page() {
     edit(root.path(), "guide/three.md", "two sentences", "three sentences. Really");
     assert_eq!(build(root.path(), &out), (PAGES - 1, false));
     assert_same_as_fresh(root.path(), &out);
+}
+
+/// The build reads a page without highlighting code and writes it highlighted: the players
+/// still go inside their own blocks, after highlighted code that is longer than the plain.
+#[test]
+fn players_go_inside_their_blocks_after_highlighted_code() {
+    let root = site();
+    let out = root.path().join("build");
+    build(root.path(), &out);
+    let html = scraper::Html::parse_document(&fs::read_to_string(out.join("guide/three/index.html")).unwrap());
+    let select = |css: &str| scraper::Selector::parse(css).unwrap();
+    assert_eq!(html.select(&select("pre > code.language-yaml")).count(), 1, "the code block is whole");
+    assert!(html.select(&select("pre.code span[class^=hl-]")).count() > 0, "and highlighted");
+    let blocks: Vec<_> = html.select(&select("section.lectern-speech")).collect();
+    assert_eq!(blocks.len(), 2);
+    for block in blocks {
+        let players = block.select(&select(".speech-player")).count();
+        assert_eq!(players, 1, "one player in each block: {}", block.html());
+    }
 }
 
 #[test]
@@ -182,11 +190,11 @@ fn a_failed_build_keeps_the_output_and_its_record() {
     let root = site();
     let out = root.path().join("build");
     build(root.path(), &out);
-    let before = tree(&out);
+    let before = support::tree(&out);
     edit(root.path(), "guide/two.md", "Ask a colleague.", "See [nowhere](missing.md).");
     let output = support::lectern(["build".as_ref(), root.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(tree(&out), before, "the previous output stays whole");
+    assert_eq!(support::tree(&out), before, "the previous output stays whole");
     edit(root.path(), "guide/two.md", "See [nowhere](missing.md).", "Ask a colleague.");
     assert_eq!(build(root.path(), &out), (PAGES, true), "the record still matches the output");
 }

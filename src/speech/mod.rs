@@ -49,9 +49,11 @@ pub struct SiteSpeech {
     /// Files to publish, by path below the output folder (`audio/<hash>.mp3`, copied from the
     /// cache, and `.vtt`).
     pub files: BTreeMap<String, OutputFile>,
-    /// Per doc, the players to insert into its HTML: (byte offset, markup), in order. Kept
-    /// apart from the markdown stage's HTML so that search indexes the text only.
-    pub players: Vec<Vec<(usize, String)>>,
+    /// Per doc, the players to insert into its HTML: (where, markup), in order; where is the
+    /// number of the speech block (among the page's blocks) the player goes into, or `None` for
+    /// the top of the page. Kept apart from the markdown stage's HTML so that search indexes the
+    /// text only.
+    pub players: Vec<Vec<(Option<usize>, String)>>,
     /// `speech: 88 blocks, 1,204 sentences, 1,150 cached, 54 synthesised in 1.2 s`; `None`
     /// when the site has no speech blocks.
     pub summary: Option<String>,
@@ -67,13 +69,16 @@ impl SiteSpeech {
         self.players.get(doc).is_some_and(|p| !p.is_empty())
     }
 
-    /// Doc `i`'s HTML with its players inserted.
+    /// Doc `i`'s HTML with its players inserted. The blocks are found again in `html`, so it
+    /// may be the page's HTML as rendered by another pass (with code highlighted or not).
     pub fn page_html<'a>(&self, doc: usize, html: &'a str) -> std::borrow::Cow<'a, str> {
         let Some(players) = self.players.get(doc).filter(|p| !p.is_empty()) else { return html.into() };
+        let spans = if players.iter().any(|(at, _)| at.is_some()) { find_blocks(html) } else { Vec::new() };
         let mut out = String::with_capacity(html.len() + players.iter().map(|(_, p)| p.len() + 1).sum::<usize>());
         let mut from = 0;
         for (at, player) in players {
-            let at = (*at).clamp(from, html.len());
+            let at = at.map_or(0, |k| spans.get(k).map_or(html.len(), |s| s.content.start));
+            let at = at.clamp(from, html.len());
             out.push_str(&html[from..at]);
             out.push('\n');
             out.push_str(player);
@@ -95,8 +100,9 @@ impl SiteSpeech {
 /// One speech block found in a page ([`page_blocks`]).
 pub struct Block {
     doc: usize,
-    /// Where the player goes: just inside the block's `<section>`.
-    insert_at: usize,
+    /// Where the player goes: just inside the `<section>` of the page's block with this number
+    /// ([`find_blocks`] order), or at the top of the page.
+    insert_at: Option<usize>,
     label: &'static str,
     sentences: Vec<String>,
 }
@@ -206,16 +212,17 @@ pub fn page_blocks(doc: usize, title: &str, html: &str, whole_page: bool) -> Vec
     if whole_page {
         let mut sentences = split_sentences(title);
         sentences.extend(extract_speech(html));
-        return vec![Block { doc, insert_at: 0, label: "Listen to this page", sentences }];
+        return vec![Block { doc, insert_at: None, label: "Listen to this page", sentences }];
     }
     if !html.contains(extract::BLOCK_CLASS) {
         return Vec::new();
     }
     find_blocks(html)
         .into_iter()
-        .map(|span| Block {
+        .enumerate()
+        .map(|(k, span)| Block {
             doc,
-            insert_at: span.content.start,
+            insert_at: Some(k),
             label: "Listen to this section",
             sentences: extract_speech(&html[span.content]),
         })

@@ -131,31 +131,32 @@ impl From<config::ConfigError> for BuildError {
 
 /// Loads, parses and places every page of the site at `root`.
 pub fn load_site(root: &Path, overrides: &Overrides) -> Result<Site, BuildError> {
-    load_site_timed(root, overrides, false)
+    load_site_timed(root, overrides, false, true)
 }
 
 /// As [`load_site`], but speech uses cached audio only and synthesises nothing: for `check` and
 /// `routes`, which write no audio and must not wait for it.
 pub fn load_site_cached(root: &Path, overrides: &Overrides) -> Result<Site, BuildError> {
-    load_site_timed(root, overrides, true)
+    load_site_timed(root, overrides, true, true)
 }
 
 /// As [`load_site`], for `lectern build`: each page's HTML is read for what later stages need
 /// ([`Site::html_facts`]) and dropped, so memory does not grow with every page's HTML;
 /// [`write_site`] renders pages again one at a time as it writes them.
 pub fn load_site_for_build(root: &Path, overrides: &Overrides) -> Result<Site, BuildError> {
-    let started = std::time::Instant::now();
-    let config = config::load(root, overrides)?;
-    let mut site = load(config, false)?;
-    site.timings.load += ms_since(started) - site.timings.markdown - site.timings.sidebar - site.timings.speech;
-    Ok(site)
+    load_site_timed(root, overrides, false, false)
 }
 
-fn load_site_timed(root: &Path, overrides: &Overrides, speech_cache_only: bool) -> Result<Site, BuildError> {
+fn load_site_timed(
+    root: &Path,
+    overrides: &Overrides,
+    speech_cache_only: bool,
+    keep_html: bool,
+) -> Result<Site, BuildError> {
     let started = std::time::Instant::now();
     let mut config = config::load(root, overrides)?;
     config.speech.cache_only |= speech_cache_only;
-    let mut site = load_site_with(config)?;
+    let mut site = load(config, keep_html)?;
     site.timings.load += ms_since(started) - site.timings.markdown - site.timings.sidebar - site.timings.speech;
     Ok(site)
 }
@@ -469,8 +470,10 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
             wanted_for_search[i] = true;
         }
     }
-    let statics = content::walk_static(&site.config);
-    let links = site.html_facts.is_some().then(|| crate::links::Index::new(&site.config, &site.content, &statics));
+    let links = site
+        .html_facts
+        .is_some()
+        .then(|| crate::links::Index::new(&site.config, &site.content, &content::walk_static(&site.config)));
     let site_view = crate::pages::site_view(site, None);
     let search = crate::search::IndexBuilder::default();
     let highlight_before = markdown::highlight_time();
@@ -479,24 +482,30 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
         .into_par_iter()
         .map(|i| -> anyhow::Result<_> {
             let rel = &docs[i].output_file;
-            let kept = previous.page_is_current(out, rel, fingerprints[i]) && staging.keep_previous(rel)?;
-            if kept && !wanted_for_search[i] {
-                return Ok((None, previous.pages[rel].1, true));
+            let kept = match previous.current_page(out, rel, fingerprints[i]) {
+                Some(size) if staging.keep_previous(rel)? => Some(size),
+                _ => None,
+            };
+            if let Some(size) = kept
+                && !wanted_for_search[i]
+            {
+                return Ok((None, size, true));
             }
             let html = match &links {
                 Some(links) => std::borrow::Cow::Owned(render_markdown(links, &docs[i], true).html),
                 None => std::borrow::Cow::Borrowed(site.rendered[i].html.as_str()),
             };
-            let size = if kept {
-                previous.pages[rel].1
-            } else {
-                let page = crate::pages::render_doc(site, theme, &site_view, i, &html)?.into_bytes();
-                let size = page.len() as u64;
-                staging.write(rel, &OutputFile::Bytes(page))?;
-                size
+            let size = match kept {
+                Some(size) => size,
+                None => {
+                    let page = crate::pages::render_doc(site, theme, &site_view, i, &html)?.into_bytes();
+                    let size = page.len() as u64;
+                    staging.write(rel, &OutputFile::Bytes(page))?;
+                    size
+                }
             };
             let indexed = wanted_for_search[i].then(|| search.page(&crate::search::page_input(site, i, &html)));
-            Ok((indexed, size, kept))
+            Ok((indexed, size, kept.is_some()))
         })
         .collect::<anyhow::Result<_>>()?;
     crate::pages::render_extras_to(site, theme, &site_view, &|rel, file| staging.write(rel, &file))?;

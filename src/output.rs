@@ -48,12 +48,16 @@ pub fn save_highlight_cache(config: &Config, prune: bool) {
     if !crate::markdown::memo::needs_saving(prune) {
         return;
     }
-    let file = crate::content::highlight_cache_file(config);
-    let bytes = crate::markdown::memo::save(prune);
+    write_cache_file(&crate::content::highlight_cache_file(config), &crate::markdown::memo::save(prune));
+}
+
+/// Writes a cache file whole (a temporary file renamed over it) or not at all: a cache that
+/// cannot be written only costs the next build its reuse.
+fn write_cache_file(file: &Path, bytes: &[u8]) {
     let tmp = file.with_extension(format!("tmp-{}", std::process::id()));
     let written = file.parent().is_some_and(|d| fs::create_dir_all(d).is_ok())
-        && fs::write(&tmp, &bytes).is_ok()
-        && fs::rename(&tmp, &file).is_ok();
+        && fs::write(&tmp, bytes).is_ok()
+        && fs::rename(&tmp, file).is_ok();
     if !written {
         let _ = fs::remove_file(&tmp);
     }
@@ -121,11 +125,11 @@ impl BuildRecord {
         out
     }
 
-    /// Whether `out` still holds the page file `rel` as built with `fingerprint`.
-    pub fn page_is_current(&self, out: &Path, rel: &str, fingerprint: u64) -> bool {
-        self.pages.get(rel).is_some_and(|&(hash, size)| {
-            hash == fingerprint && fs::symlink_metadata(out.join(rel)).is_ok_and(|m| m.is_file() && m.len() == size)
-        })
+    /// The size of the page file `rel` when `out` still holds it as built with `fingerprint`.
+    pub fn current_page(&self, out: &Path, rel: &str, fingerprint: u64) -> Option<u64> {
+        let &(hash, size) = self.pages.get(rel)?;
+        (hash == fingerprint && fs::symlink_metadata(out.join(rel)).is_ok_and(|m| m.is_file() && m.len() == size))
+            .then_some(size)
     }
 
     /// The previous search files, when `out` still holds every one of them and they were made
@@ -142,24 +146,16 @@ impl BuildRecord {
         let _ = fs::remove_file(record_file(config, out));
     }
 
-    /// Saves the record of the build just swapped into `out`; a record that cannot be written
-    /// only costs the next build its reuse.
+    /// Saves the record of the build just swapped into `out`.
     pub fn save(&self, config: &Config, out: &Path) {
-        let file = record_file(config, out);
-        let tmp = file.with_extension(format!("tmp-{}", std::process::id()));
-        let written = file.parent().is_some_and(|d| fs::create_dir_all(d).is_ok())
-            && fs::write(&tmp, self.to_text()).is_ok()
-            && fs::rename(&tmp, &file).is_ok();
-        if !written {
-            let _ = fs::remove_file(&tmp);
-        }
+        write_cache_file(&record_file(config, out), self.to_text().as_bytes());
     }
 }
 
 /// `.lectern-cache/builds/<hash of the output folder's absolute path>.txt`.
 fn record_file(config: &Config, out: &Path) -> PathBuf {
     let abs = std::path::absolute(out).map(|p| normalise(&p)).unwrap_or_else(|_| out.to_path_buf());
-    let hash = crate::render::fnv1a([&abs.to_string_lossy().as_bytes().to_vec()]);
+    let hash = crate::render::fnv1a([abs.to_string_lossy().as_bytes()]);
     config.root.join(".lectern-cache").join("builds").join(format!("{hash:016x}.txt"))
 }
 
@@ -219,18 +215,7 @@ impl Staging {
     /// build already holds unchanged is hard-linked from there instead: a rebuild of an unchanged
     /// site then writes almost nothing, and removing the previous build frees no data.
     pub fn write(&self, rel: &str, file: &OutputFile) -> anyhow::Result<()> {
-        if !is_safe_relative(rel) {
-            bail!("refusing to write `{rel}`: the path would leave the output folder");
-        }
-        if let Ok(mut written) = self.written.lock()
-            && !written.insert(rel.to_string())
-        {
-            return Ok(());
-        }
-        let dest = self.dir.join(rel);
-        if let Some(d) = dest.parent() {
-            fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
-        }
+        let Some(dest) = self.claim(rel)? else { return Ok(()) };
         let earlier = self.out.join(rel);
         match file {
             OutputFile::Bytes(b) => {
@@ -253,27 +238,34 @@ impl Staging {
     /// Hard-links the previous build's file at `rel` into the new one, unless a file was already
     /// written there. False when there is no such file or it cannot be linked or copied.
     pub fn keep_previous(&self, rel: &str) -> anyhow::Result<bool> {
-        if !is_safe_relative(rel) {
-            bail!("refusing to write `{rel}`: the path would leave the output folder");
-        }
         let earlier = self.out.join(rel);
         if !fs::symlink_metadata(&earlier).is_ok_and(|m| m.is_file()) {
             return Ok(false);
         }
-        if let Ok(mut written) = self.written.lock()
-            && !written.insert(rel.to_string())
-        {
-            return Ok(true);
-        }
-        let dest = self.dir.join(rel);
-        if let Some(d) = dest.parent() {
-            fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
-        }
+        let Some(dest) = self.claim(rel)? else { return Ok(true) };
         let kept = fs::hard_link(&earlier, &dest).is_ok() || fs::copy(&earlier, &dest).is_ok();
         if !kept && let Ok(mut written) = self.written.lock() {
             written.remove(rel);
         }
         Ok(kept)
+    }
+
+    /// Where the file at `rel` goes in the new build, its folder made; `None` when a file was
+    /// already written there (the first write of a path wins).
+    fn claim(&self, rel: &str) -> anyhow::Result<Option<PathBuf>> {
+        if !is_safe_relative(rel) {
+            bail!("refusing to write `{rel}`: the path would leave the output folder");
+        }
+        if let Ok(mut written) = self.written.lock()
+            && !written.insert(rel.to_string())
+        {
+            return Ok(None);
+        }
+        let dest = self.dir.join(rel);
+        if let Some(d) = dest.parent() {
+            fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+        }
+        Ok(Some(dest))
     }
 
     /// Swaps the new build in for the output folder.
@@ -355,19 +347,6 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 }
 
 fn remove_dir(p: &Path) -> anyhow::Result<()> {
-    // A previous build is thousands of files: unlink them from several threads first (the
-    // file system takes unlinks in different folders in parallel), then the empty folders.
-    if fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
-        let files: Vec<PathBuf> = walkdir::WalkDir::new(p)
-            .into_iter()
-            .flatten()
-            .filter(|e| !e.file_type().is_dir())
-            .map(walkdir::DirEntry::into_path)
-            .collect();
-        files.par_iter().for_each(|f| {
-            let _ = fs::remove_file(f);
-        });
-    }
     match fs::remove_dir_all(p) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -403,10 +382,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         fs::create_dir_all(tmp.path().join("a")).unwrap();
         fs::write(tmp.path().join("a/index.html"), vec![b'x'; 120]).unwrap();
-        assert!(record.page_is_current(tmp.path(), "a/index.html", 0xabc));
-        assert!(!record.page_is_current(tmp.path(), "a/index.html", 0xabd), "other inputs");
+        assert_eq!(record.current_page(tmp.path(), "a/index.html", 0xabc), Some(120));
+        assert_eq!(record.current_page(tmp.path(), "a/index.html", 0xabd), None, "other inputs");
         fs::write(tmp.path().join("a/index.html"), b"edited by hand").unwrap();
-        assert!(!record.page_is_current(tmp.path(), "a/index.html", 0xabc), "other size");
+        assert_eq!(record.current_page(tmp.path(), "a/index.html", 0xabc), None, "other size");
         assert!(record.current_search(tmp.path(), 0x1234).is_none(), "search files are missing");
     }
 

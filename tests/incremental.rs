@@ -72,11 +72,17 @@ fn edit(root: &Path, page: &str, from: &str, to: &str) {
 
 const PAGES: usize = 5;
 
-#[test]
-fn an_unchanged_site_is_kept_whole_and_an_edit_renders_only_its_page() {
+/// The playbook, built once into its `build` folder.
+fn built_site() -> (tempfile::TempDir, std::path::PathBuf) {
     let root = site();
     let out = root.path().join("build");
     assert_eq!(build(root.path(), &out), (0, false), "the first build renders everything");
+    (root, out)
+}
+
+#[test]
+fn an_unchanged_site_is_kept_whole_and_an_edit_renders_only_its_page() {
+    let (root, out) = built_site();
     assert_eq!(build(root.path(), &out), (PAGES, true), "nothing changed");
     assert_same_as_fresh(root.path(), &out);
 
@@ -97,9 +103,7 @@ fn an_unchanged_site_is_kept_whole_and_an_edit_renders_only_its_page() {
 /// still go inside their own blocks, after highlighted code that is longer than the plain.
 #[test]
 fn players_go_inside_their_blocks_after_highlighted_code() {
-    let root = site();
-    let out = root.path().join("build");
-    build(root.path(), &out);
+    let (_root, out) = built_site();
     let html = scraper::Html::parse_document(&fs::read_to_string(out.join("guide/three/index.html")).unwrap());
     let select = |css: &str| scraper::Selector::parse(css).unwrap();
     assert_eq!(html.select(&select("pre > code.language-yaml")).count(), 1, "the code block is whole");
@@ -114,9 +118,7 @@ fn players_go_inside_their_blocks_after_highlighted_code() {
 
 #[test]
 fn what_every_page_shows_renders_every_page_again() {
-    let root = site();
-    let out = root.path().join("build");
-    build(root.path(), &out);
+    let (root, out) = built_site();
 
     // A title is in the sidebar of every page.
     edit(root.path(), "guide/two.md", "title: Step two", "title: Step 2");
@@ -160,9 +162,7 @@ fn what_every_page_shows_renders_every_page_again() {
 
 #[test]
 fn output_changed_by_hand_or_lost_is_made_again() {
-    let root = site();
-    let out = root.path().join("build");
-    build(root.path(), &out);
+    let (root, out) = built_site();
     let page = out.join("guide/one/index.html");
     fs::write(&page, "edited by hand").unwrap();
     fs::remove_file(out.join("reference/terms/index.html")).unwrap();
@@ -187,9 +187,7 @@ fn output_changed_by_hand_or_lost_is_made_again() {
 
 #[test]
 fn a_failed_build_keeps_the_output_and_its_record() {
-    let root = site();
-    let out = root.path().join("build");
-    build(root.path(), &out);
+    let (root, out) = built_site();
     let before = support::tree(&out);
     edit(root.path(), "guide/two.md", "Ask a colleague.", "See [nowhere](missing.md).");
     let output = support::lectern(["build".as_ref(), root.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);

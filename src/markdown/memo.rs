@@ -50,10 +50,8 @@ pub fn key(info: Option<&str>, code: &str) -> Key {
 /// The cached HTML of a block.
 pub fn get(key: &Key) -> Option<String> {
     let mut m = memo().lock().ok()?;
-    if let Some(read) = m.pending.take()
-        && let Some(bytes) = read()
-    {
-        let entries = parse(&bytes);
+    if let Some(read) = m.pending.take() {
+        let entries = read().map(|bytes| parse(&bytes)).unwrap_or_default();
         m.loaded.extend(entries);
     }
     if let Some(html) = m.used.get(key) {
@@ -86,15 +84,8 @@ impl Memo {
     }
 }
 
-/// Adds the entries of a cache file; a damaged or foreign file is ignored.
-pub fn load(bytes: &[u8]) {
-    let entries = parse(bytes);
-    if let Ok(mut m) = memo().lock() {
-        m.loaded.extend(entries);
-    }
-}
-
-/// Adds the entries of the cache file that `read` returns, once a block is first looked up.
+/// Adds the entries of the cache file that `read` returns, once a block is first looked up; a
+/// damaged or foreign file is ignored.
 pub fn load_lazily(read: Box<dyn FnOnce() -> Option<Vec<u8>> + Send>) {
     if let Ok(mut m) = memo().lock() {
         m.pending = Some(read);
@@ -157,11 +148,13 @@ mod tests {
         // A fresh process would start from the file alone.
         memo().lock().unwrap().used.clear();
         assert_eq!(get(&k), None);
-        load(&bytes);
+        load_lazily(Box::new(move || Some(bytes)));
         assert_eq!(get(&k).as_deref(), Some("<b>html</b>"));
-        load(b"LCTHL01\n\x01\x02truncated");
-        load(b"not a cache");
-        assert_eq!(get(&k).as_deref(), Some("<b>html</b>"));
+        for damaged in [b"LCTHL01\n\x01\x02truncated".as_slice(), b"not a cache"] {
+            assert!(parse(damaged).is_empty());
+            load_lazily(Box::new(move || Some(damaged.to_vec())));
+            assert_eq!(get(&k).as_deref(), Some("<b>html</b>"));
+        }
     }
 
     #[test]

@@ -83,11 +83,8 @@ impl Theme {
             .context("loading the theme's templates")?;
 
         let asset_version = format!("{:08x}", fnv1a(assets.values()) as u32);
-        let names_and_texts: Vec<Vec<u8>> = templates
-            .iter()
-            .flat_map(|(name, (_, text))| [name.clone().into_bytes(), text.clone().into_bytes()])
-            .collect();
-        let fingerprint = fnv1a(names_and_texts.iter().chain(assets.values()));
+        let names_and_texts = templates.iter().flat_map(|(name, (_, text))| [name.as_bytes(), text.as_bytes()]);
+        let fingerprint = fnv1a(names_and_texts.chain(assets.values().map(Vec::as_slice)));
         Ok(Theme { tera, assets, asset_version, fingerprint })
     }
 
@@ -208,10 +205,10 @@ fn template_error(path: &Path, text: &str, error: &tera::Error) -> anyhow::Error
 }
 
 /// 64-bit FNV-1a over several byte strings: small, stable across builds, good enough for cache keys.
-pub(crate) fn fnv1a<'a>(parts: impl IntoIterator<Item = &'a Vec<u8>>) -> u64 {
+pub(crate) fn fnv1a<P: AsRef<[u8]>>(parts: impl IntoIterator<Item = P>) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
-        for &byte in part {
+        for &byte in part.as_ref() {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }

@@ -138,10 +138,6 @@ fn writable_cache_dir(config: &Config, cache_only: bool, warnings: &mut Vec<crat
 /// `prerender: always` finds no engine or the engine fails.
 pub fn run(config: &Config, titles: &[&str], html: &[&str]) -> anyhow::Result<SiteSpeech> {
     let whole_page = config.speech.whole_page;
-    let any = whole_page || html.iter().any(|h| h.contains(extract::BLOCK_CLASS));
-    if !any {
-        return Ok(SiteSpeech { players: vec![Vec::new(); html.len()], ..Default::default() });
-    }
     let blocks: Vec<Vec<Block>> =
         html.par_iter().enumerate().map(|(doc, page)| page_blocks(doc, titles[doc], page, whole_page)).collect();
     run_on_blocks(config, titles, blocks)

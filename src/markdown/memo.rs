@@ -14,7 +14,8 @@ use sha2::{Digest, Sha256};
 /// A block's key: the first 16 bytes of SHA-256 over version, info string and code.
 pub type Key = [u8; 16];
 
-const MAGIC: &[u8; 8] = b"LCTHL01\n";
+/// The format of the file and of the HTML in it: a new markup makes older files foreign.
+const MAGIC: &[u8; 8] = b"LCTHL02\n";
 
 #[derive(Default)]
 struct Memo {
@@ -150,7 +151,7 @@ mod tests {
         assert_eq!(get(&k), None);
         load_lazily(Box::new(move || Some(bytes)));
         assert_eq!(get(&k).as_deref(), Some("<b>html</b>"));
-        for damaged in [b"LCTHL01\n\x01\x02truncated".as_slice(), b"not a cache"] {
+        for damaged in [b"LCTHL02\n\x01\x02truncated".as_slice(), b"not a cache"] {
             assert!(parse(damaged).is_empty());
             load_lazily(Box::new(move || Some(damaged.to_vec())));
             assert_eq!(get(&k).as_deref(), Some("<b>html</b>"));

@@ -147,6 +147,11 @@ pub fn load_site_for_build(root: &Path, overrides: &Overrides) -> Result<Site, B
     load_site_timed(root, overrides, false, false)
 }
 
+/// As [`load_site_for_build`], for a config already loaded.
+pub fn load_site_for_build_with(config: Config) -> Result<Site, BuildError> {
+    load(config, false)
+}
+
 fn load_site_timed(
     root: &Path,
     overrides: &Overrides,
@@ -475,51 +480,44 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
         .is_some()
         .then(|| crate::links::Index::new(&site.config, &site.content, &content::walk_static(&site.config)));
     let site_view = crate::pages::site_view(site, None);
-    let search = crate::search::IndexBuilder::default();
+    let mut search = crate::search::IndexBuilder::default();
+    let mut to_staging =
+        |path: String, bytes: Vec<u8>| -> anyhow::Result<()> { staging.write(&path, &OutputFile::Bytes(bytes)) };
     let highlight_before = markdown::highlight_time();
-    // Per page: its search record when the index is built again, its file's size, whether kept.
-    let pages: Vec<(Option<crate::search::IndexedPage>, u64, bool)> = (0..docs.len())
-        .into_par_iter()
-        .map(|i| -> anyhow::Result<_> {
-            let rel = &docs[i].output_file;
-            let kept = match previous.current_page(out, rel, fingerprints[i]) {
-                Some(size) if staging.keep_previous(rel)? => Some(size),
-                _ => None,
-            };
-            if let Some(size) = kept
-                && !wanted_for_search[i]
-            {
-                return Ok((None, size, true));
+    let mut record = crate::output::BuildRecord::default();
+    let mut reused = Reused { pages: 0, search: search_kept.is_some() };
+    // In batches in page order: pages render in parallel within a batch, and their search
+    // records go to the index in order, so none wait in memory for the whole site.
+    for batch in (0..docs.len()).collect::<Vec<_>>().chunks(PAGE_BATCH) {
+        // Made per batch: it borrows the index builder, which then takes the batch's records.
+        let pass = PagePass {
+            site,
+            theme,
+            site_view: &site_view,
+            links: links.as_ref(),
+            previous: &previous,
+            staging: &staging,
+            out,
+            search: &search,
+        };
+        let pages: Vec<WrittenPage> = batch
+            .par_iter()
+            .map(|&i| pass.write(i, fingerprints[i], wanted_for_search[i]))
+            .collect::<anyhow::Result<_>>()?;
+        for (&i, page) in batch.iter().zip(pages) {
+            record.pages.insert(docs[i].output_file.clone(), (fingerprints[i], page.size));
+            reused.pages += usize::from(page.kept);
+            if let Some(indexed) = page.indexed {
+                search.add(indexed, &mut to_staging)?;
             }
-            let html = match &links {
-                Some(links) => std::borrow::Cow::Owned(render_markdown(links, &docs[i], true).html),
-                None => std::borrow::Cow::Borrowed(site.rendered[i].html.as_str()),
-            };
-            let size = match kept {
-                Some(size) => size,
-                None => {
-                    let page = crate::pages::render_doc(site, theme, &site_view, i, &html)?.into_bytes();
-                    let size = page.len() as u64;
-                    staging.write(rel, &OutputFile::Bytes(page))?;
-                    size
-                }
-            };
-            let indexed = wanted_for_search[i].then(|| search.page(&crate::search::page_input(site, i, &html)));
-            Ok((indexed, size, kept.is_some()))
-        })
-        .collect::<anyhow::Result<_>>()?;
+        }
+    }
     crate::pages::render_extras_to(site, theme, &site_view, &|rel, file| staging.write(rel, &file))?;
     site.timings.render = ms_since(t);
     site.timings.highlight += (markdown::highlight_time() - highlight_before).as_secs_f64() * 1000.0;
     site.timings.mark_peak("render");
 
     let t = std::time::Instant::now();
-    let mut record = crate::output::BuildRecord::default();
-    let reused = Reused { pages: pages.iter().filter(|p| p.2).count(), search: search_kept.is_some() };
-    let (indexed_pages, sizes): (Vec<_>, Vec<u64>) = pages.into_iter().map(|(p, size, _)| (p, size)).unzip();
-    for (i, size) in sizes.into_iter().enumerate() {
-        record.pages.insert(docs[i].output_file.clone(), (fingerprints[i], size));
-    }
     let search_files = match search_kept {
         Some(files) => {
             for f in files {
@@ -530,12 +528,10 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
             files.to_vec()
         }
         None => {
-            let files = search.finish(indexed_pages.into_iter().flatten().collect());
+            let files = search.finish(&mut to_staging)?;
             site.timings.search = ms_since(t);
             site.timings.mark_peak("search");
-            let names = files.keys().cloned().collect();
-            files.into_par_iter().try_for_each(|(rel, bytes)| staging.write(&rel, &OutputFile::Bytes(bytes)))?;
-            names
+            files
         }
     };
     record.search = Some((search_fingerprint, search_files));
@@ -546,6 +542,65 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
     site.timings.write = ms_since(t) - site.timings.search;
     site.timings.mark_peak("write");
     Ok(reused)
+}
+
+/// Pages rendered in parallel before their search records go to the index, in page order.
+const PAGE_BATCH: usize = 256;
+
+/// What writing one page needs: [`write_site`]'s pass over the pages.
+struct PagePass<'a> {
+    site: &'a Site,
+    theme: &'a crate::render::Theme,
+    site_view: &'a crate::render::SiteView,
+    /// Set when the site's HTML was dropped: each page's markdown is rendered again.
+    links: Option<&'a crate::links::Index<'a>>,
+    previous: &'a crate::output::BuildRecord,
+    staging: &'a crate::output::Staging,
+    out: &'a Path,
+    search: &'a crate::search::IndexBuilder,
+}
+
+/// One page of [`write_site`]'s pass.
+struct WrittenPage {
+    /// Its search record, when the index is built again.
+    indexed: Option<crate::search::IndexedPage>,
+    /// The size of its file.
+    size: u64,
+    /// Whether the file was kept from the previous build.
+    kept: bool,
+}
+
+impl PagePass<'_> {
+    /// Keeps doc `i`'s file from the previous build when its `fingerprint` is unchanged, else
+    /// renders and writes it; reads it for the search index when `for_search`.
+    fn write(&self, i: usize, fingerprint: u64, for_search: bool) -> anyhow::Result<WrittenPage> {
+        let doc = &self.site.content.docs[i];
+        let rel = &doc.output_file;
+        let kept = match self.previous.current_page(self.out, rel, fingerprint) {
+            Some(size) if self.staging.keep_previous(rel)? => Some(size),
+            _ => None,
+        };
+        if let Some(size) = kept
+            && !for_search
+        {
+            return Ok(WrittenPage { indexed: None, size, kept: true });
+        }
+        let html = match self.links {
+            Some(links) => std::borrow::Cow::Owned(render_markdown(links, doc, true).html),
+            None => std::borrow::Cow::Borrowed(self.site.rendered[i].html.as_str()),
+        };
+        let size = match kept {
+            Some(size) => size,
+            None => {
+                let page = crate::pages::render_doc(self.site, self.theme, self.site_view, i, &html)?.into_bytes();
+                let size = page.len() as u64;
+                self.staging.write(rel, &OutputFile::Bytes(page))?;
+                size
+            }
+        };
+        let indexed = for_search.then(|| self.search.page(&crate::search::page_input(self.site, i, &html)));
+        Ok(WrittenPage { indexed, size, kept: kept.is_some() })
+    }
 }
 
 /// What [`write_site`] took unchanged from the previous build instead of rendering it again.

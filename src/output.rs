@@ -48,15 +48,20 @@ pub fn save_highlight_cache(config: &Config, prune: bool) {
     if !crate::markdown::memo::needs_saving(prune) {
         return;
     }
-    write_cache_file(&crate::content::highlight_cache_file(config), &crate::markdown::memo::save(prune));
+    write_cache_file(&crate::content::highlight_cache_file(config), |out| crate::markdown::memo::write(prune, out));
 }
 
 /// Writes a cache file whole (a temporary file renamed over it) or not at all: a cache that
 /// cannot be written only costs the next build its reuse.
-fn write_cache_file(file: &Path, bytes: &[u8]) {
+fn write_cache_file(file: &Path, contents: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) {
     let tmp = file.with_extension(format!("tmp-{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(fs::File::create(&tmp)?);
+        contents(&mut out)?;
+        std::io::Write::flush(&mut out)
+    };
     let written = file.parent().is_some_and(|d| fs::create_dir_all(d).is_ok())
-        && fs::write(&tmp, bytes).is_ok()
+        && write().is_ok()
         && fs::rename(&tmp, file).is_ok();
     if !written {
         let _ = fs::remove_file(&tmp);
@@ -148,7 +153,7 @@ impl BuildRecord {
 
     /// Saves the record of the build just swapped into `out`.
     pub fn save(&self, config: &Config, out: &Path) {
-        write_cache_file(&record_file(config, out), self.to_text().as_bytes());
+        write_cache_file(&record_file(config, out), |w| w.write_all(self.to_text().as_bytes()));
     }
 }
 

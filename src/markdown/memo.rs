@@ -72,7 +72,7 @@ pub fn put(key: Key, html: &str) {
     }
 }
 
-/// Whether [`save`] would give other entries than the cache file holds: this process highlighted
+/// Whether [`write`] would give other entries than the cache file holds: this process highlighted
 /// blocks, or (`prune`) left entries of the file unused. A rebuild of an unchanged site saves
 /// nothing.
 pub fn needs_saving(prune: bool) -> bool {
@@ -112,25 +112,25 @@ fn read_entry(bytes: &[u8]) -> Option<((Key, String), &[u8])> {
     Some(((key, html), &bytes[20 + len..]))
 }
 
-/// The entries used by this process, as a cache file, in a stable order. With `prune: false`
-/// the file's entries this process did not use are kept too: a build that rendered only some
-/// pages keeps the other pages' blocks for later.
-pub fn save(prune: bool) -> Vec<u8> {
-    let Ok(m) = memo().lock() else { return Vec::new() };
+/// Writes the entries used by this process to `out` as a cache file, in a stable order, without
+/// copying the cache whole into memory. With `prune: false` the file's entries this process did
+/// not use are kept too: a build that rendered only some pages keeps the other pages' blocks.
+pub fn write(prune: bool, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let m = memo().lock().map_err(|_| std::io::Error::other("a highlighting thread panicked"))?;
     let mut keys: Vec<&Key> = m.used.keys().collect();
     if !prune {
         keys.extend(m.loaded.keys());
     }
     keys.sort();
     keys.dedup();
-    let mut out = MAGIC.to_vec();
+    out.write_all(MAGIC)?;
     for k in keys {
         let html = m.used.get(k).or_else(|| m.loaded.get(k)).map_or("", String::as_str);
-        out.extend_from_slice(k);
-        out.extend_from_slice(&u32::try_from(html.len()).unwrap_or(0).to_le_bytes());
-        out.extend_from_slice(html.as_bytes());
+        out.write_all(k)?;
+        out.write_all(&u32::try_from(html.len()).unwrap_or(0).to_le_bytes())?;
+        out.write_all(html.as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]
@@ -144,7 +144,8 @@ mod tests {
         assert_ne!(k, key(Some("c"), "fn main() {}"));
         assert_ne!(k, key(None, "fn main() {}"));
         put(k, "<b>html</b>");
-        let bytes = save(true);
+        let mut bytes = Vec::new();
+        write(true, &mut bytes).unwrap();
         assert!(bytes.starts_with(MAGIC));
         // A fresh process would start from the file alone.
         memo().lock().unwrap().used.clear();

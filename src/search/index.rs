@@ -51,15 +51,15 @@ pub fn weight(h: Hits) -> u8 {
 /// (term id, section number within its page, weight).
 type Entry = (u32, u32, u8);
 
-/// One page's postings, by vocabulary shard.
+/// One page's postings: (term id, section within the page, weight), in section order.
 pub struct PagePostings {
     pub sections: u32,
-    shards: Vec<Vec<Entry>>,
+    entries: Vec<Entry>,
 }
 
 /// Tokenises one page. The title counts towards the first section, the page's own entry.
 pub fn page_postings(title: &str, sections: &[Section], vocabulary: &Vocabulary) -> PagePostings {
-    let mut shards: Vec<Vec<Entry>> = vec![Vec::new(); SHARDS];
+    let mut entries: Vec<Entry> = Vec::new();
     let mut hits: FastMap<u32, Hits> = FastMap::default();
     for (n, s) in sections.iter().enumerate() {
         let mut count = |text: &str, field: fn(&mut Hits) -> &mut u32| {
@@ -71,11 +71,104 @@ pub fn page_postings(title: &str, sections: &[Section], vocabulary: &Vocabulary)
         count(&s.heading, |h| &mut h.heading);
         count(&s.prose, |h| &mut h.prose);
         count(&s.code, |h| &mut h.code);
-        for (id, h) in hits.drain() {
-            shards[shard_of(id)].push((id, n as u32, weight(h)));
-        }
+        entries.extend(hits.drain().map(|(id, h)| (id, n as u32, weight(h))));
     }
-    PagePostings { sections: sections.len() as u32, shards }
+    entries.shrink_to_fit();
+    PagePostings { sections: sections.len() as u32, entries }
+}
+
+/// A term's postings: section numbers and weights apart (5 bytes a posting rather than a
+/// padded 8), grown by half rather than doubled while the index grows, since a large site holds
+/// millions of them at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Postings {
+    /// Section numbers, ascending.
+    pub sections: Vec<u32>,
+    /// The term's weight in each of those sections.
+    pub weights: Vec<u8>,
+}
+
+impl Postings {
+    fn push(&mut self, section: u32, weight: u8) {
+        if self.sections.len() == self.sections.capacity() {
+            let more = (self.sections.len() / 2).max(4);
+            self.sections.reserve_exact(more);
+            self.weights.reserve_exact(more);
+        }
+        self.sections.push(section);
+        self.weights.push(weight);
+    }
+
+    /// (section, weight) pairs, by section.
+    pub fn pairs(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
+        self.sections.iter().copied().zip(self.weights.iter().copied())
+    }
+
+    /// How many sections hold the term.
+    pub fn len(&self) -> usize {
+        self.sections.len()
+    }
+
+    /// Whether no section holds it.
+    pub fn is_empty(&self) -> bool {
+        self.sections.is_empty()
+    }
+}
+
+impl FromIterator<(u32, u8)> for Postings {
+    fn from_iter<I: IntoIterator<Item = (u32, u8)>>(pairs: I) -> Self {
+        let (sections, weights) = pairs.into_iter().unzip();
+        Postings { sections, weights }
+    }
+}
+
+/// The inverted index as pages come in, in page order: each term's postings, numbering sections
+/// across the site. A page's postings can go as soon as it is added.
+#[derive(Default)]
+pub struct Inverted {
+    /// By vocabulary shard, then the term's number within its shard.
+    lists: Vec<Vec<Postings>>,
+    /// Sections added so far.
+    sections: u32,
+}
+
+impl Inverted {
+    /// Adds the next page's postings.
+    pub fn add(&mut self, page: &PagePostings) {
+        if self.lists.is_empty() {
+            self.lists = (0..SHARDS).map(|_| Vec::new()).collect();
+        }
+        for &(id, n, w) in &page.entries {
+            let shard = &mut self.lists[shard_of(id)];
+            let local = local_of(id);
+            if shard.len() <= local {
+                shard.resize_with(local + 1, Postings::default);
+            }
+            // Pages come in order and a page's entries in section order: each list stays sorted.
+            shard[local].push(self.sections + n, w);
+        }
+        self.sections += page.sections;
+    }
+
+    /// Sections added so far.
+    pub fn sections(&self) -> u32 {
+        self.sections
+    }
+
+    /// Every term with postings, sorted in the browser's string order.
+    pub fn terms(self, vocabulary: Vocabulary) -> Vec<Term> {
+        let mut lists = self.lists;
+        lists.resize_with(SHARDS, Vec::new);
+        let mut terms: Vec<Term> = lists
+            .into_par_iter()
+            .zip(vocabulary.into_terms())
+            .flat_map_iter(|(lists, texts)| {
+                texts.into_iter().zip(lists).filter(|(_, l)| !l.is_empty()).map(|(t, l)| capped(t.into(), l))
+            })
+            .collect();
+        terms.par_sort_unstable_by(|a, b| a.text.encode_utf16().cmp(b.text.encode_utf16()));
+        terms
+    }
 }
 
 /// A term and the sections it occurs in.
@@ -84,52 +177,30 @@ pub struct Term {
     pub text: String,
     /// Number of sections holding the term (more than `postings.len()` when capped).
     pub sections: u32,
-    /// (section number, weight), by section number.
-    pub postings: Vec<(u32, u8)>,
+    /// By section number.
+    pub postings: Postings,
 }
 
 /// Merges the pages' postings into terms, numbering sections across the site in page order.
 pub fn merge(pages: Vec<PagePostings>, vocabulary: Vocabulary) -> Vec<Term> {
-    let mut first = Vec::with_capacity(pages.len());
-    let mut next = 0u32;
+    let mut inverted = Inverted::default();
     for p in &pages {
-        first.push(next);
-        next += p.sections;
+        inverted.add(p);
     }
-    // Shard-major, so each shard of the vocabulary is merged by one thread without locks.
-    let mut by_shard: Vec<Vec<(u32, Vec<Entry>)>> = (0..SHARDS).map(|_| Vec::new()).collect();
-    for (p, base) in pages.into_iter().zip(first) {
-        for (shard, entries) in p.shards.into_iter().enumerate() {
-            by_shard[shard].push((base, entries));
-        }
-    }
-    let mut terms: Vec<Term> = by_shard
-        .into_par_iter()
-        .zip(vocabulary.into_terms())
-        .flat_map_iter(|(pages, texts)| {
-            let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); texts.len()];
-            for (base, mut entries) in pages {
-                entries.sort_unstable_by_key(|e| e.1);
-                for (id, n, w) in entries {
-                    lists[local_of(id)].push((base + n, w));
-                }
-            }
-            texts.into_iter().zip(lists).filter(|(_, l)| !l.is_empty()).map(|(t, l)| capped(t.into(), l))
-        })
-        .collect();
-    terms.par_sort_unstable_by(|a, b| a.text.encode_utf16().cmp(b.text.encode_utf16()));
-    terms
+    inverted.terms(vocabulary)
 }
 
 /// Keeps the [`MAX_POSTINGS`] strongest postings (earlier sections win ties), by section.
-fn capped(text: String, mut postings: Vec<(u32, u8)>) -> Term {
+fn capped(text: String, postings: Postings) -> Term {
     let sections = postings.len() as u32;
-    if postings.len() > MAX_POSTINGS {
-        postings.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        postings.truncate(MAX_POSTINGS);
-        postings.sort_unstable_by_key(|p| p.0);
+    if postings.len() <= MAX_POSTINGS {
+        return Term { text, sections, postings };
     }
-    Term { text, sections, postings }
+    let mut pairs: Vec<(u32, u8)> = postings.pairs().collect();
+    pairs.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    pairs.truncate(MAX_POSTINGS);
+    pairs.sort_unstable_by_key(|p| p.0);
+    Term { text, sections, postings: pairs.into_iter().collect() }
 }
 
 /// Groups consecutive terms into shards: (first term, JSON). A shard is an array of
@@ -163,10 +234,10 @@ fn encode_term(term: &Term, out: &mut String) {
     out.push_str(&serde_json::Value::from(term.text.as_str()).to_string());
     let _ = write!(out, ",{},[", term.sections);
     let mut previous = 0;
-    for (i, (section, w)) in term.postings.iter().enumerate() {
+    for (i, (section, w)) in term.postings.pairs().enumerate() {
         let sep = if i == 0 { "" } else { "," };
         let _ = write!(out, "{sep}{},{w}", section - previous);
-        previous = *section;
+        previous = section;
     }
     out.push_str("]]");
 }
@@ -203,10 +274,11 @@ mod tests {
         let names: Vec<&str> = terms.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(names, ["alpha", "beta", "cargo", "deploy", "shared", "word", "zeta"]);
         let shared = &terms[4];
-        assert_eq!(shared.postings.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 1, 2]);
-        assert_eq!(terms[0].postings, [(0, 120)]);
-        assert_eq!(terms[3].postings, [(1, 60)]);
-        assert_eq!(terms[2].postings, [(1, 8)]);
+        assert_eq!(shared.postings.sections, [0, 1, 2]);
+        let pairs = |t: &Term| t.postings.pairs().collect::<Vec<_>>();
+        assert_eq!(pairs(&terms[0]), [(0, 120)]);
+        assert_eq!(pairs(&terms[3]), [(1, 60)]);
+        assert_eq!(pairs(&terms[2]), [(1, 8)]);
     }
 
     #[test]
@@ -214,17 +286,22 @@ mod tests {
         let mut postings: Vec<(u32, u8)> = (0..MAX_POSTINGS as u32 + 10).map(|n| (n, 24)).collect();
         let last = postings.len() as u32 - 1;
         postings[last as usize].1 = 200;
-        let term = capped("common".into(), postings);
+        let term = capped("common".into(), postings.into_iter().collect());
+        let kept: Vec<(u32, u8)> = term.postings.pairs().collect();
         assert_eq!(term.sections, MAX_POSTINGS as u32 + 10);
-        assert_eq!(term.postings.len(), MAX_POSTINGS);
-        assert!(term.postings.contains(&(last, 200)), "the strongest survives");
-        assert!(term.postings.windows(2).all(|w| w[0].0 < w[1].0), "still by section");
-        assert_eq!(term.postings[0], (0, 24), "ties go to earlier sections");
+        assert_eq!(kept.len(), MAX_POSTINGS);
+        assert!(kept.contains(&(last, 200)), "the strongest survives");
+        assert!(kept.windows(2).all(|w| w[0].0 < w[1].0), "still by section");
+        assert_eq!(kept[0], (0, 24), "ties go to earlier sections");
     }
 
     #[test]
     fn shards_hold_consecutive_terms_with_gap_encoded_postings() {
-        let term = |text: &str, postings: Vec<(u32, u8)>| Term { text: text.into(), sections: 3, postings };
+        let term = |text: &str, postings: Vec<(u32, u8)>| Term {
+            text: text.into(),
+            sections: 3,
+            postings: postings.into_iter().collect(),
+        };
         let small = [term("a", vec![(2, 24), (5, 60), (9, 8)]), term("b\"q", vec![(0, 1)])];
         let out = shards(&small);
         assert_eq!(out, [("a".to_string(), r#"[["a",3,[2,24,3,60,4,8]],["b\"q",3,[0,1]]]"#.to_string())]);

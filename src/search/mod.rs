@@ -108,20 +108,40 @@ impl OwnedPage {
 
 /// The index of `pages`, in this order.
 pub fn index_pages(pages: &[PageInput]) -> SearchFiles {
-    let builder = IndexBuilder::default();
-    let indexed = pages.par_iter().map(|p| builder.page(p)).collect();
-    builder.finish(indexed)
+    let mut builder = IndexBuilder::default();
+    let mut files = SearchFiles::new();
+    let mut keep = |path: String, bytes: Vec<u8>| -> anyhow::Result<()> {
+        files.insert(path, bytes);
+        Ok(())
+    };
+    let indexed: Vec<IndexedPage> = pages.par_iter().map(|p| builder.page(p)).collect();
+    // Collecting into memory cannot fail.
+    let _ = indexed.into_iter().try_for_each(|p| builder.add(p, &mut keep));
+    let _ = builder.finish(&mut keep);
+    files
 }
 
+/// Where the index's files go as they are made: (path below the output folder, bytes).
+pub type SearchSink<'a> = dyn FnMut(String, Vec<u8>) -> anyhow::Result<()> + 'a;
+
 /// Builds an index page by page, so a build can index each page while it still has its HTML
-/// and keep only the page's postings and record: [`IndexBuilder::page`] from many threads, then
-/// [`IndexBuilder::finish`] with the pages in order.
+/// and keep only the page's postings: [`IndexBuilder::page`] from many threads, then
+/// [`IndexBuilder::add`] with the pages in order (page records leave in chunk files as soon as
+/// a chunk is full), then [`IndexBuilder::finish`].
 #[derive(Default)]
 pub struct IndexBuilder {
     vocabulary: vocab::Vocabulary,
+    inverted: index::Inverted,
+    /// The chunk of page records being filled, and how many sections it holds.
+    chunk: String,
+    chunk_sections: usize,
+    /// Sections per chunk written so far.
+    chunk_sizes: Vec<usize>,
+    /// Every file written so far, with a hash of its bytes, for the manifest's hash.
+    written: Vec<(String, u64)>,
 }
 
-/// What the index keeps of one page.
+/// What the index takes of one page in [`IndexBuilder::add`].
 pub struct IndexedPage {
     postings: index::PagePostings,
     /// The page's record for the `d/` chunks, as JSON.
@@ -140,63 +160,62 @@ impl IndexBuilder {
         }
     }
 
-    /// The index files of `pages`, in this order.
-    pub fn finish(self, pages: Vec<IndexedPage>) -> SearchFiles {
-        let section_counts: Vec<usize> = pages.iter().map(|p| p.sections).collect();
-        let mut records = Vec::with_capacity(pages.len());
-        let mut postings = Vec::with_capacity(pages.len());
-        for p in pages {
-            records.push(p.record);
-            postings.push(p.postings);
+    /// Takes in the next page, in page order; writes a chunk of records when one is full.
+    pub fn add(&mut self, page: IndexedPage, sink: &mut SearchSink) -> anyhow::Result<()> {
+        self.inverted.add(&page.postings);
+        self.chunk.push(if self.chunk.is_empty() { '[' } else { ',' });
+        self.chunk.push_str(&page.record);
+        self.chunk_sections += page.sections;
+        if self.chunk.len() >= CHUNK_TARGET_BYTES {
+            self.write_chunk(sink)?;
         }
-        let terms = index::merge(postings, self.vocabulary);
+        Ok(())
+    }
+
+    fn write_chunk(&mut self, sink: &mut SearchSink) -> anyhow::Result<()> {
+        let mut json = std::mem::take(&mut self.chunk);
+        json.push(']');
+        let path = format!("{INDEX_DIR}/d/{}.json", self.chunk_sizes.len());
+        self.chunk_sizes.push(std::mem::take(&mut self.chunk_sections));
+        self.write(path, json.into_bytes(), sink)
+    }
+
+    fn write(&mut self, path: String, bytes: Vec<u8>, sink: &mut SearchSink) -> anyhow::Result<()> {
+        self.written.push((path.clone(), crate::render::fnv1a([&bytes])));
+        sink(path, bytes)
+    }
+
+    /// Writes the rest: the last chunk, the inverted index's shards and the manifest. Returns
+    /// the paths of every file of the index.
+    pub fn finish(mut self, sink: &mut SearchSink) -> anyhow::Result<Vec<String>> {
+        if !self.chunk.is_empty() {
+            self.write_chunk(sink)?;
+        }
+        let inverted = std::mem::take(&mut self.inverted);
+        let sections = inverted.sections();
+        let terms = inverted.terms(std::mem::take(&mut self.vocabulary));
         let shards = index::shards(&terms);
         drop(terms);
-        let chunks = chunks(records, &section_counts);
-
-        let mut files = SearchFiles::new();
         let mut shard_firsts = Vec::with_capacity(shards.len());
         for (n, (first, json)) in shards.into_iter().enumerate() {
             shard_firsts.push(first);
-            files.insert(format!("{INDEX_DIR}/t/{n}.json"), json.into_bytes());
+            self.write(format!("{INDEX_DIR}/t/{n}.json"), json.into_bytes(), sink)?;
         }
-        let mut chunk_sizes = Vec::with_capacity(chunks.len());
-        for (n, (count, json)) in chunks.into_iter().enumerate() {
-            chunk_sizes.push(count);
-            files.insert(format!("{INDEX_DIR}/d/{n}.json"), json.into_bytes());
-        }
+        self.written.sort();
         let manifest = serde_json::json!({
             "version": FORMAT_VERSION,
             // Appended to file URLs so browsers never mix files of two builds.
-            "hash": format!("{:016x}", crate::render::fnv1a(files.values())),
-            "sections": section_counts.iter().sum::<usize>(),
+            "hash": format!("{:016x}", crate::render::fnv1a(self.written.iter().map(|(path, hash)| format!("{path} {hash:016x}")))),
+            "sections": sections,
             "shards": shard_firsts,
-            "chunks": chunk_sizes,
+            "chunks": self.chunk_sizes,
         });
-        files.insert(format!("{INDEX_DIR}/manifest.json"), manifest.to_string().into_bytes());
-        files
+        let path = format!("{INDEX_DIR}/manifest.json");
+        sink(path.clone(), manifest.to_string().into_bytes())?;
+        let mut paths: Vec<String> = self.written.into_iter().map(|(p, _)| p).collect();
+        paths.push(path);
+        Ok(paths)
     }
-}
-
-/// Page records grouped into chunks of whole pages: (number of sections, JSON).
-fn chunks(records: Vec<String>, section_counts: &[usize]) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let (mut json, mut count) = (String::new(), 0);
-    for (record, sections) in records.into_iter().zip(section_counts) {
-        json.push(if json.is_empty() { '[' } else { ',' });
-        json.push_str(&record);
-        count += sections;
-        if json.len() >= CHUNK_TARGET_BYTES {
-            json.push(']');
-            out.push((count, std::mem::take(&mut json)));
-            count = 0;
-        }
-    }
-    if !json.is_empty() {
-        json.push(']');
-        out.push((count, json));
-    }
-    out
 }
 
 fn page_record(page: &PageInput, sections: &[Section]) -> String {

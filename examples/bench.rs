@@ -9,6 +9,8 @@
 //! Prints figures only: nothing here asserts on time.
 
 mod common;
+#[path = "common/bench/copy.rs"]
+mod copy;
 #[path = "common/bench/report.rs"]
 mod report;
 #[path = "common/bench/run.rs"]
@@ -180,7 +182,7 @@ fn bench_corpus(lectern: &Path, corpus: &Path, settings: &Settings, work: &Path)
         .file_name()
         .map_or("corpus".to_string(), |n| n.to_string_lossy().into_owned());
     let root = work.join(format!("site-{site}"));
-    setup::copy_site(corpus, &root)?;
+    copy::copy_site(corpus, &root)?;
     if !settings.speech && !setup::disable_speech(&root)? {
         eprintln!("{site}: its lectern.yml has a `speech:` section; kept as it is");
     }

@@ -7,7 +7,13 @@
 //! - audio bytes per minute of speech (target: at most 300 KB).
 //!
 //! `cargo run --release --example speech-bench -- ../shared/corpora/api-playbook`
-//! The site is only read; the cache and the output go to a temp folder. Prints figures only.
+//! Each build is a `lectern build` (the same pipeline, in-process) into an empty output folder,
+//! so no page is kept from the previous build and the figures are the cost of speech itself; the
+//! speech and highlight caches stay warm. The site is copied into a temp folder first, so its
+//! caches and output never land in the original. Prints figures only.
+
+#[path = "common/bench/copy.rs"]
+mod copy;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -45,13 +51,15 @@ fn main() -> Result<()> {
     let work = tempfile::tempdir().context("creating a temp dir")?;
     let cache = args.cache.clone().unwrap_or_else(|| work.path().join("cache"));
     let out = work.path().join("out");
+    let site = work.path().join("site");
+    copy::copy_site(&args.site, &site)?;
 
-    let cold = build_once(&args.site, &cache, &out, Prerender::Always)?;
+    let cold = build_once(&site, &cache, &out, Prerender::Always)?;
     // Alternating, so that a busy machine slows both kinds alike.
     let (mut warm, mut off) = (Vec::new(), Vec::new());
     for _ in 0..args.runs {
-        warm.push(build_once(&args.site, &cache, &out, Prerender::Always)?);
-        off.push(build_once(&args.site, &cache, &out, Prerender::Never)?);
+        warm.push(build_once(&site, &cache, &out, Prerender::Always)?);
+        off.push(build_once(&site, &cache, &out, Prerender::Never)?);
     }
     let warm_ms = median(warm.iter().map(|r| r.total_ms).collect());
     let warm_speech_ms = median(warm.iter().map(|r| r.speech_ms).collect());
@@ -59,7 +67,7 @@ fn main() -> Result<()> {
     let minutes = cold.audio_seconds / 60.0;
     let per_minute = cold.audio_bytes as f64 / minutes.max(f64::EPSILON) / 1024.0;
 
-    println!("site: {}", args.site.display());
+    println!("site: {} (each build into an empty output folder)", args.site.display());
     println!("cold:  {}", cold.summary);
     println!("cold build: {:.2} s (speech stage {:.2} s)", cold.total_ms / 1000.0, cold.speech_ms / 1000.0);
     println!("warm:  {}", warm.last().map(|r| r.summary.as_str()).unwrap_or(""));
@@ -79,21 +87,24 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-/// Loads, renders and writes the site once, with the given pre-rendering.
+/// Builds the site once into an empty `out`, as `lectern build` does, with the given
+/// pre-rendering.
 fn build_once(site: &Path, cache: &Path, out: &Path, prerender: Prerender) -> Result<Run> {
+    if out.exists() {
+        std::fs::remove_dir_all(out).with_context(|| format!("removing {}", out.display()))?;
+    }
     let started = Instant::now();
     let mut config = config::load(site, &Overrides::default()).map_err(|e| anyhow!("{e}"))?;
     config.speech.cache_dir = cache.to_path_buf();
     config.speech.prerender = prerender;
-    let site_data = build::load_site_with(config).map_err(|e| anyhow!("{e}"))?;
+    let mut site_data = build::load_site_for_build_with(config).map_err(|e| anyhow!("{e}"))?;
     let theme = build::load_theme(&site_data.config).map_err(|e| anyhow!("{e}"))?;
-    let files = build::render_site(&site_data, &theme, None).map_err(|e| anyhow!("{e}"))?;
-    lectern::output::write_site(out, &files)?;
+    build::write_site(&mut site_data, &theme, out).map_err(|e| anyhow!("{e}"))?;
     let total_ms = started.elapsed().as_secs_f64() * 1000.0;
 
     let mut audio_bytes = 0;
     let mut audio_seconds = 0.0;
-    for (path, file) in &files {
+    for (path, file) in &site_data.speech.files {
         match (path.starts_with("audio/"), file) {
             (true, OutputFile::Copy(mp3)) => audio_bytes += std::fs::metadata(mp3)?.len(),
             (true, OutputFile::Bytes(vtt)) => audio_seconds += last_cue_end(&String::from_utf8_lossy(vtt)),

@@ -367,6 +367,10 @@ pub enum OutputFile {
     Bytes(Vec<u8>),
     /// A file copied from the source tree.
     Copy(PathBuf),
+    /// A file of lectern's own cache that never changes once made (named by a hash of what it
+    /// holds, such as a block's audio): hard-linked into the output where it can be, as copying
+    /// megabytes of audio into every fresh output folder costs more than the rest of the build.
+    Cached(PathBuf),
 }
 
 /// The whole built site, by path relative to the output folder (`/` separators).

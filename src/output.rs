@@ -229,8 +229,14 @@ impl Staging {
                 }
                 fs::write(&dest, b).with_context(|| format!("writing {}", dest.display()))
             }
-            OutputFile::Copy(src) => {
-                if unchanged(src, &earlier) && fs::hard_link(&earlier, &dest).is_ok() {
+            OutputFile::Copy(src) | OutputFile::Cached(src) => {
+                // A cache file never changes: link it itself. A source file may be edited in
+                // place later, so only the previous build's copy of it is linked.
+                let linked = match file {
+                    OutputFile::Cached(_) => fs::hard_link(src, &dest).is_ok(),
+                    _ => unchanged(src, &earlier) && fs::hard_link(&earlier, &dest).is_ok(),
+                };
+                if linked {
                     return Ok(());
                 }
                 fs::copy(src, &dest)

@@ -255,3 +255,53 @@ fn a_crashing_or_hanging_engine_falls_back_under_auto_and_fails_under_always() {
         assert_eq!(std::fs::read(site.path().join("build/intro/index.html")).unwrap(), before);
     }
 }
+
+/// A block's MP3 is content-addressed and never changes once made: the build links the cache's
+/// file into the output instead of copying megabytes of audio into every fresh output folder.
+#[cfg(unix)]
+#[test]
+fn audio_is_linked_from_the_cache_not_copied() {
+    use std::os::unix::fs::MetadataExt;
+    let site = site_with_fake_engine("speech");
+    build(site.path());
+    let intro = page(site.path(), "intro/index.html");
+    let src = attrs(&intro, "audio.speech-audio", "src");
+    let published = built_file(site.path(), &src[0]);
+    let cached: Vec<_> = walk_files(&site.path().join(".lectern-cache/speech"))
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "mp3"))
+        .collect();
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    let inode = |p: &std::path::Path| std::fs::metadata(p).unwrap().ino();
+    assert_eq!(inode(&published), inode(&cached[0]), "the same file");
+    let bytes = std::fs::read(&published).unwrap();
+
+    // The output stands on its own: without the cache it still holds the audio.
+    std::fs::remove_dir_all(site.path().join(".lectern-cache")).unwrap();
+    assert_eq!(std::fs::read(&published).unwrap(), bytes);
+}
+
+/// A cache folder that cannot be written (here one inside /proc) moves to the user's cache
+/// folder with a warning, and the audio is still made and published.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unwritable_cache_folder_falls_back_to_the_users_cache() {
+    let site = site_with_fake_engine("speech");
+    edit(site.path(), "lectern.yml", "cache_dir: .lectern-cache/speech", "cache_dir: /proc/lectern-speech");
+    let home_cache = tempfile::tempdir().unwrap();
+    let out = site.path().join("build");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .args(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()])
+        .env("NO_COLOR", "1")
+        .env("XDG_CACHE_HOME", home_cache.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("the speech cache folder cannot be written"), "{stderr}");
+    let fallback = home_cache.path().join("lectern/speech");
+    assert!(walk_files(&fallback).iter().any(|f| f.extension().is_some_and(|e| e == "mp3")), "{fallback:?}");
+    let intro = page(site.path(), "intro/index.html");
+    let src = attrs(&intro, "audio.speech-audio", "src");
+    assert!(built_file(site.path(), &src[0]).is_file());
+}

@@ -36,7 +36,7 @@ pub fn served_files(files: SiteFiles) -> ServedFiles {
 pub fn served(file: OutputFile) -> Served {
     match file {
         OutputFile::Bytes(b) => Served::Bytes(Bytes::from(b)),
-        OutputFile::Copy(p) => Served::Copy(p),
+        OutputFile::Copy(p) | OutputFile::Cached(p) => Served::Copy(p),
     }
 }
 

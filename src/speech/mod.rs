@@ -112,12 +112,7 @@ pub struct Block {
 /// Entries are keyed by content, so sites can share it.
 fn writable_cache_dir(config: &Config, cache_only: bool, warnings: &mut Vec<crate::Diagnostic>) -> std::path::PathBuf {
     let wanted = &config.speech.cache_dir;
-    let writable = |dir: &std::path::Path| {
-        let probe = dir.join(format!(".probe-{}", std::process::id()));
-        let ok = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&probe, b"")).is_ok();
-        let _ = std::fs::remove_file(&probe);
-        ok
-    };
+    let writable = |dir: &std::path::Path| std::fs::create_dir_all(dir).is_ok() && can_write(dir);
     if cache_only || writable(wanted) {
         return wanted.clone();
     }
@@ -132,6 +127,25 @@ fn writable_cache_dir(config: &Config, cache_only: bool, warnings: &mut Vec<crat
             .with_help(format!("using {} instead; set `speech.cache_dir` to choose", fallback.display())),
     );
     fallback
+}
+
+/// Whether files can be made in the folder `dir`: asked of the system, which writes nothing
+/// (a warm build writes nothing to the cache either).
+#[cfg(unix)]
+fn can_write(dir: &std::path::Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else { return false };
+    // SAFETY: a valid NUL-terminated path that lives across the call.
+    unsafe { libc::access(path.as_ptr(), libc::W_OK) == 0 }
+}
+
+/// Elsewhere, by making and removing a file.
+#[cfg(not(unix))]
+fn can_write(dir: &std::path::Path) -> bool {
+    let probe = dir.join(format!(".probe-{}", std::process::id()));
+    let ok = std::fs::write(&probe, b"").is_ok();
+    let _ = std::fs::remove_file(&probe);
+    ok
 }
 
 /// Runs the stage over every page; `titles[i]` and `html[i]` belong to doc `i`. Fails when
@@ -336,27 +350,37 @@ fn make_players(
     audio: &[Option<(String, BlockAudio)>],
     out: &mut SiteSpeech,
 ) {
-    for (block, audio) in blocks.iter().zip(audio) {
-        let links = audio.as_ref().map(|(key, a)| {
-            let name = block_file_name(key);
-            let mp3_path = format!("audio/{name}.mp3");
-            let vtt_path = format!("audio/{name}.vtt");
-            out.files.insert(mp3_path.clone(), OutputFile::Copy(a.mp3.clone()));
-            out.files.insert(vtt_path.clone(), OutputFile::Bytes(vtt(&block.sentences, &a.cues).into_bytes()));
-            AudioLinks {
-                mp3_url: format!("{}{mp3_path}", config.base_url),
-                vtt_url: format!("{}{vtt_path}", config.base_url),
-                cues: a.cues.clone(),
-            }
-        });
-        let spec = PlayerSpec {
-            label: block.label,
-            title: titles[block.doc],
-            lang: "en",
-            sentences: &block.sentences,
-            audio: links.as_ref(),
-        };
-        out.players[block.doc].push((block.insert_at, player_html(&spec)));
+    // Each block's player and files on its own, in parallel: a site has thousands of sentences.
+    let made: Vec<(String, Vec<(String, OutputFile)>)> = blocks
+        .par_iter()
+        .zip(audio)
+        .map(|(block, audio)| {
+            let mut files = Vec::new();
+            let links = audio.as_ref().map(|(key, a)| {
+                let name = block_file_name(key);
+                let mp3_path = format!("audio/{name}.mp3");
+                let vtt_path = format!("audio/{name}.vtt");
+                files.push((mp3_path.clone(), OutputFile::Cached(a.mp3.clone())));
+                files.push((vtt_path.clone(), OutputFile::Bytes(vtt(&block.sentences, &a.cues).into_bytes())));
+                AudioLinks {
+                    mp3_url: format!("{}{mp3_path}", config.base_url),
+                    vtt_url: format!("{}{vtt_path}", config.base_url),
+                    cues: a.cues.clone(),
+                }
+            });
+            let spec = PlayerSpec {
+                label: block.label,
+                title: titles[block.doc],
+                lang: "en",
+                sentences: &block.sentences,
+                audio: links.as_ref(),
+            };
+            (player_html(&spec), files)
+        })
+        .collect();
+    for (block, (player, files)) in blocks.iter().zip(made) {
+        out.players[block.doc].push((block.insert_at, player));
+        out.files.extend(files);
     }
 }
 

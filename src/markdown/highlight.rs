@@ -39,14 +39,15 @@ impl Palette {
 
     /// The classes of a token with `style`, each followed by a space.
     fn classes(&self, style: Style, out: &mut String) {
+        use std::fmt::Write as _;
         if style.foreground != self.default
             && let Ok(n) = self.colours.binary_search_by_key(&key(style.foreground), |c| key(*c))
         {
-            out.push_str(&format!("hl-{}{n} ", self.prefix));
+            let _ = write!(out, "hl-{}{n} ", self.prefix);
         }
         for (flag, letter) in [(FontStyle::BOLD, 'b'), (FontStyle::ITALIC, 'i'), (FontStyle::UNDERLINE, 'u')] {
             if style.font_style.contains(flag) {
-                out.push_str(&format!("hl-{}{letter} ", self.prefix));
+                let _ = write!(out, "hl-{}{letter} ", self.prefix);
             }
         }
     }
@@ -303,15 +304,17 @@ fn highlighted_lines(syntax: &SyntaxReference, code: &str, highlight: &[(usize, 
         // Cut the line where either theme's style changes; runs of one class list are merged.
         let (mut a, mut b, mut from) = (0, 0, 0);
         let mut run = (String::new(), String::new());
+        let mut classes = String::new();
         while a < light_styles.len() && b < dark_styles.len() {
             let (l, d) = (light_styles[a], dark_styles[b]);
             let to = l.1.min(d.1);
-            let mut classes = String::new();
+            classes.clear();
             light.classes(l.0, &mut classes);
             dark.classes(d.0, &mut classes);
             if classes != run.0 {
                 flush(&mut out, &run);
-                run = (classes, String::new());
+                std::mem::swap(&mut run.0, &mut classes);
+                run.1.clear();
             }
             run.1.push_str(&escape(&line[from..to]));
             from = to;

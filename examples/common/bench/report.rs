@@ -208,7 +208,7 @@ fn print_stages(report: &Report) {
         rows.push(row);
     }
     print_table(&rows);
-    println!("(highlight is summed over threads and is part of markdown)");
+    println!("(highlight is summed over threads and is part of render: build highlights code as it writes pages)");
 }
 
 fn print_ratios(report: &Report) {

@@ -43,6 +43,7 @@ struct Run {
     total_ms: f64,
     speech_ms: f64,
     summary: String,
+    timings: build::Timings,
     audio_bytes: u64,
     audio_seconds: f64,
 }
@@ -71,10 +72,24 @@ fn main() -> Result<()> {
     build_once(&site, &cache, &off_out, Prerender::Never, true)?;
     let (mut on_again, mut off_again) = (Vec::new(), Vec::new());
     for _ in 0..args.runs {
-        on_again.push(build_once(&site, &cache, &on_out, Prerender::Always, false)?.total_ms);
-        off_again.push(build_once(&site, &cache, &off_out, Prerender::Never, false)?.total_ms);
+        on_again.push(build_once(&site, &cache, &on_out, Prerender::Always, false)?);
+        off_again.push(build_once(&site, &cache, &off_out, Prerender::Never, false)?);
     }
-    let (on_again, off_again) = (median(on_again), median(off_again));
+    let on_again_ms = median(on_again.iter().map(|r| r.total_ms).collect());
+    let off_again_ms = median(off_again.iter().map(|r| r.total_ms).collect());
+    let stages = |runs: &[Run]| {
+        let stage = |f: fn(&build::Timings) -> f64| median(runs.iter().map(|r| f(&r.timings)).collect());
+        format!(
+            "load {:.1}, markdown {:.1}, sidebar {:.1}, speech {:.1}, render {:.1}, search {:.1}, write {:.1}",
+            stage(|t| t.load),
+            stage(|t| t.markdown),
+            stage(|t| t.sidebar),
+            stage(|t| t.speech),
+            stage(|t| t.render),
+            stage(|t| t.search),
+            stage(|t| t.write)
+        )
+    };
     let minutes = cold.audio_seconds / 60.0;
     let per_minute = cold.audio_bytes as f64 / minutes.max(f64::EPSILON) / 1024.0;
 
@@ -89,10 +104,14 @@ fn main() -> Result<()> {
         off_ms,
         warm_ms / off_ms
     );
+    println!("  stage medians (ms), speech on:  {}", stages(&warm));
+    println!("  stage medians (ms), speech off: {}", stages(&off));
     println!(
-        "warm rebuild into the previous output: {on_again:.0} ms, speech off: {off_again:.0} ms, ratio {:.2}x (target <= 1.10x)",
-        on_again / off_again
+        "warm rebuild into the previous output: {on_again_ms:.0} ms, speech off: {off_again_ms:.0} ms, ratio {:.2}x (target <= 1.10x)",
+        on_again_ms / off_again_ms
     );
+    println!("  stage medians (ms), speech on:  {}", stages(&on_again));
+    println!("  stage medians (ms), speech off: {}", stages(&off_again));
     println!(
         "audio: {:.1} MB for {:.1} min of speech = {:.0} KB per minute (target <= 300 KB)",
         cold.audio_bytes as f64 / 1_048_576.0,
@@ -120,9 +139,19 @@ fn build_once(site: &Path, cache: &Path, out: &Path, prerender: Prerender, fresh
     let mut audio_bytes = 0;
     let mut audio_seconds = 0.0;
     for (path, file) in &site_data.speech.files {
-        match (path.starts_with("audio/"), file) {
-            (true, OutputFile::Cached(mp3) | OutputFile::Copy(mp3)) => audio_bytes += std::fs::metadata(mp3)?.len(),
-            (true, OutputFile::Bytes(vtt)) => audio_seconds += last_cue_end(&String::from_utf8_lossy(vtt)),
+        let read = |file: &OutputFile| -> Result<Vec<u8>> {
+            match file {
+                OutputFile::Bytes(b) => Ok(b.clone()),
+                OutputFile::Cached(p) | OutputFile::Copy(p) => Ok(std::fs::read(p)?),
+            }
+        };
+        match (path.strip_prefix("audio/"), file) {
+            (Some(name), OutputFile::Cached(mp3) | OutputFile::Copy(mp3)) if name.ends_with(".mp3") => {
+                audio_bytes += std::fs::metadata(mp3)?.len()
+            }
+            (Some(name), vtt) if name.ends_with(".vtt") => {
+                audio_seconds += last_cue_end(&String::from_utf8_lossy(&read(vtt)?))
+            }
             _ => {}
         }
     }
@@ -130,6 +159,7 @@ fn build_once(site: &Path, cache: &Path, out: &Path, prerender: Prerender, fresh
         total_ms,
         speech_ms: site_data.timings.speech,
         summary: site_data.speech.summary.clone().unwrap_or_default(),
+        timings: site_data.timings.clone(),
         audio_bytes,
         audio_seconds,
     })

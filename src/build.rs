@@ -199,9 +199,13 @@ fn load(config: Config, keep_html: bool) -> Result<Site, BuildError> {
             if keep_html {
                 return (r, None);
             }
-            let blocks = crate::speech::page_blocks(i, &page_title(doc, &r), &r.html, whole_page);
+            let title = page_title(doc, &r);
             let facts =
                 HtmlFacts { hash: crate::fingerprint::html_hash(&r.html), ids: crate::check::element_ids(&r.html) };
+            let mut blocks = crate::speech::page_blocks(i, &title, &r.html, whole_page);
+            for block in &mut blocks {
+                block.set_source(facts.hash, &title);
+            }
             r.html = String::new();
             (r, Some((facts, blocks)))
         })

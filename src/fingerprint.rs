@@ -35,6 +35,16 @@ fn hash_debug(h: &mut DefaultHasher, value: &impl std::fmt::Debug) {
     h.write_u8(0xff);
 }
 
+/// [`program_identity`] as a number, worked out once.
+pub fn program_hash() -> u64 {
+    static HASH: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *HASH.get_or_init(|| {
+        let mut h = DefaultHasher::new();
+        program_identity(&mut h);
+        h.finish()
+    })
+}
+
 /// This program: its version, size and modification time, so output made by another build of
 /// lectern (another version, or the same version with other code) is never taken as current.
 fn program_identity(h: &mut DefaultHasher) {
@@ -79,7 +89,8 @@ pub fn pages(site: &Site, theme: &Theme, html: &[u64]) -> Vec<u64> {
             let r = &site.rendered[i];
             (&r.description, &site.git_dates[i]).hash(&mut h);
             hash_debug(&mut h, &r.toc);
-            hash_debug(&mut h, &site.speech.players.get(i));
+            // Hashed as they are: players are kilobytes each, which `Debug` would escape first.
+            site.speech.players.get(i).hash(&mut h);
             h.finish()
         })
         .collect()

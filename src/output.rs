@@ -195,8 +195,8 @@ pub struct Staging {
     retired: PathBuf,
     parent: PathBuf,
     name: String,
-    /// Paths written so far: the first write of a path wins.
-    written: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Paths written so far (the first write of a path wins), and the folders made for them.
+    written: std::sync::Mutex<Written>,
     finished: bool,
 }
 
@@ -256,7 +256,7 @@ impl Staging {
         let Some(dest) = self.claim(rel)? else { return Ok(true) };
         let kept = fs::hard_link(&earlier, &dest).is_ok() || fs::copy(&earlier, &dest).is_ok();
         if !kept && let Ok(mut written) = self.written.lock() {
-            written.remove(rel);
+            written.files.remove(rel);
         }
         Ok(kept)
     }
@@ -267,14 +267,20 @@ impl Staging {
         if !is_safe_relative(rel) {
             bail!("refusing to write `{rel}`: the path would leave the output folder");
         }
-        if let Ok(mut written) = self.written.lock()
-            && !written.insert(rel.to_string())
-        {
-            return Ok(None);
-        }
+        let folder = rel.rsplit_once('/').map(|(dir, _)| dir);
+        let folder_made = {
+            let Ok(mut written) = self.written.lock() else { bail!("a thread writing the build panicked") };
+            if !written.files.insert(rel.to_string()) {
+                return Ok(None);
+            }
+            folder.is_none_or(|dir| written.dirs.contains(dir))
+        };
         let dest = self.dir.join(rel);
-        if let Some(d) = dest.parent() {
+        if !folder_made && let (Some(dir), Some(d)) = (folder, dest.parent()) {
             fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+            if let Ok(mut written) = self.written.lock() {
+                written.dirs.insert(dir.to_string());
+            }
         }
         Ok(Some(dest))
     }
@@ -294,6 +300,14 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// What a [`Staging`] has written: file paths, and folders (relative to it) known to exist, so
+/// that each folder is made once rather than asked for again for every file in it.
+#[derive(Default)]
+struct Written {
+    files: std::collections::HashSet<String>,
+    dirs: std::collections::HashSet<String>,
 }
 
 /// Whether the file at `path` holds exactly `bytes`.
@@ -327,7 +341,7 @@ fn swap(staging: &Path, out: &Path, retired: &Path) -> anyhow::Result<()> {
     #[cfg(target_os = "linux")]
     if out.is_dir() && exchange(staging, out).is_ok() {
         // `staging` now holds the previous build.
-        return remove_dir(staging);
+        return remove_tree(staging);
     }
     if out.exists() {
         if !out.is_dir() {
@@ -338,7 +352,7 @@ fn swap(staging: &Path, out: &Path, retired: &Path) -> anyhow::Result<()> {
             let _ = fs::rename(retired, out);
             return Err(e).with_context(|| format!("moving the new build into {}", out.display()));
         }
-        remove_dir(retired)?;
+        remove_tree(retired)?;
     } else {
         fs::rename(staging, out).with_context(|| format!("moving the new build into {}", out.display()))?;
     }
@@ -355,6 +369,26 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     // SAFETY: both are valid NUL-terminated paths that live across the call.
     let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
     if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+}
+
+/// Removes a previous build: its top-level entries in parallel, as removing thousands of files
+/// one by one keeps a single core busy while the rest of the build has finished.
+fn remove_tree(p: &Path) -> anyhow::Result<()> {
+    let entries: Vec<PathBuf> = match fs::read_dir(p) {
+        Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("removing {}", p.display())),
+    };
+    entries.par_iter().try_for_each(|entry| match fs::symlink_metadata(entry) {
+        Ok(m) if m.is_dir() => remove_dir(entry),
+        _ => match fs::remove_file(entry) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(e).with_context(|| format!("removing {}", entry.display()))
+            }
+            _ => Ok(()),
+        },
+    })?;
+    remove_dir(p)
 }
 
 fn remove_dir(p: &Path) -> anyhow::Result<()> {

@@ -71,10 +71,8 @@ pub fn render_extras_to(site: &Site, theme: &Theme, site_view: &SiteView, sink: 
     for (rel, src) in &site.copies {
         sink(rel, OutputFile::Copy(src.clone()))?;
     }
-    for (rel, file) in &site.speech.files {
-        sink(rel, file.clone())?;
-    }
-    Ok(())
+    // Speech audio in parallel: hundreds of small files, each a hard link where it can be.
+    site.speech.files.par_iter().try_for_each(|(rel, file)| sink(rel, file.clone()))
 }
 
 /// Renders only the pages `docs` (indices into the site's docs): (output path, HTML).

@@ -275,10 +275,49 @@ fn audio_is_linked_from_the_cache_not_copied() {
     let inode = |p: &std::path::Path| std::fs::metadata(p).unwrap().ino();
     assert_eq!(inode(&published), inode(&cached[0]), "the same file");
     let bytes = std::fs::read(&published).unwrap();
+    // So is the VTT file: a warm build makes no new file for a block.
+    let vtt = built_file(site.path(), &src[0].replace(".mp3", ".vtt"));
+    assert_eq!(inode(&vtt), inode(&cached[0].with_extension("vtt")), "the VTT is linked too");
+    let cues = std::fs::read_to_string(&vtt).unwrap();
+    assert!(cues.starts_with("WEBVTT\n") && cues.contains(" --> "), "{cues}");
 
     // The output stands on its own: without the cache it still holds the audio.
     std::fs::remove_dir_all(site.path().join(".lectern-cache")).unwrap();
     assert_eq!(std::fs::read(&published).unwrap(), bytes);
+    assert_eq!(std::fs::read_to_string(&vtt).unwrap(), cues);
+}
+
+/// A block's VTT file damaged or lost in the cache is made again from its cue times, without
+/// synthesising or encoding anything, and the output gets the whole file.
+#[test]
+fn a_damaged_or_lost_vtt_in_the_cache_is_made_again() {
+    let site = site_with_fake_engine("speech");
+    build(site.path());
+    let src = attrs(&page(site.path(), "intro/index.html"), "audio.speech-audio", "src");
+    let vtt_path = src[0].replace(".mp3", ".vtt");
+    let good = std::fs::read_to_string(built_file(site.path(), &vtt_path)).unwrap();
+    let cached: Vec<_> = walk_files(&site.path().join(".lectern-cache/speech/blocks"))
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "vtt"))
+        .collect();
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    let mp3 = cached[0].with_extension("mp3");
+    let mp3_bytes = std::fs::read(&mp3).unwrap();
+
+    // Damaged in place (the output's copy is the same file, so it is damaged too).
+    std::fs::write(&cached[0], &good[..good.len() / 2]).unwrap();
+    let output = build(site.path());
+    assert!(summary(&output).contains("0 synthesised"), "{}", summary(&output));
+    assert_eq!(std::fs::read_to_string(built_file(site.path(), &vtt_path)).unwrap(), good);
+    assert_eq!(std::fs::read_to_string(&cached[0]).unwrap(), good, "and the cache holds it whole again");
+    assert_eq!(std::fs::read(&mp3).unwrap(), mp3_bytes, "the audio is not encoded again");
+
+    // Lost.
+    std::fs::remove_file(&cached[0]).unwrap();
+    build(site.path());
+    assert_eq!(std::fs::read_to_string(built_file(site.path(), &vtt_path)).unwrap(), good);
+    assert_eq!(std::fs::read_to_string(&cached[0]).unwrap(), good);
+    assert_eq!(calls(site.path()).len(), 9, "nothing was synthesised after the first build");
 }
 
 /// A cache folder that cannot be written (here one inside /proc) moves to the user's cache

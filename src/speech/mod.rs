@@ -21,6 +21,7 @@ mod player;
 mod sentences;
 mod settings;
 mod speak;
+mod verified;
 mod wav;
 
 use std::collections::{BTreeMap, HashMap};
@@ -33,7 +34,7 @@ use crate::build::OutputFile;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 
-pub use cache::{BlockAudio, Cache, block_key, sentence_key};
+pub use cache::{BlockAudio, Cache, block_key, block_key_of, sentence_key};
 pub use encode::{SENTENCE_GAP, join, mp3, timestamp, vtt};
 pub use engine::Engine;
 pub use extract::{BlockSpan, code_note, extract_speech, find_blocks, spoken_segments};
@@ -46,8 +47,8 @@ pub use wav::{Pcm, parse_wav, write_wav};
 /// What the speech stage adds to a site.
 #[derive(Debug, Clone, Default)]
 pub struct SiteSpeech {
-    /// Files to publish, by path below the output folder (`audio/<hash>.mp3`, copied from the
-    /// cache, and `.vtt`).
+    /// Files to publish, by path below the output folder (`audio/<hash>.mp3` and `.vtt`, linked
+    /// from the cache).
     pub files: BTreeMap<String, OutputFile>,
     /// Per doc, the players to insert into its HTML: (where, markup), in order; where is the
     /// number of the speech block (among the page's blocks) the player goes into, or `None` for
@@ -105,6 +106,21 @@ pub struct Block {
     insert_at: Option<usize>,
     label: &'static str,
     sentences: Vec<String>,
+    /// A hash of what the block was found in (this program, the page's HTML hash and title,
+    /// the block's place), when the build knows it: a warm build then finds the block's cache
+    /// key in the site's record ([`verified`]) instead of hashing every sentence again.
+    source: Option<u64>,
+}
+
+impl Block {
+    /// Notes that the block was found in a page whose markdown-stage HTML has the hash
+    /// `page_hash` ([`crate::fingerprint::html_hash`]) and whose title is `title`.
+    pub fn set_source(&mut self, page_hash: u64, title: &str) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (crate::fingerprint::program_hash(), page_hash, title, self.insert_at, self.label).hash(&mut h);
+        self.source = Some(h.finish());
+    }
 }
 
 /// The configured cache folder, or, when it cannot be written (a read-only checkout), one in the
@@ -172,7 +188,7 @@ pub fn run_on_blocks(config: &Config, titles: &[&str], blocks: Vec<Vec<Block>>) 
     let audio = match &engine {
         Some(engine) => {
             let cache = Cache::new(&writable_cache_dir(config, settings.cache_only, &mut out.warnings));
-            match prerender(engine, &cache, &blocks, settings.cache_only, &mut out.synthesised) {
+            match prerender(engine, &cache, &config.root, &blocks, settings.cache_only, &mut out.synthesised) {
                 Ok(audio) => audio,
                 Err(e) if settings.prerender == Prerender::Auto => {
                     // `auto` never fails a build over audio: the players use browser voices.
@@ -222,7 +238,7 @@ pub fn page_blocks(doc: usize, title: &str, html: &str, whole_page: bool) -> Vec
     if whole_page {
         let mut sentences = split_sentences(title);
         sentences.extend(extract_speech(html));
-        return vec![Block { doc, insert_at: None, label: "Listen to this page", sentences }];
+        return vec![Block { doc, insert_at: None, label: "Listen to this page", sentences, source: None }];
     }
     if !html.contains(extract::BLOCK_CLASS) {
         return Vec::new();
@@ -235,6 +251,7 @@ pub fn page_blocks(doc: usize, title: &str, html: &str, whole_page: bool) -> Vec
             insert_at: Some(k),
             label: "Listen to this section",
             sentences: extract_speech(&html[span.content]),
+            source: None,
         })
         .filter(|b| !b.sentences.is_empty())
         .collect()
@@ -264,22 +281,55 @@ fn choose_engine(
 }
 
 /// Each block's audio: from the block cache, or assembled from cached and newly synthesised
-/// sentences.
+/// sentences. `root` is the site's, whose record of blocks found intact ([`verified`]) spares
+/// a warm build from reading the cache's files again.
 fn prerender(
     engine: &Engine,
     cache: &Cache,
+    root: &std::path::Path,
     blocks: &[Block],
     cache_only: bool,
     synthesised: &mut usize,
 ) -> anyhow::Result<Vec<Option<(String, BlockAudio)>>> {
     let identity = engine.identity();
-    let keys: Vec<Vec<String>> =
-        blocks.par_iter().map(|b| b.sentences.iter().map(|s| sentence_key(&identity, s)).collect()).collect();
-    let block_keys: Vec<String> = keys.iter().map(|k| block_key(k)).collect();
-    let cached: Vec<Option<BlockAudio>> = block_keys.par_iter().map(|k| cache.block(k)).collect();
+    let record = verified::Verified::load(cache.dir(), root);
+    // Where each block was found, with the engine: the same source has the same key.
+    let sources: Vec<Option<u64>> = blocks
+        .iter()
+        .map(|b| {
+            b.source.map(|s| {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                (s, &identity).hash(&mut h);
+                h.finish()
+            })
+        })
+        .collect();
+    let (block_keys, cached): (Vec<String>, Vec<Option<BlockAudio>>) = blocks
+        .par_iter()
+        .zip(&sources)
+        .map(|(b, source)| {
+            let key =
+                source.and_then(|s| record.key_of_source(s)).unwrap_or_else(|| block_key_of(&identity, &b.sentences));
+            let (mp3, vtt) = cache.block_files(&key);
+            let hit = record.block(&key, mp3, vtt, b.sentences.len()).or_else(|| cache.block(&key, &b.sentences));
+            (key, hit)
+        })
+        .unzip();
     if cache_only {
-        return Ok(cached.into_iter().zip(block_keys).map(|(hit, key)| hit.map(|h| (key, h))).collect());
+        let found: Vec<_> = cached.into_iter().zip(block_keys).map(|(hit, key)| hit.map(|h| (key, h))).collect();
+        record.save(&found, &sources);
+        return Ok(found);
     }
+    // Sentence keys, for the blocks to build only.
+    let keys: Vec<Vec<String>> = blocks
+        .par_iter()
+        .zip(&cached)
+        .map(|(b, hit)| match hit {
+            Some(_) => Vec::new(),
+            None => b.sentences.iter().map(|s| sentence_key(&identity, s)).collect(),
+        })
+        .collect();
 
     // Sentences of the blocks to build, each once, that the cache does not have.
     let mut wanted: HashMap<&str, &str> = HashMap::new();
@@ -307,11 +357,13 @@ fn prerender(
                 .map(|k| cache.sentence(k).ok_or_else(|| anyhow::anyhow!("sentence audio {k} vanished from the cache")))
                 .collect::<anyhow::Result<_>>()?;
             let (joined, cues) = join(&parts);
-            let audio = cache.put_block(&block_keys[i], &mp3(&joined)?, cues)?;
+            let audio = cache.put_block(&block_keys[i], &mp3(&joined)?, cues, &blocks[i].sentences)?;
             Ok(Some((block_keys[i].clone(), audio)))
         })
         .collect();
-    built.into_iter().collect()
+    let built: Vec<Option<(String, BlockAudio)>> = built.into_iter().collect::<anyhow::Result<_>>()?;
+    record.save(&built, &sources);
+    Ok(built)
 }
 
 /// Synthesises `(key, text)` pairs in parallel, storing each in the cache; a progress bar on a
@@ -361,7 +413,7 @@ fn make_players(
                 let mp3_path = format!("audio/{name}.mp3");
                 let vtt_path = format!("audio/{name}.vtt");
                 files.push((mp3_path.clone(), OutputFile::Cached(a.mp3.clone())));
-                files.push((vtt_path.clone(), OutputFile::Bytes(vtt(&block.sentences, &a.cues).into_bytes())));
+                files.push((vtt_path.clone(), a.vtt.clone()));
                 AudioLinks {
                     mp3_url: format!("{}{mp3_path}", config.base_url),
                     vtt_url: format!("{}{vtt_path}", config.base_url),

@@ -73,6 +73,9 @@ fn the_cache_makes_rebuilds_free_and_edits_cheap() {
     assert_eq!(calls(site.path()).len(), 9, "an unchanged rebuild synthesises nothing");
     assert!(summary(&output).starts_with("speech: 1 blocks, 9 sentences, 9 cached, 0 synthesised in "));
     assert_eq!(attrs(&page(site.path(), "intro/index.html"), "audio.speech-audio", "src"), first_url);
+    // That rebuild took the block from the site's record of what it found intact.
+    let records = walk_files(&site.path().join(".lectern-cache/speech/verified"));
+    assert_eq!(records.len(), 1, "{records:?}");
 
     edit(site.path(), "docs/intro.md", "Watch it fail.", "Watch it fail first.");
     let output = build(site.path());
@@ -82,6 +85,12 @@ fn the_cache_makes_rebuilds_free_and_edits_cheap() {
     assert_ne!(new_url, first_url, "changed audio gets a new URL");
     assert!(built_file(site.path(), &new_url[0]).is_file());
     assert!(!built_file(site.path(), &first_url[0]).exists(), "the old audio is not published any more");
+
+    // Back as it was: the first audio again, from the cache.
+    edit(site.path(), "docs/intro.md", "Watch it fail first.", "Watch it fail.");
+    build(site.path());
+    assert_eq!(calls(site.path()).len(), 10, "nothing synthesised");
+    assert_eq!(attrs(&page(site.path(), "intro/index.html"), "audio.speech-audio", "src"), first_url);
 }
 
 #[test]

@@ -89,14 +89,19 @@ impl Verified {
 
     /// Records this build's blocks (those with both files in the cache), found at `sources`,
     /// in place of the old record, and saves it when it changed. A failure to save costs only
-    /// speed.
+    /// speed. Only a build that knows where every block was found saves: that is `lectern
+    /// build` over the whole site, not the preview's rebuild of one page, which would drop the
+    /// rest of the record.
     pub fn save(mut self, blocks: &[Option<(String, BlockAudio)>], sources: &[Option<u64>]) {
+        if sources.len() != blocks.len() || sources.iter().any(Option::is_none) {
+            return;
+        }
         let taken = std::mem::take(&mut *self.taken.lock().unwrap_or_else(|e| e.into_inner()));
         let mut entries = HashMap::with_capacity(blocks.len());
         let mut changed = false;
         for (i, (key, audio)) in blocks.iter().enumerate().filter_map(|(i, b)| Some((i, b.as_ref()?))) {
             let OutputFile::Cached(vtt) = &audio.vtt else { continue };
-            let source = sources.get(i).copied().flatten().unwrap_or(0);
+            let source = sources[i].unwrap_or(0);
             let entry = match self.entries.remove(key) {
                 // Taken from the record by this build, and found in the same place.
                 Some(e) if taken.contains(key) && e.source == source => Some(e),
@@ -201,6 +206,11 @@ mod tests {
         assert_eq!(record.block("k", mp3.clone(), vtt.clone(), 1), Some(audio.clone()));
         assert_eq!(record.key_of_source(7).as_deref(), Some("k"), "found where it was");
         assert_eq!(record.key_of_source(8), None, "a block without audio is not recorded");
+        // A run that does not know where its blocks were found (one page, in the preview)
+        // leaves the record as it was.
+        record.save(&[None], &[None]);
+        assert_eq!(Verified::load(&cache, &site).key_of_source(7).as_deref(), Some("k"));
+        let record = Verified::load(&cache, &site);
         assert_eq!(record.block("k", mp3.clone(), vtt.clone(), 2), None, "a cue per sentence");
         assert_eq!(record.block("other", mp3.clone(), vtt.clone(), 1), None);
         assert_eq!(Verified::load(&cache, &dir.path().join("elsewhere")).entries.len(), 0, "one record per site");
@@ -216,7 +226,7 @@ mod tests {
         assert_eq!(record.block("k", mp3.clone(), vtt.clone(), 1), None, "a replaced VTT is checked again");
 
         // A damaged record is ignored.
-        record.save(&[Some(("k".into(), audio.clone()))], &[None]);
+        record.save(&[Some(("k".into(), audio.clone()))], &[Some(9)]);
         let file = Verified::load(&cache, &site).file.expect("a file");
         let mut bytes = std::fs::read(&file).expect("reads");
         bytes[12] ^= 1;

@@ -138,13 +138,13 @@ fn build_once(site: &Path, cache: &Path, out: &Path, prerender: Prerender, fresh
 
     let mut audio_bytes = 0;
     let mut audio_seconds = 0.0;
+    let read = |file: &OutputFile| -> Result<Vec<u8>> {
+        match file {
+            OutputFile::Bytes(b) => Ok(b.clone()),
+            OutputFile::Cached(p) | OutputFile::Copy(p) => Ok(std::fs::read(p)?),
+        }
+    };
     for (path, file) in &site_data.speech.files {
-        let read = |file: &OutputFile| -> Result<Vec<u8>> {
-            match file {
-                OutputFile::Bytes(b) => Ok(b.clone()),
-                OutputFile::Cached(p) | OutputFile::Copy(p) => Ok(std::fs::read(p)?),
-            }
-        };
         match (path.strip_prefix("audio/"), file) {
             (Some(name), OutputFile::Cached(mp3) | OutputFile::Copy(mp3)) if name.ends_with(".mp3") => {
                 audio_bytes += std::fs::metadata(mp3)?.len()

@@ -35,26 +35,22 @@ fn hash_debug(h: &mut DefaultHasher, value: &impl std::fmt::Debug) {
     h.write_u8(0xff);
 }
 
-/// [`program_identity`] as a number, worked out once.
+/// This program: a hash of its version, size and modification time, so output made by another
+/// build of lectern (another version, or the same version with other code) is never taken as
+/// current. Worked out once per process.
 pub fn program_hash() -> u64 {
     static HASH: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     *HASH.get_or_init(|| {
         let mut h = DefaultHasher::new();
-        program_identity(&mut h);
+        env!("CARGO_PKG_VERSION").hash(&mut h);
+        if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
+            meta.len().hash(&mut h);
+            if let Ok(modified) = meta.modified() {
+                modified.hash(&mut h);
+            }
+        }
         h.finish()
     })
-}
-
-/// This program: its version, size and modification time, so output made by another build of
-/// lectern (another version, or the same version with other code) is never taken as current.
-fn program_identity(h: &mut DefaultHasher) {
-    env!("CARGO_PKG_VERSION").hash(h);
-    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
-        meta.len().hash(h);
-        if let Ok(modified) = meta.modified() {
-            modified.hash(h);
-        }
-    }
 }
 
 /// What every page shows of the whole site: the settings, the theme, the sidebars and every
@@ -62,7 +58,7 @@ fn program_identity(h: &mut DefaultHasher) {
 /// any page can show any other page).
 fn site_fingerprint(site: &Site, theme: &Theme) -> u64 {
     let mut h = DefaultHasher::new();
-    program_identity(&mut h);
+    program_hash().hash(&mut h);
     theme.fingerprint().hash(&mut h);
     hash_debug(&mut h, &site.config);
     hash_debug(&mut h, &site.sidebars.sidebars);
@@ -100,7 +96,7 @@ pub fn pages(site: &Site, theme: &Theme, html: &[u64]) -> Vec<u64> {
 /// breadcrumbs and HTML, in order.
 pub fn search(site: &Site, indexed: &[usize], html: &[u64]) -> u64 {
     let mut h = DefaultHasher::new();
-    program_identity(&mut h);
+    program_hash().hash(&mut h);
     crate::search::FORMAT_VERSION.hash(&mut h);
     for &i in indexed {
         let d = &site.content.docs[i];

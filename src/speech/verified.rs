@@ -38,7 +38,7 @@ impl Stamp {
 /// One block as it was found: its MP3's and VTT's stamps, and its cue times.
 #[derive(Debug, Clone, PartialEq)]
 struct Entry {
-    /// Where the block was found (0: not known).
+    /// Where the block was found.
     source: u64,
     mp3: Stamp,
     vtt: Stamp,
@@ -46,9 +46,9 @@ struct Entry {
 }
 
 /// The record of one site's blocks, by block key.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Verified {
-    file: Option<PathBuf>,
+    file: PathBuf,
     entries: HashMap<String, Entry>,
     /// Block keys by where their blocks were found.
     by_source: HashMap<u64, String>,
@@ -64,8 +64,8 @@ impl Verified {
         let name = format!("{:016x}", checksum(root.to_string_lossy().as_bytes()));
         let file = cache_dir.join("verified").join(name);
         let entries: HashMap<String, Entry> = std::fs::read(&file).ok().and_then(|b| decode(&b)).unwrap_or_default();
-        let by_source = entries.iter().filter(|(_, e)| e.source != 0).map(|(k, e)| (e.source, k.clone())).collect();
-        Verified { file: Some(file), entries, by_source, taken: Default::default() }
+        let by_source = entries.iter().map(|(k, e)| (e.source, k.clone())).collect();
+        Verified { file, entries, by_source, taken: Default::default() }
     }
 
     /// The key of the block last found at `source` ([`super::Block::set_source`], with the
@@ -93,7 +93,8 @@ impl Verified {
     /// build` over the whole site, not the preview's rebuild of one page, which would drop the
     /// rest of the record.
     pub fn save(mut self, blocks: &[Option<(String, BlockAudio)>], sources: &[Option<u64>]) {
-        if sources.len() != blocks.len() || sources.iter().any(Option::is_none) {
+        let Some(sources) = sources.iter().copied().collect::<Option<Vec<u64>>>() else { return };
+        if sources.len() != blocks.len() {
             return;
         }
         let taken = std::mem::take(&mut *self.taken.lock().unwrap_or_else(|e| e.into_inner()));
@@ -101,7 +102,7 @@ impl Verified {
         let mut changed = false;
         for (i, (key, audio)) in blocks.iter().enumerate().filter_map(|(i, b)| Some((i, b.as_ref()?))) {
             let OutputFile::Cached(vtt) = &audio.vtt else { continue };
-            let source = sources[i].unwrap_or(0);
+            let source = sources[i];
             let entry = match self.entries.remove(key) {
                 // Taken from the record by this build, and found in the same place.
                 Some(e) if taken.contains(key) && e.source == source => Some(e),
@@ -121,8 +122,8 @@ impl Verified {
         }
         // Blocks this build no longer has are dropped from the record.
         changed |= !self.entries.is_empty();
-        if let (true, Some(file)) = (changed, self.file.take()) {
-            let _ = super::cache::write_atomic(&file, &encode(&entries));
+        if changed {
+            let _ = super::cache::write_atomic(&self.file, &encode(&entries));
         }
     }
 }
@@ -227,7 +228,7 @@ mod tests {
 
         // A damaged record is ignored.
         record.save(&[Some(("k".into(), audio.clone()))], &[Some(9)]);
-        let file = Verified::load(&cache, &site).file.expect("a file");
+        let file = Verified::load(&cache, &site).file;
         let mut bytes = std::fs::read(&file).expect("reads");
         bytes[12] ^= 1;
         std::fs::write(&file, &bytes).expect("writes");

@@ -42,12 +42,17 @@ enum Command {
         /// The site's root folder (where lectern.yml is).
         #[arg(default_value = ".")]
         root: PathBuf,
-        /// Where to write the site [default: ROOT/build].
+        /// Where to write the site [default: ROOT/build]. Replaced whole; refused when it holds
+        /// the site's sources, or files lectern did not write (see --force).
         #[arg(long, short)]
         out: Option<PathBuf>,
         /// The environment: development, staging, production, ... [env: LECTERN_ENV]
         #[arg(long)]
         env: Option<String>,
+        /// Replace --out even when it holds files lectern did not write (no .lectern-build
+        /// file). Never overrides the refusal to write over the site's sources.
+        #[arg(long)]
+        force: bool,
     },
     /// Build in memory and check every link, anchor and image; writes nothing.
     ///
@@ -146,7 +151,7 @@ fn run(cli: Cli) -> Result<(), BuildError> {
                 lectern::serve::ServeOptions { root, host, port, open, overrides: Overrides::from_process(env) };
             lectern::serve::run(options).map_err(BuildError::from)
         }
-        Command::Build { root, out, env } => {
+        Command::Build { root, out, env, force } => {
             let started = std::time::Instant::now();
             let mut site = build::load_site_for_build(&root, &Overrides::from_process(env))?;
             print_warnings(&site.warnings);
@@ -162,9 +167,12 @@ fn run(cli: Cli) -> Result<(), BuildError> {
                 return Err(BuildError::Content(errors));
             }
             let out = out.unwrap_or_else(|| root.join("build"));
-            lectern::output::check_out_dir(&site.config, &out)?;
+            let target = lectern::output::claim_out_dir(&site.config, &out, force)?;
             let theme = build::load_theme(&site.config)?;
-            let reused = build::write_site(&mut site, &theme, &out)?;
+            let reused = build::write_site(&mut site, &theme, &target.path)?;
+            if let Some(replaced) = &target.replaced {
+                eprintln!("--force: replaced {} ({replaced})", out.display());
+            }
             if std::env::var_os("LECTERN_TIMINGS").is_some() {
                 eprintln!("timings: {}", serde_json::to_string(&site.timings).map_err(anyhow::Error::from)?);
                 let peaks: Vec<String> = site.timings.peak_rss.iter().map(|(s, m)| format!("{s} {m:.0}")).collect();

@@ -13,34 +13,9 @@ use rayon::prelude::*;
 use crate::build::{OutputFile, SiteFiles};
 use crate::config::Config;
 
-/// Refuses output folders that would overwrite the site's sources.
-pub fn check_out_dir(config: &Config, out: &Path) -> anyhow::Result<()> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
-        normalise(&p)
-    };
-    let out_abs = abs(out);
-    let root = abs(&config.root);
-    let docs = abs(&config.docs_path());
-    for (what, p) in [("the site's root", &root), ("the docs folder", &docs)] {
-        if out_abs == *p || p.starts_with(&out_abs) {
-            bail!(
-                "refusing to write the build to {}: it is {what} or contains it; choose another --out",
-                out.display()
-            );
-        }
-    }
-    if out_abs.starts_with(&docs) {
-        bail!("refusing to write the build to {}: it is inside the docs folder; choose another --out", out.display());
-    }
-    for dir in &config.static_dirs {
-        let s = abs(&config.root.join(dir));
-        if out_abs == s || s.starts_with(&out_abs) || out_abs.starts_with(&s) {
-            bail!("refusing to write the build to {}: it overlaps the static folder {}", out.display(), dir.display());
-        }
-    }
-    Ok(())
-}
+mod safety;
+
+pub use safety::{MARKER, OutDir, check_out_dir, claim_out_dir, resolve};
 
 /// Saves the highlight cache for the next build; a cache that cannot be written is skipped.
 /// `prune`: this build rendered every page, so blocks it did not use are no longer needed.
@@ -151,6 +126,12 @@ impl BuildRecord {
         let _ = fs::remove_file(record_file(config, out));
     }
 
+    /// Whether a build into `out` left a record: the folder was written by lectern, perhaps by
+    /// one from before the [`MARKER`] file.
+    pub fn exists(config: &Config, out: &Path) -> bool {
+        record_file(config, out).is_file()
+    }
+
     /// Saves the record of the build just swapped into `out`.
     pub fn save(&self, config: &Config, out: &Path) {
         write_cache_file(&record_file(config, out), |w| w.write_all(self.to_text().as_bytes()));
@@ -203,17 +184,24 @@ pub struct Staging {
 impl Staging {
     /// Creates the staging folder next to `out`.
     pub fn begin(out: &Path) -> anyhow::Result<Staging> {
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "build".into());
+        let (parent, name) = safety::parent_and_name(out);
         fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
         let dir = parent.join(format!(".{name}.lectern-new-{}", std::process::id()));
         let retired = parent.join(format!(".{name}.lectern-old-{}", std::process::id()));
         remove_dir(&dir)?;
         fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        Ok(Staging { dir, out: out.to_path_buf(), retired, parent, name, written: Default::default(), finished: false })
+        let staging = Staging {
+            dir,
+            out: out.to_path_buf(),
+            retired,
+            parent,
+            name,
+            written: Default::default(),
+            finished: false,
+        };
+        // First, so that no file of the site can take its place.
+        staging.write(MARKER, &OutputFile::Bytes(safety::MARKER_TEXT.as_bytes().to_vec()))?;
+        Ok(staging)
     }
 
     /// Writes one file, unless a file was already written at `rel`. A file that the previous
@@ -336,17 +324,24 @@ pub fn is_safe_relative(rel: &str) -> bool {
 
 /// Puts `staging` where `out` is. On Linux the two folders are exchanged in one atomic
 /// `renameat2(RENAME_EXCHANGE)`, so at every instant `out` holds a whole build; elsewhere the
-/// old output moves aside first, then the new one moves in.
+/// old output moves aside first, then the new one moves in. A symbolic link at `out` is never
+/// exchanged or moved: the old tree would then be removed through it.
 fn swap(staging: &Path, out: &Path, retired: &Path) -> anyhow::Result<()> {
+    let existing = match fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => bail!(
+            "{} is a symbolic link; lectern replaces only a real folder (give --out the folder it points to)",
+            out.display()
+        ),
+        Ok(m) if !m.is_dir() => bail!("{} exists and is not a folder", out.display()),
+        Ok(_) => true,
+        Err(_) => false,
+    };
     #[cfg(target_os = "linux")]
-    if out.is_dir() && exchange(staging, out).is_ok() {
+    if existing && exchange(staging, out).is_ok() {
         // `staging` now holds the previous build.
         return remove_tree(staging);
     }
-    if out.exists() {
-        if !out.is_dir() {
-            bail!("{} exists and is not a folder", out.display());
-        }
+    if existing {
         fs::rename(out, retired).with_context(|| format!("moving the previous build {} aside", out.display()))?;
         if let Err(e) = fs::rename(staging, out) {
             let _ = fs::rename(retired, out);
@@ -372,8 +367,16 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 }
 
 /// Removes a previous build: its top-level entries in parallel, as removing thousands of files
-/// one by one keeps a single core busy while the rest of the build has finished.
+/// one by one keeps a single core busy while the rest of the build has finished. Never reads
+/// through a symbolic link: a link at `p` is removed itself, and links inside are removed as
+/// files.
 fn remove_tree(p: &Path) -> anyhow::Result<()> {
+    match fs::symlink_metadata(p) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("removing {}", p.display())),
+        Ok(m) if !m.is_dir() => return fs::remove_file(p).with_context(|| format!("removing {}", p.display())),
+        Ok(_) => {}
+    }
     let entries: Vec<PathBuf> = match fs::read_dir(p) {
         Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -399,14 +402,18 @@ fn remove_dir(p: &Path) -> anyhow::Result<()> {
     }
 }
 
-/// Removes staging folders of earlier builds that were killed before they finished.
+/// Removes staging folders of earlier builds that were killed before they finished: those whose
+/// owner (the pid in their name) is no longer running. Called with the output folder's lock
+/// held, so no live lectern build can be starting one meanwhile.
 fn clean_leftovers(parent: &Path, name: &str) {
     let prefixes = [format!(".{name}.lectern-new-"), format!(".{name}.lectern-old-")];
     let Ok(entries) = fs::read_dir(parent) else { return };
     for e in entries.flatten() {
         let n = e.file_name().to_string_lossy().into_owned();
-        if prefixes.iter().any(|p| n.starts_with(p.as_str())) {
-            let _ = fs::remove_dir_all(e.path());
+        let Some(owner) = prefixes.iter().find_map(|p| n.strip_prefix(p.as_str())) else { continue };
+        let dead = owner.parse::<u32>().is_ok_and(|pid| pid != std::process::id() && !safety::process_alive(pid));
+        if dead {
+            let _ = remove_tree(&e.path());
         }
     }
 }
@@ -493,5 +500,46 @@ mod tests {
         assert!(!out.join("a").exists());
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_swap_never_goes_through_a_symbolic_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let precious = tmp.path().join("precious");
+        fs::create_dir_all(precious.join("sub")).unwrap();
+        fs::write(precious.join("sub/file.txt"), b"keep me").unwrap();
+        let link = tmp.path().join("out");
+        std::os::unix::fs::symlink(&precious, &link).unwrap();
+        let mut files = SiteFiles::new();
+        files.insert("index.html".into(), OutputFile::Bytes(b"one".to_vec()));
+        let err = write_site(&link, &files).unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert_eq!(fs::read(precious.join("sub/file.txt")).unwrap(), b"keep me");
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays");
+        // Removing a tree that is a link removes the link only.
+        remove_tree(&link).unwrap();
+        assert!(fs::symlink_metadata(&link).is_err());
+        assert_eq!(fs::read(precious.join("sub/file.txt")).unwrap(), b"keep me");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn leftovers_of_live_builds_are_kept_and_of_dead_ones_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let mut sleeper = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        let live = sleeper.id();
+        for name in [format!(".build.lectern-new-{dead}"), format!(".build.lectern-new-{live}")] {
+            fs::create_dir_all(tmp.path().join(&name).join("a")).unwrap();
+            fs::write(tmp.path().join(&name).join("a/page.html"), b"x").unwrap();
+        }
+        clean_leftovers(tmp.path(), "build");
+        let _ = sleeper.kill();
+        let _ = sleeper.wait();
+        assert!(!tmp.path().join(format!(".build.lectern-new-{dead}")).exists(), "a dead build's folder goes");
+        assert!(tmp.path().join(format!(".build.lectern-new-{live}/a/page.html")).exists(), "a live one stays");
     }
 }

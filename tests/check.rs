@@ -85,6 +85,8 @@ fn build_applies_the_policies_and_keeps_the_previous_output() {
     let out = site.path().join("out");
     fs::create_dir_all(&out).unwrap();
     fs::write(out.join("index.html"), "previous").unwrap();
+    // A previous build: lectern replaces only folders with its marker.
+    fs::write(out.join(".lectern-build"), "").unwrap();
     let run = support::lectern(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
     assert_eq!(run.status.code(), Some(1));
     assert!(

@@ -130,7 +130,7 @@ fn a_linked_deploy_folder_receives_the_build_and_stays_a_link() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("lectern-new") || n.contains("lectern-old"))
+        .filter(|n| n.contains(".lectern-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // A link to nothing: where the build would go is unknown.
@@ -258,6 +258,8 @@ fn a_locked_output_folder_makes_the_build_wait_then_give_up() {
     drop(lock);
     let o = build([root.as_os_str(), "--out".as_ref(), out.as_os_str()]);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("waiting"), "{}", stderr(&o));
+    assert!(!tmp.path().join(".out.lectern-lock").exists(), "a build removes its lock file when done");
 }
 
 /// A generated site of `pages` pages in folders of 50.
@@ -316,7 +318,7 @@ fn two_concurrent_builds_into_one_folder_take_turns_and_leave_every_page() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("lectern-new") || n.contains("lectern-old"))
+        .filter(|n| n.contains(".lectern-") && n != ".lectern-cache")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

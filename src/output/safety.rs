@@ -33,7 +33,7 @@ pub struct OutDir {
     pub path: PathBuf,
     /// What `--force` is about to replace, when the folder was not written by lectern.
     pub replaced: Option<String>,
-    _lock: fs::File,
+    _lock: OutLock,
 }
 
 /// Checks `out` against the site's sources, takes its lock (waiting for another build into it)
@@ -144,52 +144,91 @@ fn normalise(p: &Path) -> PathBuf {
     out
 }
 
-/// Takes the lock of the output folder `real`: `flock` on `.<name>.lectern-lock` beside it,
-/// which holds the pid of the build that has it. A second build waits, saying so, and gives up
-/// after `LECTERN_LOCK_TIMEOUT` seconds (10 minutes by default). The lock file stays: removing it
-/// would let a third build lock a new file while a second still waits on the old one.
-fn lock_out_dir(real: &Path, shown: &Path) -> anyhow::Result<fs::File> {
+/// The lock of one output folder: `flock` on `.<name>.lectern-lock` beside it, which holds the
+/// pid of the build that has it. Dropped, it removes the file while still holding the lock; a
+/// build that was waiting on that file then finds it gone and locks a new one (see
+/// [`lock_out_dir`]), so two builds never hold "the" lock at once.
+struct OutLock {
+    file: fs::File,
+    path: PathBuf,
+}
+
+impl Drop for OutLock {
+    fn drop(&mut self) {
+        if same_file(&self.file, &self.path) {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Whether `path` still names the open `file` (not removed, not replaced by another file).
+#[cfg(unix)]
+fn same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Without inode numbers the file is never removed, so it always names the lock.
+#[cfg(not(unix))]
+fn same_file(_file: &fs::File, _path: &Path) -> bool {
+    false
+}
+
+/// Takes the lock of the output folder `real`. A second build waits, saying so, and gives up
+/// after `LECTERN_LOCK_TIMEOUT` seconds (10 minutes by default).
+fn lock_out_dir(real: &Path, shown: &Path) -> anyhow::Result<OutLock> {
     let (parent, name) = parent_and_name(real);
     fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
     let path = parent.join(format!(".{name}.lectern-lock"));
-    let mut file = fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .with_context(|| format!("opening the lock file {}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => {
-            let holder = lock_holder(&mut file).map(|pid| format!(" (pid {pid})")).unwrap_or_default();
-            eprintln!("waiting for another lectern build into {}{holder}…", shown.display());
-            let timeout = lock_timeout();
-            let started = Instant::now();
-            loop {
-                std::thread::sleep(Duration::from_millis(50));
-                match file.try_lock() {
-                    Ok(()) => break,
-                    Err(fs::TryLockError::WouldBlock) if started.elapsed() < timeout => {}
-                    Err(fs::TryLockError::WouldBlock) => bail!(
-                        "another lectern build into {}{holder} still runs after {} s; giving up\nhelp: wait for it \
-                         to finish, or set LECTERN_LOCK_TIMEOUT (seconds) to wait longer",
-                        shown.display(),
-                        timeout.as_secs()
-                    ),
-                    Err(fs::TryLockError::Error(e)) => {
-                        return Err(e).with_context(|| format!("locking {}", path.display()));
+    let timeout = lock_timeout();
+    let started = Instant::now();
+    let mut said_so = false;
+    loop {
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .with_context(|| format!("opening the lock file {}", path.display()))?;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) => {
+                    if !said_so {
+                        let holder = lock_holder(&mut file).map(|pid| format!(" (pid {pid})")).unwrap_or_default();
+                        eprintln!("waiting for another lectern build into {}{holder}…", shown.display());
+                        said_so = true;
                     }
+                    if started.elapsed() >= timeout {
+                        let holder = lock_holder(&mut file).map(|pid| format!(" (pid {pid})")).unwrap_or_default();
+                        bail!(
+                            "another lectern build into {}{holder} still runs after {} s; giving up\nhelp: wait \
+                             for it to finish, or set LECTERN_LOCK_TIMEOUT (seconds) to wait longer",
+                            shown.display(),
+                            timeout.as_secs()
+                        );
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                // A file system without locks (some network mounts): build unlocked, as before.
+                Err(fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => break,
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("locking {}", path.display()));
                 }
             }
         }
-        // A file system without locks (some network mounts): build unlocked, as before.
-        Err(fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => return Ok(file),
-        Err(fs::TryLockError::Error(e)) => return Err(e).with_context(|| format!("locking {}", path.display())),
+        // The build that held it may have removed the file meanwhile: then lock the new one.
+        if cfg!(unix) && !same_file(&file, &path) {
+            continue;
+        }
+        let noted = file.set_len(0).and_then(|_| file.rewind()).and_then(|_| writeln!(file, "{}", std::process::id()));
+        noted.with_context(|| format!("writing {}", path.display()))?;
+        return Ok(OutLock { file, path });
     }
-    let noted = file.set_len(0).and_then(|_| file.rewind()).and_then(|_| writeln!(file, "{}", std::process::id()));
-    noted.with_context(|| format!("writing {}", path.display()))?;
-    Ok(file)
 }
 
 /// The pid written in a lock file by the build that holds it.

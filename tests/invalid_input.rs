@@ -43,6 +43,8 @@ fn build_over_previous(site: &Path, extra: &[String]) -> (std::process::Output, 
     fs::create_dir_all(out.join("guide")).unwrap();
     fs::write(out.join("index.html"), "<p>the previous build</p>").unwrap();
     fs::write(out.join("guide/index.html"), "<p>a page of it</p>").unwrap();
+    // lectern replaces only folders with its marker.
+    fs::write(out.join(".lectern-build"), "").unwrap();
     let before = snapshot(&out);
     let mut args: Vec<std::ffi::OsString> = vec!["build".into(), site.into(), "--out".into(), out.clone().into()];
     args.extend(extra.iter().map(Into::into));

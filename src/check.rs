@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::build::Site;
 use crate::config::Policy;
 use crate::content::Doc;
-use crate::diagnostic::{Diagnostic, Severity, closest};
+use crate::diagnostic::{Diagnostic, LineIndex, Severity, closest};
 use crate::links::{Index, Target, encode_path, is_external, normalise_rel, percent_decode, source_candidates};
 use crate::markdown::{LinkKind, LinkRef};
 use crate::sidebar::{CategoryLink, Item};
@@ -46,7 +46,13 @@ pub fn check_site(site: &Site) -> Vec<Diagnostic> {
         .enumerate()
         .flat_map_iter(|(i, doc)| {
             let links = &site.rendered[i].links;
-            links.iter().filter_map(move |l| lookup.check(i, doc, l)).collect::<Vec<_>>()
+            let problems: Vec<Diagnostic> = links.iter().filter_map(|l| lookup.check(i, doc, l)).collect();
+            // One line index per file with problems: each problem finds its line at once.
+            let index = (!problems.is_empty()).then(|| LineIndex::new(&doc.text));
+            problems.into_iter().map(move |d| match &index {
+                Some(index) => d.with_line_index(index),
+                None => d,
+            })
         })
         .collect();
     out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
@@ -287,7 +293,7 @@ impl<'a> Lookup<'a> {
             Policy::Warn => Severity::Warning,
             Policy::Error => Severity::Error,
         };
-        let mut d = Diagnostic::error(doc.display_path.clone(), link.line, link.column, message).with_source(&doc.text);
+        let mut d = Diagnostic::error(doc.display_path.clone(), link.line, link.column, message);
         d.severity = severity;
         if let Some(h) = help {
             d = d.with_help(h);

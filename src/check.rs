@@ -110,6 +110,19 @@ impl<'a> Lookup<'a> {
                 Some("only files inside the docs folder or a static folder are published; move the file there".into()),
             );
         }
+        if self.leaves_site(doc, &decoded) {
+            let policy = if image { self.image_policy() } else { self.site.config.on_broken_links };
+            let base = &self.site.config.base_url;
+            return self.problem(
+                doc,
+                link,
+                policy,
+                format!("link '{dest}' climbs above the site's root ({base})"),
+                Some(format!(
+                    "it points outside the published site; write a path within it (e.g. `{base}guide/page`) or a full `https://` URL"
+                )),
+            );
+        }
         let url = self.absolute_url(doc, &decoded);
         let key = url_key(&url);
         if let Some(&target) = self.pages.get(&key) {
@@ -145,7 +158,7 @@ impl<'a> Lookup<'a> {
                 link,
                 self.site.config.on_broken_links,
                 format!("link '{}' leaves the docs folder", link.dest),
-                None,
+                Some("a `.md` link names a page's file inside the docs folder; remove the extra `../`".into()),
             );
         }
         let found =
@@ -237,6 +250,22 @@ impl<'a> Lookup<'a> {
             let dir = doc.url.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
             let dir = dir.trim_start_matches('/');
             format!("/{}", normalise_rel(dir, path).unwrap_or_default())
+        }
+    }
+
+    /// Whether a link's path, resolved against the page's URL, climbs above the host's root, or
+    /// (when relative) above base_url: `../../x` from a page one folder deep.
+    fn leaves_site(&self, doc: &Doc, path: &str) -> bool {
+        match path.strip_prefix('/') {
+            Some(abs) => normalise_rel("", abs).is_none(),
+            None => {
+                let dir = doc.url.rsplit_once('/').map(|(d, _)| d).unwrap_or("").trim_start_matches('/');
+                let base = self.site.config.base_url.trim_matches('/');
+                match normalise_rel(dir, path) {
+                    None => true,
+                    Some(url) => !base.is_empty() && url != base && !url.starts_with(&format!("{base}/")),
+                }
+            }
         }
     }
 

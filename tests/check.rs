@@ -168,3 +168,39 @@ fn printed_problems_are_capped_per_file_and_json_lists_all() {
         )
     );
 }
+
+/// Links that climb above the site (`../../x` from a page one folder deep, or above base_url)
+/// are broken links, with the severity `on_broken_links` gives them and a hint.
+#[test]
+fn links_climbing_above_the_site_are_broken() {
+    let site = temp_site(&[
+        ("g/b.md", "# B\n\n[up](../../../z) and [fine](../)\n\n[md](../../../y.md)\n"),
+        ("c.md", "# C\n\n[up](../../x)\n"),
+    ]);
+    fs::write(site.path().join("lectern.yml"), "on_broken_links: error\n").unwrap();
+    let run = check_site(site.path(), "human");
+    let help = "  = help: it points outside the published site; write a path within it (e.g. `/guide/page`) or a full `https://` URL\n";
+    assert_eq!(
+        String::from_utf8(run.stderr).unwrap(),
+        format!(
+            "error: docs/c.md:3:1: link '../../x' climbs above the site's root (/)\n  |\n3 | [up](../../x)\n  | ^\n{help}\
+             error: docs/g/b.md:3:1: link '../../../z' climbs above the site's root (/)\n  |\n3 | [up](../../../z) and [fine](../)\n  | ^\n{help}\
+             error: docs/g/b.md:5:1: link '../../../y.md' leaves the docs folder\n  |\n5 | [md](../../../y.md)\n  | ^\n  = help: a `.md` link names a page's file inside the docs folder; remove the extra `../`\n\
+             check: 3 pages, 3 errors, 0 warnings\n\n"
+        )
+    );
+    assert_eq!(run.status.code(), Some(1));
+    // A warning under `on_broken_links: warn`; above base_url counts as leaving too.
+    fs::write(site.path().join("lectern.yml"), "on_broken_links: warn\nbase_url: /docs/\n").unwrap();
+    let run = check_site(site.path(), "human");
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert!(
+        stderr.contains("warning: docs/g/b.md:3:1: link '../../../z' climbs above the site's root (/docs/)\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: docs/c.md:3:1: link '../../x' climbs above the site's root (/docs/)\n"),
+        "{stderr}"
+    );
+    assert_eq!(run.status.code(), Some(0));
+}

@@ -259,6 +259,9 @@ pub fn parse(text: &str, path: &Path) -> Result<RawConfig, Diagnostic> {
 
 /// Turns a YAML error into a diagnostic, with a "did you mean" for unknown keys.
 fn yaml_diagnostic(e: yaml_serde::Error, text: &str, path: &Path) -> Diagnostic {
+    if let Some(p) = crate::content::yaml::problem(&e, text) {
+        return p.diagnostic(path, 0, text);
+    }
     let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
     let msg = e.to_string();
     // yaml_serde appends " at line L column C"; the position is printed separately.

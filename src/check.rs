@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::build::Site;
 use crate::config::Policy;
 use crate::content::Doc;
-use crate::diagnostic::{Diagnostic, Severity, closest};
+use crate::diagnostic::{Diagnostic, LineIndex, Severity, closest};
 use crate::links::{Index, Target, encode_path, is_external, normalise_rel, percent_decode, source_candidates};
 use crate::markdown::{LinkKind, LinkRef};
 use crate::sidebar::{CategoryLink, Item};
@@ -46,7 +46,13 @@ pub fn check_site(site: &Site) -> Vec<Diagnostic> {
         .enumerate()
         .flat_map_iter(|(i, doc)| {
             let links = &site.rendered[i].links;
-            links.iter().filter_map(move |l| lookup.check(i, doc, l)).collect::<Vec<_>>()
+            let problems: Vec<Diagnostic> = links.iter().filter_map(|l| lookup.check(i, doc, l)).collect();
+            // One line index per file with problems: each problem finds its line at once.
+            let index = (!problems.is_empty()).then(|| LineIndex::new(&doc.text));
+            problems.into_iter().map(move |d| match &index {
+                Some(index) => d.with_line_index(index),
+                None => d,
+            })
         })
         .collect();
     out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
@@ -104,6 +110,19 @@ impl<'a> Lookup<'a> {
                 Some("only files inside the docs folder or a static folder are published; move the file there".into()),
             );
         }
+        if self.leaves_site(doc, &decoded) {
+            let policy = if image { self.image_policy() } else { self.site.config.on_broken_links };
+            let base = &self.site.config.base_url;
+            return self.problem(
+                doc,
+                link,
+                policy,
+                format!("link '{dest}' climbs above the site's root ({base})"),
+                Some(format!(
+                    "it points outside the published site; write a path within it (e.g. `{base}guide/page`) or a full `https://` URL"
+                )),
+            );
+        }
         let url = self.absolute_url(doc, &decoded);
         let key = url_key(&url);
         if let Some(&target) = self.pages.get(&key) {
@@ -139,7 +158,7 @@ impl<'a> Lookup<'a> {
                 link,
                 self.site.config.on_broken_links,
                 format!("link '{}' leaves the docs folder", link.dest),
-                None,
+                Some("a `.md` link names a page's file inside the docs folder; remove the extra `../`".into()),
             );
         }
         let found =
@@ -234,6 +253,22 @@ impl<'a> Lookup<'a> {
         }
     }
 
+    /// Whether a link's path, resolved against the page's URL, climbs above the host's root, or
+    /// (when relative) above base_url: `../../x` from a page one folder deep.
+    fn leaves_site(&self, doc: &Doc, path: &str) -> bool {
+        match path.strip_prefix('/') {
+            Some(abs) => normalise_rel("", abs).is_none(),
+            None => {
+                let dir = doc.url.rsplit_once('/').map(|(d, _)| d).unwrap_or("").trim_start_matches('/');
+                let base = self.site.config.base_url.trim_matches('/');
+                match normalise_rel(dir, path) {
+                    None => true,
+                    Some(url) => !base.is_empty() && url != base && !url.starts_with(&format!("{base}/")),
+                }
+            }
+        }
+    }
+
     /// A page whose id or file name matches the link's last part, else the closest URL.
     fn suggest_url(&self, path: &str) -> Option<String> {
         let base = &self.site.config.base_url;
@@ -287,7 +322,7 @@ impl<'a> Lookup<'a> {
             Policy::Warn => Severity::Warning,
             Policy::Error => Severity::Error,
         };
-        let mut d = Diagnostic::error(doc.display_path.clone(), link.line, link.column, message).with_source(&doc.text);
+        let mut d = Diagnostic::error(doc.display_path.clone(), link.line, link.column, message);
         d.severity = severity;
         if let Some(h) = help {
             d = d.with_help(h);

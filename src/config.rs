@@ -49,6 +49,8 @@ pub struct RawConfig {
     pub route_base_path: Option<String>,
     pub trailing_slash: Option<bool>,
     pub static_dirs: Option<Vec<String>>,
+    /// Static folders that may lie outside the site's root; listing one here says so on purpose.
+    pub external_static_dirs: Option<Vec<String>>,
     pub repository: Option<String>,
     pub edit_url: Option<String>,
     pub on_broken_links: Option<Policy>,
@@ -72,6 +74,7 @@ pub const KEYS: &[&str] = &[
     "route_base_path",
     "trailing_slash",
     "static_dirs",
+    "external_static_dirs",
     "repository",
     "edit_url",
     "on_broken_links",
@@ -101,8 +104,10 @@ pub struct Config {
     /// Always starts and ends with `/`.
     pub route_base_path: String,
     pub trailing_slash: Option<bool>,
-    /// Relative to root, only those that exist.
+    /// Relative to root, only those that exist; `external_static_dirs` come last.
     pub static_dirs: Vec<PathBuf>,
+    /// The entries of `static_dirs` that came from `external_static_dirs`, allowed outside root.
+    pub external_static_dirs: Vec<PathBuf>,
     pub repository: Option<String>,
     pub edit_url: Option<String>,
     pub on_broken_links: Policy,
@@ -173,8 +178,9 @@ impl std::error::Error for ConfigError {}
 /// Loads `ROOT/lectern.yml` (if any) and resolves the environment.
 pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
     let path = root.join(CONFIG_FILE);
+    let mut text = String::new();
     let raw = if path.is_file() {
-        let text = std::fs::read_to_string(&path)
+        text = std::fs::read_to_string(&path)
             .map_err(|e| ConfigError::Io(anyhow::anyhow!("reading {}: {e}", path.display())))?;
         parse(&text, Path::new(CONFIG_FILE)).map_err(ConfigError::Invalid)?
     } else {
@@ -185,7 +191,40 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         .clone()
         .or_else(|| overrides.vars.get("LECTERN_ENV").cloned())
         .unwrap_or_else(|| "development".to_string());
-    Ok(resolve(root, raw, &environment, overrides, &GitInfo::read(root)))
+    let config = resolve(root, raw, &environment, overrides, &GitInfo::read(root));
+    check_static_dirs(&config, &text).map_err(ConfigError::Invalid)?;
+    Ok(config)
+}
+
+/// A static folder is published whole, so one outside the site's root (after resolving
+/// symlinks: `static_dirs: [../outside]`, or `static` linking to a home folder) could publish
+/// files nobody meant to, such as keys. Only `external_static_dirs` may lie outside.
+fn check_static_dirs(config: &Config, text: &str) -> Result<(), Diagnostic> {
+    let Ok(root) = config.root.canonicalize() else { return Ok(()) };
+    for dir in config.static_dirs.iter().filter(|d| !config.external_static_dirs.contains(d)) {
+        let Ok(real) = config.root.join(dir).canonicalize() else { continue };
+        if real.starts_with(&root) {
+            continue;
+        }
+        let shown = dir.to_string_lossy();
+        let index = crate::diagnostic::LineIndex::new(text);
+        let after_key = text.find("static_dirs").unwrap_or(0);
+        let (line, column) = match text[after_key..].find(shown.as_ref()) {
+            Some(at) => index.line_col(after_key + at),
+            None => (text.find("static_dirs").map_or(0, |at| index.line_col(at).0), 0),
+        };
+        return Err(Diagnostic::error(
+            CONFIG_FILE,
+            line,
+            column,
+            format!("static folder `{shown}` lies outside the site's root"),
+        )
+        .with_source(text)
+        .with_help(format!(
+            "every file of a static folder is published; move it inside the site, or list it under `external_static_dirs: [{shown}]` if publishing it is intended"
+        )));
+    }
+    Ok(())
 }
 
 /// Parses the text of `lectern.yml`; `path` names it in diagnostics.
@@ -220,6 +259,9 @@ pub fn parse(text: &str, path: &Path) -> Result<RawConfig, Diagnostic> {
 
 /// Turns a YAML error into a diagnostic, with a "did you mean" for unknown keys.
 fn yaml_diagnostic(e: yaml_serde::Error, text: &str, path: &Path) -> Diagnostic {
+    if let Some(p) = crate::content::yaml::problem(&e, text) {
+        return p.diagnostic(path, 0, text);
+    }
     let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
     let msg = e.to_string();
     // yaml_serde appends " at line L column C"; the position is printed separately.
@@ -302,13 +344,12 @@ pub fn resolve(root: &Path, raw: RawConfig, environment: &str, overrides: &Overr
         raw.base_url = Some(b.clone());
     }
     let docs_dir = PathBuf::from(raw.docs_dir.unwrap_or_else(|| "docs".into()));
-    let static_dirs = raw
-        .static_dirs
-        .unwrap_or_else(|| vec!["static".into()])
-        .into_iter()
-        .map(PathBuf::from)
-        .filter(|d| root.join(d).is_dir())
-        .collect();
+    let existing = |dirs: Vec<String>| -> Vec<PathBuf> {
+        dirs.into_iter().map(PathBuf::from).filter(|d| root.join(d).is_dir()).collect()
+    };
+    let external_static_dirs = existing(raw.external_static_dirs.unwrap_or_default());
+    let mut static_dirs = existing(raw.static_dirs.unwrap_or_else(|| vec!["static".into()]));
+    static_dirs.extend(external_static_dirs.iter().cloned());
     let repository =
         raw.repository.map(|r| r.trim_end_matches('/').to_string()).or_else(|| git.github_repository.clone());
     let edit_url = raw
@@ -332,6 +373,7 @@ pub fn resolve(root: &Path, raw: RawConfig, environment: &str, overrides: &Overr
         route_base_path: slashed(&raw.route_base_path.unwrap_or_default()),
         trailing_slash: raw.trailing_slash,
         static_dirs,
+        external_static_dirs,
         repository,
         edit_url,
         on_broken_links: raw.on_broken_links.unwrap_or(Policy::Error),
@@ -360,6 +402,7 @@ fn merge(base: &mut RawConfig, over: RawConfig) {
         route_base_path,
         trailing_slash,
         static_dirs,
+        external_static_dirs,
         repository,
         edit_url,
         on_broken_links,
@@ -424,6 +467,8 @@ mod tests {
         let err = parse("environments:\n  staging:\n    titel: x\n", Path::new("lectern.yml")).unwrap_err();
         assert_eq!(err.location(), "lectern.yml:3:5");
         assert_eq!(err.help.as_deref(), Some("did you mean `title`?"));
+        let err = parse("external_static_dir: [../x]\n", Path::new("lectern.yml")).unwrap_err();
+        assert_eq!(err.help.as_deref(), Some("did you mean `external_static_dirs`?"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use lectern::build::{self, BuildError};
 use lectern::config::Overrides;
+use lectern::diagnostic::{PER_FILE_CAP, Shown, capped, more_text};
 
 /// Builds a Docusaurus-style docs folder into a fast, accessible static site.
 #[derive(Parser)]
@@ -249,26 +250,44 @@ fn run(cli: Cli) -> Result<(), BuildError> {
     }
 }
 
-/// Prints problems in the chosen format: human to stderr, github and json to stdout.
+/// Prints problems in the chosen format: human to stderr, github and json to stdout. Human and
+/// github output show at most [`PER_FILE_CAP`] problems per file (GitHub shows only a few
+/// annotations per step anyway); json lists every one.
 fn print_problems(problems: &[lectern::Diagnostic], format: CheckFormat) {
     let mut out = std::io::stdout().lock();
-    for d in problems {
-        let _ = match format {
-            CheckFormat::Human => {
-                eprint!("{d}");
-                Ok(())
+    if format == CheckFormat::Json {
+        for d in problems {
+            let _ = writeln!(out, "{}", serde_json::to_string(d).unwrap_or_default());
+        }
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    for shown in capped(problems, PER_FILE_CAP) {
+        let _ = match (format, shown) {
+            (CheckFormat::Github, Shown::Problem(d)) => writeln!(out, "{}", github_annotation(d)),
+            (CheckFormat::Github, Shown::More { path, count }) => {
+                let file = github_property(&lectern::diagnostic::display_path(path));
+                writeln!(out, "::notice file={file}::{}", github_data(&more_text(count)))
             }
-            CheckFormat::Github => writeln!(out, "{}", github_annotation(d)),
-            CheckFormat::Json => writeln!(out, "{}", serde_json::to_string(d).unwrap_or_default()),
+            (_, shown) => write!(err, "{shown}"),
         };
     }
+}
+
+/// GitHub's escapes for a workflow command's message.
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// GitHub's escapes for a workflow command's property value.
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// `::error file=docs/a.md,line=3,col=5::message` — GitHub's workflow command syntax, with its
 /// escapes for `%`, newlines, and (in properties) `:` and `,`.
 fn github_annotation(d: &lectern::Diagnostic) -> String {
-    let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
-    let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let (data, prop) = (github_data, github_property);
     let kind = if d.is_error() { "error" } else { "warning" };
     let mut msg = d.message.clone();
     if let Some(h) = &d.help {
@@ -285,8 +304,8 @@ fn github_annotation(d: &lectern::Diagnostic) -> String {
 }
 
 fn print_warnings(warnings: &[lectern::Diagnostic]) {
-    for w in warnings {
-        eprint!("{w}");
+    for shown in capped(warnings, PER_FILE_CAP) {
+        eprint!("{shown}");
     }
 }
 

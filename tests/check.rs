@@ -120,3 +120,89 @@ fn build_applies_the_policies_and_keeps_the_previous_output() {
     assert!(out.join("img/ok.png").is_file());
     assert!(!out.join("etc").exists(), "nothing outside the root is copied");
 }
+
+/// A site in a temp folder with `docs/index.md` and the given pages.
+fn temp_site(pages: &[(&str, &str)]) -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("docs")).unwrap();
+    fs::write(site.path().join("docs/index.md"), "# Home\n").unwrap();
+    for (name, text) in pages {
+        let path = site.path().join("docs").join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    site
+}
+
+fn check_site(site: &std::path::Path, format: &str) -> std::process::Output {
+    support::lectern(["check".to_string(), site.display().to_string(), "--format".into(), format.into()])
+}
+
+/// A file with hundreds of problems on one long line: the printed output shows a window of the
+/// line around each link and the first 20 problems, then says how many more there are; the
+/// JSON output lists every one.
+#[test]
+fn printed_problems_are_capped_per_file_and_json_lists_all() {
+    let line: String = (0..300).map(|n| format!("[{n}](#nope{n}) ")).collect();
+    let site = temp_site(&[("many.md", &format!("# Many\n\n{line}\n"))]);
+    let human = String::from_utf8(check_site(site.path(), "human").stderr).unwrap();
+    assert_eq!(human.matches("warning: docs/many.md:3:").count(), 20, "{human}");
+    assert!(
+        human.contains(
+            "note: docs/many.md: … and 280 more problems in this file (`lectern check --format json` lists every one)\n"
+        ),
+        "{human}"
+    );
+    // Each shown line is a window of about 100 characters, not the 4,000-character line.
+    assert!(human.lines().all(|l| l.chars().count() < 120), "{human}");
+    assert!(human.contains("\n3 | …"), "{human}");
+    let json = check_site(site.path(), "json");
+    let problems: Vec<serde_json::Value> =
+        String::from_utf8(json.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(problems.len(), 300);
+    assert_eq!(problems[299]["column"], serde_json::json!(line.find("[299]").unwrap() + 1));
+    let github = String::from_utf8(check_site(site.path(), "github").stdout).unwrap();
+    assert_eq!(github.lines().filter(|l| l.starts_with("::warning file=docs/many.md")).count(), 20);
+    assert_eq!(
+        github.lines().last(),
+        Some(
+            "::notice file=docs/many.md::… and 280 more problems in this file (`lectern check --format json` lists every one)"
+        )
+    );
+}
+
+/// Links that climb above the site (`../../x` from a page one folder deep, or above base_url)
+/// are broken links, with the severity `on_broken_links` gives them and a hint.
+#[test]
+fn links_climbing_above_the_site_are_broken() {
+    let site = temp_site(&[
+        ("g/b.md", "# B\n\n[up](../../../z) and [fine](../)\n\n[md](../../../y.md)\n"),
+        ("c.md", "# C\n\n[up](../../x)\n"),
+    ]);
+    fs::write(site.path().join("lectern.yml"), "on_broken_links: error\n").unwrap();
+    let run = check_site(site.path(), "human");
+    let help = "  = help: it points outside the published site; write a path within it (e.g. `/guide/page`) or a full `https://` URL\n";
+    assert_eq!(
+        String::from_utf8(run.stderr).unwrap(),
+        format!(
+            "error: docs/c.md:3:1: link '../../x' climbs above the site's root (/)\n  |\n3 | [up](../../x)\n  | ^\n{help}\
+             error: docs/g/b.md:3:1: link '../../../z' climbs above the site's root (/)\n  |\n3 | [up](../../../z) and [fine](../)\n  | ^\n{help}\
+             error: docs/g/b.md:5:1: link '../../../y.md' leaves the docs folder\n  |\n5 | [md](../../../y.md)\n  | ^\n  = help: a `.md` link names a page's file inside the docs folder; remove the extra `../`\n\
+             check: 3 pages, 3 errors, 0 warnings\n\n"
+        )
+    );
+    assert_eq!(run.status.code(), Some(1));
+    // A warning under `on_broken_links: warn`; above base_url counts as leaving too.
+    fs::write(site.path().join("lectern.yml"), "on_broken_links: warn\nbase_url: /docs/\n").unwrap();
+    let run = check_site(site.path(), "human");
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert!(
+        stderr.contains("warning: docs/g/b.md:3:1: link '../../../z' climbs above the site's root (/docs/)\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: docs/c.md:3:1: link '../../x' climbs above the site's root (/docs/)\n"),
+        "{stderr}"
+    );
+    assert_eq!(run.status.code(), Some(0));
+}

@@ -160,3 +160,37 @@ fn front_matter_markup_is_escaped() {
     let desc = doc.select(&sel("meta[name=description]")).next().unwrap();
     assert_eq!(desc.value().attr("content"), Some("</title><script>x()</script>"));
 }
+
+/// A static folder outside the site's root (`../outside`, or a symlink leading there) would
+/// publish whatever is in it; it is refused with its position in lectern.yml, unless listed
+/// under `external_static_dirs`, which publishes it on purpose.
+#[test]
+fn static_dirs_outside_the_root_are_refused_unless_external() {
+    let fixture = support::copy_fixture("invalid/static-dir-outside");
+    let site = fixture.path().join("site");
+    let (run, untouched) = build_over_previous(&site, &[]);
+    assert_eq!(
+        diagnostics(&run.stderr),
+        "error: lectern.yml:2:23: static folder `../outside` lies outside the site's root\n  |\n2 | static_dirs: [static, ../outside]\n  |                       ^\n  = help: every file of a static folder is published; move it inside the site, or list it under `external_static_dirs: [../outside]` if publishing it is intended\nerror: 1 error found\n"
+    );
+    assert_eq!(run.status.code(), Some(1));
+    assert!(untouched);
+    // Through a symlink: `static` leads outside.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(fixture.path().join("outside"), site.join("static")).unwrap();
+        fs::write(site.join("lectern.yml"), "title: Outside\n").unwrap();
+        let (run, _) = build_over_previous(&site, &[]);
+        let stderr = diagnostics(&run.stderr);
+        assert!(
+            stderr.starts_with("error: lectern.yml: static folder `static` lies outside the site's root\n"),
+            "{stderr}"
+        );
+        assert_eq!(run.status.code(), Some(1));
+        fs::remove_file(site.join("static")).unwrap();
+    }
+    fs::write(site.join("lectern.yml"), "title: Outside\nexternal_static_dirs: [../outside]\n").unwrap();
+    let (run, _) = build_over_previous(&site, &[]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(fs::read_to_string(site.join("previous-build/keys/id_rsa")).unwrap(), "not a real key\n");
+}

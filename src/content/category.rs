@@ -85,6 +85,9 @@ pub fn parse(text: &str, display: &Path) -> Result<CategoryMeta, Diagnostic> {
 }
 
 fn error(e: yaml_serde::Error, text: &str, display: &Path) -> Diagnostic {
+    if let Some(p) = super::yaml::problem(&e, text) {
+        return p.diagnostic(display, 0, text);
+    }
     let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
     let full = e.to_string();
     let msg = full.split(" at line ").next().unwrap_or(&full);

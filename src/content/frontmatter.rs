@@ -194,6 +194,11 @@ pub fn type_mismatch(msg: &str) -> Option<(String, String)> {
 
 /// A YAML error in front matter, moved to file lines, with a hint for the common mistakes.
 fn yaml_error(e: yaml_serde::Error, text: &str, path: &Path) -> Diagnostic {
+    let yaml = text.split_once('\n').map_or("", |(_, rest)| rest);
+    if let Some(p) = super::yaml::problem(&e, yaml) {
+        // The front matter's first line is the file's second.
+        return p.diagnostic(path, 1, text);
+    }
     let (line, column) = e.location().map(|l| (l.line() + 1, l.column())).unwrap_or((2, 1));
     let full = e.to_string();
     let msg = full.split(" at line ").next().unwrap_or(&full).to_string();
@@ -203,8 +208,6 @@ fn yaml_error(e: yaml_serde::Error, text: &str, path: &Path) -> Diagnostic {
         Some(format!("`{key}` takes a number, e.g. `{key}: 2`"))
     } else if msg.contains("expected a boolean") {
         Some(format!("`{key}` takes `true` or `false`"))
-    } else if msg.contains("recursion limit") || msg.contains("repetition limit") {
-        Some("the YAML nests or repeats aliases too deeply; write the values out".to_string())
     } else if msg.contains("mapping values are not allowed") {
         Some("quote a value that contains `: `, e.g. `title: \"Step 1: install\"`".to_string())
     } else {

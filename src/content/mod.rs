@@ -149,7 +149,8 @@ pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
         errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         return Err(errors);
     }
-    Ok(Content { docs, categories, assets: found.assets, drafts, warnings: Vec::new() })
+    let warnings = check_folded_collisions(&docs);
+    Ok(Content { docs, categories, assets: found.assets, drafts, warnings })
 }
 
 fn rel_file(dir: &str, file: &Path) -> PathBuf {
@@ -258,6 +259,49 @@ pub fn parse_doc(config: &Config, source: &str, file: &Path, bytes: Vec<u8>) -> 
         title,
         text,
     })
+}
+
+/// Pages whose URLs or file names differ only by letter case or Unicode normalisation (`A.md`
+/// and `a.md`; `café.md` with `é` as one code point or as `e` and a combining accent) are a
+/// warning naming both files: macOS and Windows treat such names as one, so a checkout there
+/// loses a file and the built site one page.
+fn check_folded_collisions(docs: &[Doc]) -> Vec<Diagnostic> {
+    use unicode_normalization::UnicodeNormalization;
+    let fold = |s: &str| s.nfc().collect::<String>().to_lowercase().nfc().collect::<String>();
+    let mut warnings = Vec::new();
+    let mut seen: HashMap<String, &Doc> = HashMap::new();
+    let mut warned: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    for d in docs {
+        for (key, own) in [(fold(&d.output_file), &d.output_file), (fold(&d.source), &d.source)] {
+            let Some(first) = seen.get(&key).copied() else {
+                seen.insert(key, d);
+                continue;
+            };
+            let other = if own == &d.output_file { &first.output_file } else { &first.source };
+            if std::ptr::eq(first, d) || other == own || !warned.insert((first.source.as_str(), d.source.as_str())) {
+                continue;
+            }
+            let how = if own.nfc().eq(other.nfc()) {
+                "Unicode normalisation (an accented letter written as one code point or as two)"
+            } else if own.to_lowercase() == other.to_lowercase() {
+                "letter case"
+            } else {
+                "letter case and Unicode normalisation"
+            };
+            let what = if own == &d.output_file { "URL" } else { "file name" };
+            let first_path = crate::diagnostic::display_path(&first.display_path);
+            warnings.push(
+                Diagnostic::warning(
+                    d.display_path.clone(),
+                    0,
+                    0,
+                    format!("this page and `{first_path}` have {what}s that differ only by {how}"),
+                )
+                .with_help("macOS and Windows treat such names as the same, so a checkout or a copy of the built site there keeps only one; rename one of the files or give it another `slug`"),
+            );
+        }
+    }
+    warnings
 }
 
 /// Two pages with one URL or one id are an error naming both files.

@@ -238,7 +238,9 @@ impl Pass<'_> {
     }
 
     fn record(&mut self, mut d: Diagnostic, body_line: usize) -> &mut Diagnostic {
-        d.source_line = self.lines.get(body_line.wrapping_sub(1)).map(|l| l.to_string());
+        if let Some(src) = self.lines.get(body_line.wrapping_sub(1)) {
+            d = d.with_source_line(src);
+        }
         self.out.diagnostics.push(d);
         let last = self.out.diagnostics.len() - 1;
         &mut self.out.diagnostics[last]

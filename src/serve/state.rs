@@ -102,7 +102,7 @@ impl ErrorReport {
                     location: d.location(),
                     message: d.message.clone(),
                     source: d.source_line.clone(),
-                    column: d.column,
+                    column: d.source_caret as usize,
                     help: d.help.clone(),
                 })
                 .collect(),

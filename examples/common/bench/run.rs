@@ -21,8 +21,27 @@ pub struct Sample {
     pub stderr: String,
 }
 
+/// A measured run and its exit code (`None` when a signal ended it).
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub sample: Sample,
+    pub code: Option<i32>,
+}
+
 /// Runs `command` to completion and measures it; a non-zero exit is an error showing stderr.
 pub fn measure(command: &mut Command) -> Result<Sample> {
+    let shown = format!("{command:?}");
+    let run = measure_any(command)?;
+    if run.code != Some(0) {
+        let tail: Vec<&str> = run.sample.stderr.lines().rev().take(20).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        bail!("{shown} failed (exit {:?}):\n{}", run.code, tail.join("\n"));
+    }
+    Ok(run.sample)
+}
+
+/// Runs `command` to completion and measures it, whatever its exit code.
+pub fn measure_any(command: &mut Command) -> Result<Finished> {
     let shown = format!("{command:?}");
     command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
     let started = Instant::now();
@@ -40,13 +59,10 @@ pub fn measure(command: &mut Command) -> Result<Sample> {
         Ok(Err(e)) => return Err(e).with_context(|| format!("reading the stderr of {shown}")),
         Err(_) => bail!("the stderr reader of {shown} panicked"),
     };
-    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
-        let tail: Vec<&str> = stderr.lines().rev().take(20).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
-        bail!("{shown} failed (wait status {status}):\n{}", tail.join("\n"));
-    }
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
     let cpu_ms = millis(usage.ru_utime) + millis(usage.ru_stime);
-    Ok(Sample { wall_ms, cpu_ms, max_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0), stderr })
+    let sample = Sample { wall_ms, cpu_ms, max_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0), stderr };
+    Ok(Finished { sample, code })
 }
 
 fn millis(t: libc::timeval) -> f64 {

@@ -285,3 +285,43 @@ fn the_search_index_is_rebuilt_in_the_background_after_an_edit() {
     });
     assert!(eventually(Duration::from_secs(10), || index_has(&serve, "zebrafinch")), "edit never reached the index");
 }
+
+#[test]
+fn only_requests_naming_the_server_are_answered() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    let port = serve.address.rsplit(':').next().unwrap().to_string();
+    for host in [serve.address.clone(), format!("localhost:{port}"), format!("[::1]:{port}")] {
+        let (status, _, body) = serve.request_for(&host, "GET", EDIT_ME);
+        assert_eq!(status, 200, "{host}");
+        assert_eq!(texts(&String::from_utf8_lossy(&body), "h1"), ["Edit me"], "{host}");
+    }
+    // What a page of another site reaches through DNS rebinding, or a wrong port.
+    for host in [format!("evil.example:{port}"), "evil.example".to_string(), "127.0.0.1:1".to_string()] {
+        let (status, headers, body) = serve.request_for(&host, "GET", EDIT_ME);
+        assert_eq!(status, 403, "{host}");
+        let content_type = headers.iter().find(|(k, _)| k == "content-type").map(|(_, v)| v.as_str());
+        assert_eq!(content_type, Some("text/plain; charset=utf-8"), "{host}");
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("DNS rebinding") && text.contains(&format!("localhost:{port}")), "{text}");
+    }
+}
+
+#[test]
+fn the_live_reload_socket_opens_only_to_pages_of_the_server() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    let url = serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME));
+    let port = serve.address.rsplit(':').next().unwrap().to_string();
+    runtime().block_on(async {
+        for origin in [Some("http://evil.example".to_string()), Some(format!("http://evil.example:{port}")), None] {
+            let refused = serve_support::connect_from(&url, origin.as_deref()).await.err();
+            assert_eq!(refused, Some(403), "{origin:?}");
+        }
+        for origin in [format!("http://{}", serve.address), format!("http://localhost:{port}")] {
+            let mut socket = serve_support::connect_from(&url, Some(&origin)).await.expect("a same-origin socket");
+            let hello = serve_support::next_message(&mut socket, Duration::from_secs(5)).await;
+            assert_eq!(hello.map(|h| h["type"].clone()), Some("hello".into()), "{origin}");
+        }
+    });
+}

@@ -270,7 +270,11 @@ fn rebuild_loop(
             }
         }
         let plan = match rebuilder.config() {
-            Some(config) => watch::classify(config, &paths, &|source| rebuilder.knows(source)),
+            // While the overlay shows, anything may be the fix: a file that came and went too.
+            Some(config) => {
+                let failing = rebuilder.failing();
+                watch::classify(config, &paths, &|source| failing || rebuilder.knows(source))
+            }
             // Never built: any file of the site may be the fix.
             None => watch::Plan { site: true, ..Default::default() },
         };

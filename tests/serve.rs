@@ -404,3 +404,24 @@ fn search_answers_throughout_a_burst_of_saves() {
     );
     assert!(eventually(Duration::from_secs(10), || index_has(&serve, "99")), "the last save never reached the index");
 }
+
+/// A connection that sends nothing is closed after the idle timeout (30 s); an open live-reload
+/// socket is not, and still gets its reload.
+#[test]
+fn idle_connections_are_closed_but_live_reload_sockets_stay() {
+    use std::io::Read;
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    runtime().block_on(async {
+        let (mut socket, _) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        let mut idle = std::net::TcpStream::connect(&serve.address).unwrap();
+        // Well past the timeout: a server that never closes it fails here instead of hanging.
+        idle.set_read_timeout(Some(Duration::from_secs(90))).unwrap();
+        let closed = tokio::task::spawn_blocking(move || idle.read(&mut [0u8; 64])).await.unwrap();
+        assert!(matches!(closed, Ok(0)), "the idle connection was not closed: {closed:?}");
+        let path = site.path().join(EDIT_ME_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("Original marker", "After the timeout")).unwrap();
+        assert!(wait_for(&mut socket, "reload", Duration::from_secs(3)).await.is_some(), "the socket was closed");
+    });
+}

@@ -359,9 +359,7 @@ fn an_unwritable_cache_folder_falls_back_to_the_users_cache() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_timed_out_engine_leaves_no_process_behind() {
-    // A duration no other process uses marks this test's `sleep`.
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    let marker = format!("{}", 900_000_000 + nanos % 10_000_000);
+    let marker = sleep_marker();
     let site = site_with_fake_engine("speech");
     std::fs::write(site.path().join("fake-tts.sh"), format!("cat > /dev/null\nsleep {marker} &\nwait\n")).unwrap();
     edit(site.path(), "lectern.yml", "speech:\n", "speech:\n  timeout: 1\n");
@@ -374,6 +372,34 @@ fn a_timed_out_engine_leaves_no_process_behind() {
         unsafe { libc::kill(*pid, libc::SIGKILL) };
     }
     assert!(left.is_empty(), "engine processes outlived the timeout: {left:?}");
+}
+
+/// An engine that answers but leaves a process running in the background: the process is stopped
+/// when the engine exits, as it would otherwise outlive the build (and, holding the engine's
+/// output open, could keep the build waiting).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_finished_engine_leaves_no_process_behind() {
+    let marker = sleep_marker();
+    let site = site_with_fake_engine("speech");
+    let script = format!("cat > /dev/null\nsleep {marker} > /dev/null 2>&1 &\ncat tone.wav\n");
+    std::fs::write(site.path().join("fake-tts.sh"), script).unwrap();
+    let output = build(site.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("the speech engine failed"), "{stderr}");
+    assert!(count(&page(site.path(), "intro/index.html"), "audio") > 0, "{stderr}");
+    let left = processes_with_args(&["sleep", &marker]);
+    for pid in &left {
+        unsafe { libc::kill(*pid, libc::SIGKILL) };
+    }
+    assert!(left.is_empty(), "engine processes outlived the engine: {left:?}");
+}
+
+/// A `sleep` duration no other process uses: it marks a test's own `sleep`.
+#[cfg(target_os = "linux")]
+fn sleep_marker() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{}", 900_000_000 + nanos % 10_000_000)
 }
 
 /// Processes whose command line is exactly `args`, from /proc.

@@ -165,6 +165,9 @@ fn run_command(mut cmd: Command, dir: &Path, input: &[u8], timeout: Duration) ->
     let deadline = Instant::now() + timeout;
     let status = loop {
         if let Some(status) = child.try_wait().context("waiting for it")? {
+            // What it left running in its group (`… &`) would outlive the build, and hold the
+            // pipes open so the reads below never end.
+            kill_group(&child);
             break status;
         }
         if Instant::now() > deadline {
@@ -189,7 +192,9 @@ fn run_command(mut cmd: Command, dir: &Path, input: &[u8], timeout: Duration) ->
 fn kill_group(child: &std::process::Child) {
     #[cfg(unix)]
     if let Ok(group) = libc::pid_t::try_from(child.id()) {
-        // SAFETY: killpg only sends a signal; the group is the unreaped child's own.
+        // SAFETY: killpg only sends a signal. The group id is the child's and stays reserved
+        // while the child is unreaped or any process of its group lives; otherwise there is
+        // nothing to kill.
         unsafe {
             libc::killpg(group, libc::SIGKILL);
         }

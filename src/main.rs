@@ -26,6 +26,7 @@ enum Command {
         #[arg(default_value = ".")]
         root: PathBuf,
         /// Address to listen on. Anything but 127.0.0.1/localhost exposes the preview to others.
+        /// Requests must name 127.0.0.1, localhost, [::1] or this value in their Host header.
         #[arg(long, default_value = "127.0.0.1")]
         host: String,
         /// Port to listen on; 0 picks a free one (the URL is printed).

@@ -285,3 +285,143 @@ fn the_search_index_is_rebuilt_in_the_background_after_an_edit() {
     });
     assert!(eventually(Duration::from_secs(10), || index_has(&serve, "zebrafinch")), "edit never reached the index");
 }
+
+#[test]
+fn only_requests_naming_the_server_are_answered() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    let port = serve.address.rsplit(':').next().unwrap().to_string();
+    for host in [serve.address.clone(), format!("localhost:{port}"), format!("[::1]:{port}")] {
+        let (status, _, body) = serve.request_for(&host, "GET", EDIT_ME);
+        assert_eq!(status, 200, "{host}");
+        assert_eq!(texts(&String::from_utf8_lossy(&body), "h1"), ["Edit me"], "{host}");
+    }
+    // What a page of another site reaches through DNS rebinding, or a wrong port.
+    for host in [format!("evil.example:{port}"), "evil.example".to_string(), "127.0.0.1:1".to_string()] {
+        let (status, headers, body) = serve.request_for(&host, "GET", EDIT_ME);
+        assert_eq!(status, 403, "{host}");
+        let content_type = headers.iter().find(|(k, _)| k == "content-type").map(|(_, v)| v.as_str());
+        assert_eq!(content_type, Some("text/plain; charset=utf-8"), "{host}");
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("DNS rebinding") && text.contains(&format!("localhost:{port}")), "{text}");
+    }
+}
+
+#[test]
+fn the_live_reload_socket_opens_only_to_pages_of_the_server() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    let url = serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME));
+    let port = serve.address.rsplit(':').next().unwrap().to_string();
+    runtime().block_on(async {
+        for origin in [Some("http://evil.example".to_string()), Some(format!("http://evil.example:{port}")), None] {
+            let refused = serve_support::connect_from(&url, origin.as_deref()).await.err();
+            assert_eq!(refused, Some(403), "{origin:?}");
+        }
+        for origin in [format!("http://{}", serve.address), format!("http://localhost:{port}")] {
+            let mut socket = serve_support::connect_from(&url, Some(&origin)).await.expect("a same-origin socket");
+            let hello = serve_support::next_message(&mut socket, Duration::from_secs(5)).await;
+            assert_eq!(hello.map(|h| h["type"].clone()), Some("hello".into()), "{origin}");
+        }
+    });
+}
+
+/// The reported sequence: a new page with broken front matter shows the overlay; deleting that
+/// page (which the last good build never had) must clear it and rebuild.
+#[test]
+fn deleting_the_broken_new_page_clears_the_overlay() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    let broken = site.path().join("docs/guide/broken.md");
+    runtime().block_on(async {
+        let (mut socket, _) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        std::fs::write(&broken, "---\ntitle: [broken\n---\n\nNew page.\n").unwrap();
+        let error = wait_for(&mut socket, "error", Duration::from_secs(3)).await.expect("an error message");
+        // (Only the file: the line and column of YAML errors are another test's business.)
+        let location = error["errors"][0]["location"].as_str().unwrap_or_default();
+        assert!(location.starts_with("docs/guide/broken.md:"), "{error}");
+        std::fs::remove_file(&broken).unwrap();
+        assert!(wait_for(&mut socket, "clear", Duration::from_secs(3)).await.is_some(), "the overlay stayed");
+        assert!(wait_for(&mut socket, "reload", Duration::from_secs(1)).await.is_some(), "no reload after the delete");
+        let (_, hello) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        assert!(hello["errors"].is_null(), "{hello}");
+    });
+}
+
+/// Moving `docs/` away is an error on the overlay, not a deleted site served as if nothing
+/// happened; moving it back clears it.
+#[test]
+fn moving_the_docs_folder_away_is_an_error_on_the_overlay() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    runtime().block_on(async {
+        let (mut socket, _) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        std::fs::rename(site.path().join("docs"), site.path().join("docs-moved")).unwrap();
+        let error = wait_for(&mut socket, "error", Duration::from_secs(3)).await.expect("an error message");
+        assert_eq!(error["errors"][0]["message"], "the docs folder does not exist", "{error}");
+        let (_, hello) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        assert_eq!(hello["errors"][0]["message"], "the docs folder does not exist", "{hello}");
+        std::fs::rename(site.path().join("docs-moved"), site.path().join("docs")).unwrap();
+        assert!(wait_for(&mut socket, "clear", Duration::from_secs(3)).await.is_some(), "the overlay stayed");
+    });
+    assert_eq!(texts(&serve.get(EDIT_ME).1, "h1"), ["Edit me"]);
+}
+
+/// While a burst of saves keeps the site rebuilding, the last good search index keeps serving
+/// (`search/manifest.json` answered 404 over a thousand times in 200 saves).
+#[test]
+fn search_answers_throughout_a_burst_of_saves() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    assert!(eventually(Duration::from_secs(10), || index_has(&serve, "original")), "no index after start-up");
+    let path = site.path().join(EDIT_ME_FILE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let statuses = std::thread::scope(|scope| {
+        let poller = scope.spawn(|| {
+            let mut statuses = Vec::new();
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                statuses.push(serve.get("/search/manifest.json").0);
+            }
+            statuses
+        });
+        for n in 0..100 {
+            // A new title each time: every page's sidebar changes, so every page is rendered again.
+            save_atomically(&path, &text.replace("title: Edit me", &format!("title: Saved {n}")));
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        poller.join().unwrap()
+    });
+    let failed: Vec<&u16> = statuses.iter().filter(|s| **s != 200).collect();
+    assert!(statuses.len() > 100, "only {} requests", statuses.len());
+    assert!(
+        failed.is_empty(),
+        "{} of {} requests failed: {:?}",
+        failed.len(),
+        statuses.len(),
+        &failed[..failed.len().min(5)]
+    );
+    assert!(eventually(Duration::from_secs(10), || index_has(&serve, "99")), "the last save never reached the index");
+}
+
+/// A connection that sends nothing is closed after the idle timeout (30 s); an open live-reload
+/// socket is not, and still gets its reload.
+#[test]
+fn idle_connections_are_closed_but_live_reload_sockets_stay() {
+    use std::io::Read;
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    runtime().block_on(async {
+        let (mut socket, _) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        let mut idle = std::net::TcpStream::connect(&serve.address).unwrap();
+        // Well past the timeout: a server that never closes it fails here instead of hanging.
+        idle.set_read_timeout(Some(Duration::from_secs(90))).unwrap();
+        let closed = tokio::task::spawn_blocking(move || idle.read(&mut [0u8; 64])).await.unwrap();
+        assert!(matches!(closed, Ok(0)), "the idle connection was not closed: {closed:?}");
+        let path = site.path().join(EDIT_ME_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("Original marker", "After the timeout")).unwrap();
+        assert!(wait_for(&mut socket, "reload", Duration::from_secs(3)).await.is_some(), "the socket was closed");
+    });
+}

@@ -353,3 +353,62 @@ fn an_unwritable_cache_folder_falls_back_to_the_users_cache() {
     let src = attrs(&intro, "audio.speech-audio", "src");
     assert!(built_file(site.path(), &src[0]).is_file());
 }
+
+/// An engine past `speech.timeout` is stopped with everything it started: the fake engine leaves
+/// a `sleep` running in the background, and after the build no such process remains.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_timed_out_engine_leaves_no_process_behind() {
+    let marker = sleep_marker();
+    let site = site_with_fake_engine("speech");
+    std::fs::write(site.path().join("fake-tts.sh"), format!("cat > /dev/null\nsleep {marker} &\nwait\n")).unwrap();
+    edit(site.path(), "lectern.yml", "speech:\n", "speech:\n  timeout: 1\n");
+    let output = build(site.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("took longer than 1 s and was stopped"), "{stderr}");
+    let left = processes_with_args(&["sleep", &marker]);
+    for pid in &left {
+        // Clean up what a failing run leaves, then report it.
+        unsafe { libc::kill(*pid, libc::SIGKILL) };
+    }
+    assert!(left.is_empty(), "engine processes outlived the timeout: {left:?}");
+}
+
+/// An engine that answers but leaves a process running in the background: the process is stopped
+/// when the engine exits, as it would otherwise outlive the build (and, holding the engine's
+/// output open, could keep the build waiting).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_finished_engine_leaves_no_process_behind() {
+    let marker = sleep_marker();
+    let site = site_with_fake_engine("speech");
+    let script = format!("cat > /dev/null\nsleep {marker} > /dev/null 2>&1 &\ncat tone.wav\n");
+    std::fs::write(site.path().join("fake-tts.sh"), script).unwrap();
+    let output = build(site.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("the speech engine failed"), "{stderr}");
+    assert!(count(&page(site.path(), "intro/index.html"), "audio") > 0, "{stderr}");
+    let left = processes_with_args(&["sleep", &marker]);
+    for pid in &left {
+        unsafe { libc::kill(*pid, libc::SIGKILL) };
+    }
+    assert!(left.is_empty(), "engine processes outlived the engine: {left:?}");
+}
+
+/// A `sleep` duration no other process uses: it marks a test's own `sleep`.
+#[cfg(target_os = "linux")]
+fn sleep_marker() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{}", 900_000_000 + nanos % 10_000_000)
+}
+
+/// Processes whose command line is exactly `args`, from /proc.
+#[cfg(target_os = "linux")]
+fn processes_with_args(args: &[&str]) -> Vec<i32> {
+    let wanted: Vec<u8> = args.iter().flat_map(|a| a.bytes().chain([0])).collect();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c == wanted))
+        .collect()
+}

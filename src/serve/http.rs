@@ -136,6 +136,11 @@ fn file(status: StatusCode, name: &str, body: Bytes) -> Response<Bytes> {
     r
 }
 
+/// 403 with a plain-text reason (see [`super::guard`]).
+pub fn forbidden(reason: String) -> Response<Bytes> {
+    file(StatusCode::FORBIDDEN, "x.txt", Bytes::from(reason))
+}
+
 fn plain(status: StatusCode, text: &'static str) -> Response<Bytes> {
     file(status, "x.txt", Bytes::from_static(text.as_bytes()))
 }

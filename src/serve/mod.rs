@@ -6,9 +6,13 @@
 //! and a websocket at `/__lectern/livereload` that reloads open tabs, swaps stylesheets and shows
 //! build errors as an overlay.
 //!
+//! Only requests that name the server are answered ([`guard`]), and a connection that sends no
+//! request for [`IDLE_TIMEOUT`] is closed.
+//!
 //! Threads: the tokio runtime serves requests; one plain thread owns the [`rebuild::Rebuilder`]
 //! and applies batches from the watcher, publishing each new site as one immutable snapshot.
 
+pub mod guard;
 pub mod http;
 pub mod livereload;
 pub mod overlay;
@@ -28,8 +32,13 @@ use warp::Filter;
 
 use crate::build::BuildError;
 use crate::config::Overrides;
+use guard::Allowed;
 use rebuild::Rebuilder;
 use state::Shared;
+
+/// How long a connection may wait before sending (the whole head of) its next request. Live-reload
+/// sockets are exempt: once upgraded, a connection is no longer HTTP.
+pub const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -121,12 +130,43 @@ async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     if options.open {
         open_browser(&url);
     }
-    let server = warp::serve(routes(shared)).incoming(listener).graceful(async {
-        let _ = tokio::signal::ctrl_c().await;
-    });
-    server.run().await;
+    let allowed = Allowed::new(&options.host, address);
+    let service = warp::service(routes(shared, allowed));
+    accept_loop(listener, move |stream| {
+        let service = hyper_util::service::TowerToHyperService::new(service.clone());
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                // Counts from the end of the last response too, so it is also the keep-alive limit.
+                .header_read_timeout(IDLE_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .with_upgrades();
+            // A closed or timed-out connection is nothing to report.
+            let _ = connection.await;
+        });
+    })
+    .await;
     drop(watcher);
     Ok(())
+}
+
+/// Hands each connection to `serve_connection` until Ctrl-C. warp's own server sets no timeouts,
+/// so `serve` drives hyper itself: HTTP/1.1 with upgrades (for the live-reload socket).
+async fn accept_loop(listener: tokio::net::TcpListener, serve_connection: impl Fn(tokio::net::TcpStream)) {
+    let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => serve_connection(stream),
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    eprintln!("warning: accepting a connection: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            },
+            _ = &mut stop => return,
+        }
+    }
 }
 
 async fn bind(host: &str, port: u16) -> Result<tokio::net::TcpListener, ServeError> {
@@ -151,12 +191,21 @@ fn display_address(address: SocketAddr) -> String {
     }
 }
 
-/// The websocket at `/__lectern/livereload`, then every GET and HEAD from the site.
-fn routes(shared: Arc<Shared>) -> impl Filter<Extract = (impl warp::Reply,), Error = std::convert::Infallible> + Clone {
+/// Refusals of foreign `Host`s and `Origin`s, the websocket at `/__lectern/livereload`, then
+/// every GET and HEAD from the site.
+fn routes(
+    shared: Arc<Shared>,
+    allowed: Allowed,
+) -> impl Filter<Extract = (impl warp::Reply,), Error = std::convert::Infallible> + Clone {
     let with_shared = {
         let shared = shared.clone();
         warp::any().map(move || shared.clone())
     };
+    // Matches only requests to refuse; every other request falls through to the routes below.
+    let refuse = warp::header::headers_cloned().and_then(move |headers: warp::http::HeaderMap| {
+        let refusal = allowed.refusal(&headers);
+        async move { refusal.map(http::forbidden).ok_or_else(warp::reject::not_found) }
+    });
     let (first, second) = livereload::SOCKET_SEGMENTS;
     let socket = warp::path(first)
         .and(warp::path(second))
@@ -171,7 +220,7 @@ fn routes(shared: Arc<Shared>) -> impl Filter<Extract = (impl warp::Reply,), Err
         .and(warp::path::full())
         .and(with_shared)
         .then(|method, path: warp::path::FullPath, shared| http::respond(method, path.as_str().to_string(), shared));
-    socket.or(site)
+    refuse.or(socket).or(site)
 }
 
 /// What the rebuild thread is asked to do.
@@ -221,7 +270,11 @@ fn rebuild_loop(
             }
         }
         let plan = match rebuilder.config() {
-            Some(config) => watch::classify(config, &paths, &|source| rebuilder.knows(source)),
+            // While the overlay shows, anything may be the fix: a file that came and went too.
+            Some(config) => {
+                let failing = rebuilder.failing();
+                watch::classify(config, &paths, &|source| failing || rebuilder.knows(source))
+            }
             // Never built: any file of the site may be the fix.
             None => watch::Plan { site: true, ..Default::default() },
         };

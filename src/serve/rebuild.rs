@@ -68,11 +68,19 @@ impl Rebuilder {
         self.site.as_ref().map(|s| &s.config)
     }
 
-    /// Whether `source` (relative to docs_dir) is a page or asset of the last good build.
+    /// Whether `source` (relative to docs_dir) is a page or asset of the last good build, or a
+    /// folder holding one (a folder moved away is reported by its own path only).
     pub fn knows(&self, source: &str) -> bool {
         self.site.as_ref().is_some_and(|s| {
-            s.content.docs.iter().any(|d| d.source == source) || s.content.assets.iter().any(|a| a == source)
+            let sources =
+                s.content.docs.iter().map(|d| d.source.as_str()).chain(s.content.assets.iter().map(String::as_str));
+            sources.into_iter().any(|known| super::watch::is_or_holds(source, known))
         })
+    }
+
+    /// Whether the newest rebuild failed (the overlay is showing).
+    pub fn failing(&self) -> bool {
+        self.error.is_some()
     }
 
     /// The snapshot to serve now.
@@ -100,6 +108,9 @@ impl Rebuilder {
         let plan = if was_failing || self.site.is_none() { &Plan { site: true, ..plan.clone() } } else { plan };
         match self.rebuild(plan) {
             Ok(touched) => {
+                if was_failing {
+                    eprintln!("the site builds again; the error overlay is cleared");
+                }
                 self.error = None;
                 let what = match &touched {
                     Touched::All => "every page".to_string(),
@@ -161,7 +172,7 @@ impl Rebuilder {
         if plan.theme {
             let site = self.site.as_ref().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
             let theme = build::load_theme(&site.config)?;
-            self.files = served_files(build::render_site(site, &theme, Some(script()))?);
+            self.files = keeping_search(&self.files, build::render_site(site, &theme, Some(script()))?);
             self.theme = Some(theme);
             return Ok(Touched::All);
         }
@@ -186,7 +197,7 @@ impl Rebuilder {
         let site = build::load_site_with(config)?;
         let theme = build::load_theme(&site.config)?;
         let files = build::render_site(&site, &theme, Some(script()))?;
-        self.files = served_files(files);
+        self.files = keeping_search(&self.files, files);
         self.speech_docs = (0..site.content.docs.len()).collect();
         self.site = Some(site);
         self.theme = Some(theme);
@@ -285,7 +296,7 @@ impl Rebuilder {
         }
         let theme = self.theme.as_ref().ok_or_else(|| anyhow::anyhow!("the theme has not been loaded"))?;
         if navigation {
-            self.files = served_files(build::render_site(site, theme, Some(script()))?);
+            self.files = keeping_search(&self.files, build::render_site(site, theme, Some(script()))?);
             self.speech_docs.extend(&indices);
             return Ok(Touched::All);
         }
@@ -311,6 +322,19 @@ impl Rebuilder {
         self.theme = Some(theme);
         Ok(())
     }
+}
+
+/// The files of a new render, with the search index of the files served so far: the index is
+/// made in the background (see [`super::search`]) and the last good one serves until the next is
+/// installed, so search never answers 404 while a burst of saves keeps the site rebuilding.
+fn keeping_search(served: &ServedFiles, files: build::SiteFiles) -> ServedFiles {
+    let mut next = served_files(files);
+    for (path, file) in served {
+        if path.starts_with("search/") {
+            next.entry(path.clone()).or_insert_with(|| file.clone());
+        }
+    }
+    next
 }
 
 fn script() -> String {

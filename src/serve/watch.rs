@@ -80,8 +80,9 @@ pub fn change_kind(config: &Config, path: &Path, known: &dyn Fn(&str) -> bool) -
         let (exists, known) = (path.exists(), category || known(&source));
         return match (exists, known) {
             (true, true) if is_page && path.is_file() => ChangeKind::Page(source),
-            // A temp file that came and went during an editor's save.
-            (false, false) => ChangeKind::Ignored,
+            // A temp file that came and went during an editor's save. A page that is gone is a
+            // change even if the last build never had it: it may be the page that broke it.
+            (false, false) if !is_page => ChangeKind::Ignored,
             _ => ChangeKind::Content,
         };
     }
@@ -90,6 +91,12 @@ pub fn change_kind(config: &Config, path: &Path, known: &dyn Fn(&str) -> bool) -
         return ChangeKind::Content;
     }
     ChangeKind::Ignored
+}
+
+/// Whether `path` (relative to docs_dir; empty for docs_dir itself) is `source` or a folder
+/// holding it.
+pub fn is_or_holds(path: &str, source: &str) -> bool {
+    path.is_empty() || source.strip_prefix(path).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Swap and backup files editors write beside the real one (vim, emacs, JetBrains, kate).
@@ -170,6 +177,7 @@ mod tests {
         assert_eq!(kind("docs/guide/a.md"), ChangeKind::Page("guide/a.md".into()));
         assert_eq!(kind("docs/new.md"), ChangeKind::Content, "a new page");
         assert_eq!(kind("docs/gone.md"), ChangeKind::Content, "a deleted page");
+        assert_eq!(kind("docs/never-built.md"), ChangeKind::Content, "a deleted page the last build failed on");
         assert_eq!(kind("docs/guide/_category_.yml"), ChangeKind::Content);
         assert_eq!(kind("docs/guide/img.png"), ChangeKind::Content, "a deleted image");
         assert_eq!(kind("docs/guide/a.md.tmp-123"), ChangeKind::Ignored, "an editor's temp file, renamed away");
@@ -183,8 +191,31 @@ mod tests {
         assert_eq!(kind("build/index.html"), ChangeKind::Ignored);
         assert_eq!(kind(".git/index"), ChangeKind::Ignored);
 
+        let holds = |s: &str| ["guide/a.md"].iter().any(|known| is_or_holds(s, known));
+        assert_eq!(change_kind(&c, &root.join("docs/moved"), &holds), ChangeKind::Ignored, "never held a page");
+        std::fs::rename(root.join("docs/guide"), root.join("moved")).unwrap();
+        assert_eq!(change_kind(&c, &root.join("docs/guide"), &holds), ChangeKind::Content, "a folder moved away");
+        std::fs::rename(root.join("docs"), root.join("docs-moved")).unwrap();
+        assert_eq!(change_kind(&c, &root.join("docs"), &holds), ChangeKind::Content, "the docs folder moved away");
+        std::fs::rename(root.join("docs-moved"), root.join("docs")).unwrap();
+        std::fs::rename(root.join("moved"), root.join("docs/guide")).unwrap();
+
         let plan = classify(&c, &[root.join("docs/guide/a.md"), root.join("theme/x.css")], &known);
         assert_eq!(plan.pages.iter().collect::<Vec<_>>(), ["guide/a.md"]);
         assert!(plan.stylesheets && !plan.site && !plan.theme);
+    }
+
+    #[test]
+    fn a_folder_holds_the_sources_below_it() {
+        for (path, source, want) in [
+            ("guide", "guide/a.md", true),
+            ("guide/a.md", "guide/a.md", true),
+            ("", "guide/a.md", true),
+            ("gui", "guide/a.md", false),
+            ("guide/a", "guide/a.md", false),
+            ("other", "guide/a.md", false),
+        ] {
+            assert_eq!(is_or_holds(path, source), want, "{path} {source}");
+        }
     }
 }

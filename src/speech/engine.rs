@@ -3,7 +3,8 @@
 //!
 //! In: [`SpeechConfig`] and one sentence at a time. Out: the sentence's audio as [`Pcm`]. One
 //! call per sentence gives exact sentence timings; a hanging engine is killed after
-//! `speech.timeout` seconds.
+//! `speech.timeout` seconds. Each engine runs in a process group of its own, and the whole group
+//! is killed, so a shell's children (`sh -c 'piper …'`) never outlive it.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -140,6 +141,12 @@ fn run(program: &str, args: &[&str], dir: &Path, input: &[u8], timeout: Duration
 }
 
 fn run_command(mut cmd: Command, dir: &Path, input: &[u8], timeout: Duration) -> anyhow::Result<Vec<u8>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // Its own group: a timeout can then stop the engine and everything it started.
+        cmd.process_group(0);
+    }
     let mut child = cmd
         .current_dir(dir)
         .stdin(Stdio::piped())
@@ -158,9 +165,14 @@ fn run_command(mut cmd: Command, dir: &Path, input: &[u8], timeout: Duration) ->
     let deadline = Instant::now() + timeout;
     let status = loop {
         if let Some(status) = child.try_wait().context("waiting for it")? {
+            // What it left running in its group (`… &`) would outlive the build, and hold the
+            // pipes open so the reads below never end.
+            kill_group(&child);
             break status;
         }
         if Instant::now() > deadline {
+            // The group first, while the leader is unreaped and its id cannot be reused.
+            kill_group(&child);
             let _ = child.kill();
             let _ = child.wait();
             bail!("it took longer than {} s and was stopped", timeout.as_secs());
@@ -174,6 +186,21 @@ fn run_command(mut cmd: Command, dir: &Path, input: &[u8], timeout: Duration) ->
         bail!("it failed ({status}): {}", String::from_utf8_lossy(&err).trim());
     }
     Ok(out)
+}
+
+/// Kills every process of the group `child` leads (see [`run_command`]).
+fn kill_group(child: &std::process::Child) {
+    #[cfg(unix)]
+    if let Ok(group) = libc::pid_t::try_from(child.id()) {
+        // SAFETY: killpg only sends a signal. The group id is the child's and stays reserved
+        // while the child is unreaped or any process of its group lives; otherwise there is
+        // nothing to kill.
+        unsafe {
+            libc::killpg(group, libc::SIGKILL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = child;
 }
 
 fn reader(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {

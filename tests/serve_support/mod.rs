@@ -52,9 +52,14 @@ impl Serve {
 
     /// Sends `METHOD raw_path` as written and returns (status, headers lower-cased, body).
     pub fn request(&self, method: &str, raw_path: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
+        self.request_for(&self.address, method, raw_path)
+    }
+
+    /// [`Serve::request`] with `Host: host`.
+    pub fn request_for(&self, host: &str, method: &str, raw_path: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
         let mut stream = TcpStream::connect(&self.address).expect("connecting to serve");
         stream.set_read_timeout(Some(Duration::from_secs(10))).expect("setting a timeout");
-        write!(stream, "{method} {raw_path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.address)
+        write!(stream, "{method} {raw_path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
             .expect("sending a request");
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).expect("reading the response");
@@ -109,12 +114,29 @@ impl Drop for Serve {
 
 pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// Connects to the live-reload websocket and reads its hello.
+/// Connects to the live-reload websocket as a page of the server would (`Origin` is the server)
+/// and reads its hello.
 pub async fn connect(url: &str) -> (Socket, Value) {
-    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.expect("connecting to the live-reload socket");
+    let authority = url.trim_start_matches("ws://").split('/').next().unwrap_or_default();
+    let origin = format!("http://{authority}");
+    let mut socket = connect_from(url, Some(&origin)).await.expect("connecting to the live-reload socket");
     let hello = next_message(&mut socket, Duration::from_secs(5)).await.expect("a hello message");
     assert_eq!(hello["type"], "hello", "{hello}");
     (socket, hello)
+}
+
+/// Opens the websocket with `Origin: origin` (none when None); the HTTP status of a refusal.
+pub async fn connect_from(url: &str, origin: Option<&str>) -> Result<Socket, u16> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = url.into_client_request().expect("a websocket request");
+    if let Some(origin) = origin {
+        request.headers_mut().insert("origin", origin.parse().expect("an Origin value"));
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
+        Err(e) => panic!("connecting to the live-reload socket: {e}"),
+    }
 }
 
 /// The next JSON message, or None after `timeout`.

@@ -70,16 +70,16 @@ fn broken_front_matter_shows_the_overlay_keeps_the_last_good_page_and_the_fix_cl
         std::fs::write(&path, good.replace("title: Edit me", "title: [broken")).unwrap();
         let error = wait_for(&mut socket, "error", Duration::from_secs(2)).await.expect("an error message");
         let first = &error["errors"][0];
-        assert_eq!(first["location"], "docs/guide/edit-me.md:3:17", "{error}");
+        assert_eq!(first["location"], "docs/guide/edit-me.md:2:8", "{error}");
         assert!(first["message"].as_str().unwrap_or_default().contains("front matter"), "{error}");
-        assert_eq!(first["source"], "sidebar_position: 1", "{error}");
+        assert_eq!(first["source"], "title: [broken", "{error}");
 
         // The last good page still serves, and a tab opened now gets the error in its hello.
         let (status, html) = serve.get(EDIT_ME);
         assert_eq!(status, 200);
         assert_eq!(texts(&html, "h1"), ["Edit me"]);
         let (_, hello) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
-        assert_eq!(hello["errors"][0]["location"], "docs/guide/edit-me.md:3:17", "{hello}");
+        assert_eq!(hello["errors"][0]["location"], "docs/guide/edit-me.md:2:8", "{hello}");
 
         std::fs::write(&path, good.replace("title: Edit me", "title: Fixed")).unwrap();
         assert!(wait_for(&mut socket, "clear", Duration::from_secs(3)).await.is_some(), "no clear message");
@@ -206,10 +206,10 @@ fn a_site_broken_at_startup_serves_an_error_page_until_fixed() {
     let serve = Serve::start(site.path());
     let (status, html) = serve.get(EDIT_ME);
     assert_eq!(status, 500);
-    assert_eq!(texts(&html, "li code"), ["docs/guide/edit-me.md:3:17"]);
+    assert_eq!(texts(&html, "li code"), ["docs/guide/edit-me.md:2:8"]);
     runtime().block_on(async {
         let (mut socket, hello) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
-        assert_eq!(hello["errors"][0]["location"], "docs/guide/edit-me.md:3:17", "{hello}");
+        assert_eq!(hello["errors"][0]["location"], "docs/guide/edit-me.md:2:8", "{hello}");
         std::fs::write(&path, &good).unwrap();
         assert!(wait_for(&mut socket, "reload", Duration::from_secs(3)).await.is_some());
     });

@@ -195,7 +195,8 @@ pub fn type_mismatch(msg: &str) -> Option<(String, String)> {
 /// A YAML error in front matter, moved to file lines, with a hint for the common mistakes.
 fn yaml_error(e: yaml_serde::Error, text: &str, path: &Path) -> Diagnostic {
     let yaml = text.split_once('\n').map_or("", |(_, rest)| rest);
-    if let Some(p) = super::yaml::problem(&e, yaml) {
+    if let Some(mut p) = super::yaml::problem(&e, yaml) {
+        p.message = format!("front matter: {}", p.message);
         // The front matter's first line is the file's second.
         return p.diagnostic(path, 1, text);
     }

@@ -41,7 +41,7 @@ export const tests = {
     writeFileSync(args.file, text.replace(/^title: .*$/m, "title: [broken"));
     const overlay = page.locator("#lectern-error-overlay");
     await overlay.waitFor({ state: "visible", timeout: 5000 });
-    assert.match(await overlay.locator(".lectern-error-location").textContent(), /docs\/guide\/long\.md:3:\d+/);
+    assert.match(await overlay.locator(".lectern-error-location").textContent(), /docs\/guide\/long\.md:2:8/);
     assert.match(await overlay.locator(".lectern-error-message").textContent(), /front matter/);
     writeFileSync(args.file, text);
     await overlay.waitFor({ state: "detached", timeout: 5000 });

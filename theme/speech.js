@@ -56,13 +56,16 @@ function textIndex(root, skip) {
   return { text, nodes, offsets };
 }
 
-// One DOM Range (or null) per sentence, searching forward through the block's text. Sentences
-// the server rewrote (URLs read as host names, images, code notes) are matched by their ends,
-// or by the element they describe.
-function locateSentences(root, sentences, player) {
+// One DOM Range (or null) per sentence, searching forward through the block's text for the
+// words each sentence reads (`shown`, from the server, where the spoken words differ: "1: Edit
+// serverless dot YAML" reads "Edit serverless.yml"). Images are found by their alt text, videos,
+// embeds and code blocks in order; a sentence whose words moved is matched by its ends.
+function locateSentences(root, sentences, shown) {
   const skip = ".speech-player, .speech-audio, .anchor, [aria-hidden='true'], script, style, .code-block, pre";
   const index = textIndex(root, skip);
-  const images = [...root.querySelectorAll("img[alt]")].filter((img) => !img.closest(".speech-player"));
+  const outside = (el) => !el.closest(".speech-player");
+  const images = [...root.querySelectorAll("img[alt]")].filter(outside);
+  const embeds = [...root.querySelectorAll("iframe, video")].filter(outside);
   const codes = [...root.querySelectorAll(".code-block, pre")].filter((el) => !el.parentElement.closest(".code-block, pre"));
   const rangeOf = (start, end) => {
     const range = document.createRange();
@@ -76,12 +79,19 @@ function locateSentences(root, sentences, player) {
     return range;
   };
   let cursor = 0;
-  return sentences.map((sentence) => {
-    if (sentence.startsWith("Image: ") && images.length) return elementRange(images.shift());
+  return sentences.map((sentence, i) => {
+    const words = shown?.[i] ?? sentence;
+    if (sentence.startsWith("Image: ") && images.length) {
+      // Images with placeholder alt text are not spoken: skip past them.
+      const alt = normalise(words);
+      const at = Math.max(0, images.findIndex((img) => normalise(img.alt) === alt));
+      return elementRange(images.splice(0, at + 1).pop());
+    }
+    if (/^(Video|Embedded page)\b/.test(sentence) && !words && embeds.length) return elementRange(embeds.shift());
     if (sentence.startsWith("Code example") && sentence.endsWith("skipped.") && codes.length) {
       return elementRange(codes.shift());
     }
-    const wanted = normalise(sentence);
+    const wanted = normalise(words);
     if (!wanted) return null;
     let at = index.text.indexOf(wanted, cursor);
     if (at >= 0) {
@@ -314,7 +324,7 @@ class Player {
   }
 
   locate() {
-    this.ranges ??= locateSentences(this.root, this.sentences, this.el);
+    this.ranges ??= locateSentences(this.root, this.sentences, this.data.shown);
     return this.ranges;
   }
 

@@ -23,6 +23,10 @@ pub struct AudioLinks {
 #[derive(Serialize)]
 struct PlayerData<'a> {
     sentences: &'a [String],
+    /// Per sentence, the page's words it reads when they differ from the spoken ones (`null`
+    /// otherwise; empty for an image, video or code note): what the highlight looks for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shown: Option<Vec<Option<&'a str>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cues: Option<Vec<[f64; 2]>>,
     title: &'a str,
@@ -41,13 +45,22 @@ pub struct PlayerSpec<'a> {
     pub title: &'a str,
     pub lang: &'a str,
     pub sentences: &'a [String],
+    /// Each sentence's words as the page shows them (may be empty: then the sentences are).
+    pub shown: &'a [String],
     pub audio: Option<&'a AudioLinks>,
 }
 
 /// The player's HTML.
 pub fn player_html(spec: &PlayerSpec<'_>) -> String {
+    let shown: Vec<Option<&str>> = spec
+        .sentences
+        .iter()
+        .zip(spec.shown.iter().map(Some).chain(std::iter::repeat(None)))
+        .map(|(said, shown)| shown.filter(|s| letters(s) != letters(said)).map(String::as_str))
+        .collect();
     let data = PlayerData {
         sentences: spec.sentences,
+        shown: shown.iter().any(Option::is_some).then_some(shown),
         cues: spec.audio.map(|a| a.cues.iter().map(|&(s, e)| [round_ms(s), round_ms(e)]).collect()),
         title: spec.title,
         lang: spec.lang,
@@ -100,6 +113,11 @@ fn icon(class: &str, path: &str) -> String {
     format!(
         "<svg class=\"{class}\" viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" aria-hidden=\"true\" focusable=\"false\"><path fill=\"currentColor\" d=\"{path}\"/></svg>"
     )
+}
+
+/// Letters and digits, lowercased: what the highlight compares (as `normalise` in speech.js).
+fn letters(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 fn round_ms(seconds: f64) -> f64 {

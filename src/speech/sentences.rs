@@ -2,11 +2,18 @@
 //!
 //! A sentence ends at `.`, `!`, `?` or `…` (closing quotes and brackets allowed after it) when
 //! the next word starts with a capital letter, a digit or an opening quote. Abbreviations (e.g.,
-//! i.e., etc., Dr., …), initials, decimals, versions such as 3.3 and URLs never split. Sentences
-//! longer than [`MAX_WORDS`] are split again at clause boundaries. Pure.
+//! i.e., etc., Dr., …), initials, decimals, versions such as 3.3 and URLs never split. A long
+//! sentence stays whole: cutting it gave each part a falling ending and a pause, sometimes inside
+//! brackets. Pure.
 
-/// Sentences longer than this many words are split at clause boundaries.
-pub const MAX_WORDS: usize = 30;
+use super::spoken::Word;
+
+/// One sentence: what is spoken, and the words of the page it reads (for the highlight).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub spoken: String,
+    pub shown: String,
+}
 
 /// Words after which a full stop never ends a sentence (compared lowercased).
 const ABBREVIATIONS: &[&str] = &[
@@ -14,25 +21,40 @@ const ABBREVIATIONS: &[&str] = &[
     "sr.", "inc.", "ltd.", "co.", "corp.", "dept.", "est.", "min.", "max.", "incl.", "ca.", "al.", "eg.", "ie.",
 ];
 
-/// Words before which a long sentence may be split (the word starts the new part).
-const CONJUNCTIONS: &[&str] =
-    &["and", "but", "or", "so", "because", "which", "when", "where", "while", "although", "then", "if", "unless"];
-
 /// Splits a segment of plain text into sentences.
 pub fn split_sentences(text: &str) -> Vec<String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
+    let words: Vec<Word> =
+        text.split_whitespace().map(|w| Word { shown: w.to_string(), spoken: w.to_string() }).collect();
+    split_words(&words).into_iter().map(|s| s.spoken).collect()
+}
+
+/// Splits a segment's words into sentences, at the ends of spoken words; words that are only
+/// shown go with the sentence they stand in. Sentences with nothing to say are dropped.
+pub fn split_words(words: &[Word]) -> Vec<Sentence> {
+    let spoken: Vec<usize> = (0..words.len()).filter(|&i| !words[i].spoken.trim().is_empty()).collect();
     let mut out = Vec::new();
     let mut start = 0;
-    for i in 0..words.len() {
-        if ends_sentence(words[i], words.get(i + 1).copied()) {
-            split_long(&words[start..=i], &mut out);
+    for (k, &i) in spoken.iter().enumerate() {
+        let next = spoken.get(k + 1).map(|&j| words[j].spoken.as_str());
+        if ends_sentence(&words[i].spoken, next) {
+            push_sentence(&words[start..=i], &mut out);
             start = i + 1;
         }
     }
     if start < words.len() {
-        split_long(&words[start..], &mut out);
+        push_sentence(&words[start..], &mut out);
     }
     out
+}
+
+fn push_sentence(words: &[Word], out: &mut Vec<Sentence>) {
+    let join = |f: fn(&Word) -> &str| {
+        words.iter().map(f).map(str::trim).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    };
+    let spoken = join(|w| &w.spoken);
+    if !spoken.is_empty() {
+        out.push(Sentence { spoken, shown: join(|w| &w.shown) });
+    }
 }
 
 /// Whether `word` ends a sentence, given the word after it.
@@ -62,36 +84,6 @@ fn is_initials(word: &str) -> bool {
     let parts: Vec<&str> = word.trim_end_matches('.').split('.').collect();
     let all_short = parts.iter().all(|p| (1..=2).contains(&p.chars().count()) && p.chars().all(char::is_alphabetic));
     all_short && (parts.len() >= 2 || parts[0].chars().count() == 1)
-}
-
-/// Pushes `words` as one sentence, or as several when it is longer than [`MAX_WORDS`].
-fn split_long(words: &[&str], out: &mut Vec<String>) {
-    if words.len() <= MAX_WORDS {
-        out.push(words.join(" "));
-        return;
-    }
-    let at = clause_boundary(words).unwrap_or(MAX_WORDS.min(words.len() / 2).max(1));
-    split_long(&words[..at], out);
-    split_long(&words[at..], out);
-}
-
-/// Where to split a long sentence, strongest boundary first: after `;` or `:` or before a dash,
-/// then after a comma that a conjunction follows, then after any comma, then before a
-/// conjunction. Within a kind, the candidate nearest the middle that leaves at least four words
-/// on each side.
-fn clause_boundary(words: &[&str]) -> Option<usize> {
-    let middle = words.len() / 2;
-    let conj = |i: usize| CONJUNCTIONS.contains(&words[i].to_lowercase().as_str());
-    let comma = |i: usize| words[i - 1].ends_with(',');
-    let tiers: [&dyn Fn(usize) -> bool; 4] = [
-        &|i| words[i - 1].ends_with([';', ':']) || matches!(words[i], "—" | "–" | "-"),
-        &|i| comma(i) && conj(i),
-        &comma,
-        &conj,
-    ];
-    tiers
-        .iter()
-        .find_map(|tier| (4..=words.len().saturating_sub(4)).filter(|&i| tier(i)).min_by_key(|&i| i.abs_diff(middle)))
 }
 
 #[cfg(test)]
@@ -131,18 +123,32 @@ mod tests {
     }
 
     #[test]
-    fn long_sentences_split_at_clauses() {
-        // A real sentence from the API playbook, 44 words long.
+    fn long_sentences_stay_whole() {
+        // 44 words, a comma and a conjunction near the middle: once cut there.
         let text = "Unit tests are used to test the functionality of an individual function or a collection of functions, and they should be fast, isolated and repeatable so that every developer in the team can run them many times a day without waiting.";
-        let got = split_sentences(text);
-        assert_eq!(got.len(), 2, "{got:?}");
-        assert!(got.iter().all(|s| s.split(' ').count() <= MAX_WORDS), "{got:?}");
-        assert_eq!(got.join(" "), text);
-        assert!(got[0].ends_with("collection of functions,"), "{got:?}");
+        assert_eq!(split_sentences(text), [text]);
+        let brackets = "Use PATCH (or PUT with complete objects, as long as feasible, which keeps the request simple and idempotent for every client that calls the API many times a day) to change it.";
+        assert_eq!(split_sentences(brackets), [brackets]);
+    }
 
-        let no_punct = "and ".repeat(70);
-        let got = split_sentences(no_punct.trim());
-        assert!(got.iter().all(|s| s.split(' ').count() <= MAX_WORDS), "{got:?}");
-        assert_eq!(got.iter().map(|s| s.split(' ').count()).sum::<usize>(), 70);
+    #[test]
+    fn words_split_on_spoken_ends_and_keep_shown_text() {
+        let w = |shown: &str, spoken: &str| Word { shown: shown.into(), spoken: spoken.into() };
+        let words = [
+            w("", "3:"),
+            w("Edit", "Edit"),
+            w("`a.yml`.", "a dot YAML."),
+            w("**", ""),
+            w("Then", "Then"),
+            w("go", "go."),
+        ];
+        let got = split_words(&words);
+        assert_eq!(
+            got,
+            [
+                Sentence { spoken: "3: Edit a dot YAML.".into(), shown: "Edit `a.yml`.".into() },
+                Sentence { spoken: "Then go.".into(), shown: "** Then go".into() },
+            ]
+        );
     }
 }

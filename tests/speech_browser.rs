@@ -2,7 +2,9 @@
 //! is built twice — with pre-rendered audio from the fake engine, and with `prerender: never` —
 //! served over HTTP, and driven by `tests/browser/tests/speech.mjs`: Listen plays the audio and
 //! the highlight follows the cues, browser voices speak one sentence at a time in order,
-//! everything works from the keyboard, and axe finds no violations (light and dark, both by the
+//! everything works from the keyboard, the seek bar moves playback and shows the times, the
+//! place is remembered across reloads, a system pause shows as paused, a browser without a
+//! working voice says listening is not available, and axe finds no violations (light and dark, both by the
 //! system setting and by the theme toggle).
 
 mod speech_support;
@@ -32,7 +34,7 @@ fn players_work_in_chromium() {
         json!({ "audioUrl": audio_url, "voicesUrl": voices_url, "sentences": INTRO_SENTENCES }),
     );
     browser::assert_ok(&result);
-    assert_eq!(result["script"]["tests"].as_array().map(Vec::len), Some(5), "{result:#}");
+    assert_eq!(result["script"]["tests"].as_array().map(Vec::len), Some(9), "{result:#}");
 
     // The page's players by the system's colour scheme, light and dark, laptop and phone.
     let result = browser::run(json!({

@@ -72,8 +72,9 @@ pub fn player_html(spec: &PlayerSpec<'_>) -> String {
     let mut html = format!(
         "<div class=\"speech-player\" role=\"group\" aria-label=\"{label}\" data-speech-mode=\"{mode}\" hidden>\n<div class=\"speech-controls\">\n"
     );
+    // The toggle's words say what it does next (Listen / Pause); speech.js changes them.
     html.push_str(&format!(
-        "<button type=\"button\" class=\"speech-button speech-toggle\" aria-pressed=\"false\">{}{}<span class=\"speech-toggle-label\">Listen</span></button>\n",
+        "<button type=\"button\" class=\"speech-button speech-toggle\">{}{}<span class=\"speech-toggle-label\">Listen</span></button>\n",
         icon("speech-icon-play", "M8 5v14l11-7z"),
         icon("speech-icon-pause", "M6 5h4v14H6zm8 0h4v14h-4z"),
     ));
@@ -95,7 +96,9 @@ pub fn player_html(spec: &PlayerSpec<'_>) -> String {
     html.push_str("</select></label>\n");
     html.push_str("<label class=\"speech-field speech-voice-field\" hidden><span>Voice</span> <select class=\"speech-voice\"></select></label>\n");
     html.push_str("<span class=\"speech-progress\" aria-hidden=\"true\"></span>\n</div>\n");
-    html.push_str("<p class=\"speech-status\" role=\"status\"></p>\n");
+    html.push_str(&seek_bar(spec));
+    // A live region for changes of state; it takes no room (`visually-hidden`).
+    html.push_str("<p class=\"speech-status visually-hidden\" role=\"status\"></p>\n");
     html.push_str(&format!("<script type=\"application/json\" class=\"speech-data\">{json}</script>\n</div>\n"));
     if let Some(audio) = spec.audio {
         html.push_str(&format!(
@@ -106,6 +109,41 @@ pub fn player_html(spec: &PlayerSpec<'_>) -> String {
         ));
     }
     html
+}
+
+/// The seek bar and times: over the recording's seconds with audio, over the sentences with
+/// browser voices; a download link for the recording.
+fn seek_bar(spec: &PlayerSpec<'_>) -> String {
+    let (max, total) = match spec.audio {
+        Some(a) => {
+            let end = a.cues.last().map_or(0.0, |c| c.1);
+            (format!("{}", end.ceil()), clock(end))
+        }
+        None => (spec.sentences.len().saturating_sub(1).to_string(), String::new()),
+    };
+    // Whole seconds with audio (arrow keys step one second), whole sentences with voices.
+    let mut html = format!(
+        "<div class=\"speech-position\"><input type=\"range\" class=\"speech-seek\" min=\"0\" max=\"{max}\" step=\"1\" value=\"0\" aria-label=\"Position\">"
+    );
+    if spec.audio.is_some() {
+        html.push_str(&format!(
+            "<span class=\"speech-time\"><span class=\"speech-elapsed\">0:00</span> / <span class=\"speech-total\">{total}</span></span>"
+        ));
+    }
+    if let Some(audio) = spec.audio {
+        html.push_str(&format!(
+            "<a class=\"speech-download\" href=\"{}\" download>Download audio<span class=\"visually-hidden\"> (MP3)</span></a>",
+            escape(&audio.mp3_url)
+        ));
+    }
+    html.push_str("</div>\n");
+    html
+}
+
+/// `65.2` → `1:05`.
+fn clock(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
 }
 
 fn icon(class: &str, path: &str) -> String {

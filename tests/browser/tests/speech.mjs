@@ -18,6 +18,7 @@ function stubSpeech() {
     paused: false,
     speak(u) {
       window.__spoken.push(u.text);
+      setTimeout(() => u.onstart?.({ type: "start" }), 5);
       setTimeout(() => u.onend?.({ type: "end" }), 30);
     },
     cancel() {},
@@ -35,11 +36,41 @@ function stubSpeech() {
   };
 }
 
+// A browser whose speech fails: no voices at all, or voices whose every utterance errors.
+function brokenSpeech(voices) {
+  window.__spoken = [];
+  const fake = {
+    speaking: false,
+    pending: false,
+    paused: false,
+    speak(u) {
+      window.__spoken.push(u.text);
+      setTimeout(() => u.onerror?.({ type: "error", error: "synthesis-failed" }), 1);
+    },
+    cancel() {},
+    pause() {},
+    resume() {},
+    getVoices: () => (voices ? [{ name: "Broken Voice", lang: "en-GB", default: true, localService: true, voiceURI: "x" }] : []),
+    addEventListener() {},
+    removeEventListener() {},
+  };
+  Object.defineProperty(window, "speechSynthesis", { value: fake, configurable: true });
+  window.SpeechSynthesisUtterance = class {
+    constructor(text) {
+      this.text = text;
+    }
+  };
+}
+
 function noSpeech() {
   Object.defineProperty(window, "speechSynthesis", { value: undefined, configurable: true });
 }
 
 const player = (page) => page.locator(".speech-player").first();
+const toggle = (page) => page.locator(".speech-toggle").first();
+const audioTime = (page) => page.evaluate(() => document.querySelector("audio.speech-audio").currentTime);
+const playing = (page) =>
+  page.waitForFunction(() => !document.querySelector("audio.speech-audio").paused, null, { timeout: 10000 });
 
 // The text under the speech highlight, letters and digits only.
 async function highlighted(page) {
@@ -77,9 +108,9 @@ export const tests = {
     await el.waitFor({ state: "visible" });
     assert.equal(await page.locator("audio.speech-audio").isVisible(), false, "the native player gives way");
     assert.equal(await page.evaluate(() => document.querySelector("audio").paused), true, "nothing autoplays");
-    const listen = page.getByRole("button", { name: "Listen" });
-    await listen.click();
-    assert.equal(await listen.getAttribute("aria-pressed"), "true");
+    await page.getByRole("button", { name: "Listen" }).click();
+    const listen = toggle(page);
+    assert.equal(await listen.textContent(), "Pause", "the toggle says what it does next");
     await page.waitForFunction(() => !document.querySelector("audio.speech-audio").paused, null, { timeout: 10000 });
     assert.equal(await highlighted(page), squash(args.sentences[0]));
     // The first cue ends at 1.0 s; the second starts at 1.3 s.
@@ -97,7 +128,7 @@ export const tests = {
     assert.equal(await highlighted(page), squash("Watch it fail."));
 
     await listen.click();
-    assert.equal(await listen.getAttribute("aria-pressed"), "false");
+    assert.equal(await listen.textContent(), "Listen");
     assert.equal(await page.evaluate(() => document.querySelector("audio.speech-audio").paused), true);
     assert.match(await el.locator(".speech-status").textContent(), /Paused at sentence 5 of 9/);
   },
@@ -123,7 +154,7 @@ export const tests = {
     await page.keyboard.press("Space");
     const state = () => page.evaluate(() => ({ ...document.querySelector(".speech-player").dataset }));
     await page.waitForFunction(() => !document.querySelector("audio.speech-audio").paused, null, { timeout: 10000 });
-    assert.equal(await page.locator(".speech-toggle").getAttribute("aria-pressed"), "true");
+    assert.equal(await page.locator(".speech-toggle").textContent(), "Pause");
     await tabTo(page, ".speech-next");
     await page.keyboard.press("Enter");
     await page.keyboard.press("Enter");
@@ -134,7 +165,7 @@ export const tests = {
     await tabTo(page, ".speech-stop");
     await page.keyboard.press("Enter");
     assert.equal((await state()).state, "stopped");
-    assert.equal(await page.locator(".speech-toggle").getAttribute("aria-pressed"), "false");
+    assert.equal(await page.locator(".speech-toggle").textContent(), "Listen");
     assert.equal(await page.evaluate(() => document.querySelector("audio.speech-audio").paused), true);
 
     await tabTo(page, ".speech-rate");
@@ -171,6 +202,91 @@ export const tests = {
         await page.getByRole("button", { name: "Next sentence" }).click();
         assert.deepEqual(await runAxe(page), [], `${theme} ${url}`);
       }
+    }
+  },
+
+  async "the seek bar moves playback and shows elapsed and total time, from the keyboard"({ page, args, assert }) {
+    await page.goto(args.audioUrl);
+    const el = player(page);
+    await el.waitFor({ state: "visible" });
+    const seek = el.getByRole("slider", { name: "Position" });
+    // Nine one-second sentences with 0.3 s between them: 11.4 s.
+    assert.equal(await el.locator(".speech-total").textContent(), "0:11");
+    assert.equal(await el.locator(".speech-elapsed").textContent(), "0:00");
+    assert.equal(await el.locator(".speech-status").evaluate((s) => s.getBoundingClientRect().height <= 1), true, "the status takes no room");
+    await tabTo(page, ".speech-seek");
+    for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+    assert.equal(await seek.inputValue(), "5");
+    assert.equal(await el.locator(".speech-elapsed").textContent(), "0:05");
+    assert.equal(await seek.getAttribute("aria-valuetext"), "0:05 of 0:11");
+    // 5 s is inside the fourth sentence (3.9 s to 4.9 s is the fourth; 5.2 s starts the fifth).
+    assert.equal(await el.evaluate((p) => p.dataset.sentence), "3");
+    await page.getByRole("button", { name: "Listen" }).click();
+    await playing(page);
+    const t = await audioTime(page);
+    assert.ok(t >= 5 && t < 6.5, `playback starts where the seek bar is: ${t}`);
+    await page.waitForFunction(() => Number(document.querySelector(".speech-seek").value) >= 6, null, { timeout: 10000 });
+    assert.match(await el.locator(".speech-elapsed").textContent(), /^0:0[6-9]$/, "the elapsed time follows playback");
+    assert.equal(await el.locator(".speech-download").getAttribute("href"), await page.evaluate(() => document.querySelector("audio.speech-audio").getAttribute("src")));
+  },
+
+  async "the place in a block is remembered across reloads"({ page, args, assert }) {
+    await page.goto(args.audioUrl);
+    await player(page).waitFor({ state: "visible" });
+    await page.getByRole("button", { name: "Listen" }).click();
+    await playing(page);
+    await toggle(page).click();
+    assert.equal(await toggle(page).textContent(), "Listen");
+    await player(page).locator(".speech-seek").fill("6");
+    const paused = await audioTime(page);
+    assert.equal(paused, 6);
+    await page.reload();
+    const el = player(page);
+    await el.waitFor({ state: "visible" });
+    assert.equal(await el.evaluate((p) => p.dataset.state), "paused");
+    assert.equal(Math.floor(Number(await el.locator(".speech-seek").inputValue())), Math.floor(paused));
+    assert.equal(await el.locator(".speech-elapsed").textContent(), `0:0${Math.round(paused)}`);
+    assert.match(await el.locator(".speech-status").textContent(), /Resume from sentence 5 of 9/);
+    await page.getByRole("button", { name: "Listen" }).click();
+    await playing(page);
+    const t = await audioTime(page);
+    assert.ok(t >= paused - 0.05 && t < paused + 1.5, `resumed at ${t}, paused at ${paused}`);
+    // Stop forgets the place.
+    await page.getByRole("button", { name: "Stop" }).click();
+    await page.reload();
+    await player(page).waitFor({ state: "visible" });
+    assert.equal(await player(page).evaluate((p) => p.dataset.state), "stopped");
+  },
+
+  async "a pause by the system shows as paused"({ page, args, assert }) {
+    await page.goto(args.audioUrl);
+    await player(page).waitFor({ state: "visible" });
+    await page.getByRole("button", { name: "Listen" }).click();
+    await playing(page);
+    assert.equal(await toggle(page).textContent(), "Pause");
+    // As a phone call or unplugged headphones would: the audio element pauses, not the player.
+    await page.evaluate(() => document.querySelector("audio.speech-audio").dispatchEvent(new Event("pause")));
+    await page.waitForFunction(() => document.querySelector(".speech-player").dataset.state === "paused");
+    assert.equal(await toggle(page).textContent(), "Listen");
+    assert.equal(await page.evaluate(() => document.querySelector("audio.speech-audio").paused), true);
+    assert.match(await player(page).locator(".speech-status").textContent(), /Paused at sentence/);
+  },
+
+  async "with no voice that works and no audio, the player says listening is not available"({ page, args, assert }) {
+    for (const voices of [false, true]) {
+      await page.addInitScript(brokenSpeech, voices);
+      await page.goto(args.voicesUrl);
+      const el = player(page);
+      await el.waitFor({ state: "visible" });
+      await page.getByRole("button", { name: "Listen" }).click();
+      const note = el.locator(".speech-note");
+      await note.waitFor({ state: "visible", timeout: 5000 });
+      assert.match(await note.textContent(), /not available/, `voices: ${voices}`);
+      const spoken = await page.evaluate(() => window.__spoken.length);
+      assert.ok(spoken <= 1, `${spoken} sentences raced through (voices: ${voices})`);
+      assert.equal(await el.locator(".speech-controls").isVisible(), false);
+      assert.equal(await page.getByText("Unit tests check one function at a time.").isVisible(), true);
+      assert.deepEqual(await runAxe(page), [], `axe, voices: ${voices}`);
     }
   },
 };

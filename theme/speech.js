@@ -59,8 +59,10 @@ function textIndex(root, skip) {
 // One DOM Range (or null) per sentence, searching forward through the block's text for the
 // words each sentence reads (`shown`, from the server, where the spoken words differ: "1: Edit
 // serverless dot YAML" reads "Edit serverless.yml"). Images are found by their alt text, videos,
-// embeds and code blocks in order; a sentence whose words moved is matched by its ends.
-function locateSentences(root, sentences, shown) {
+// embeds and code blocks in order; a sentence whose words moved is matched by its ends. A long
+// sentence found whole gets `parts`: [share of its letters before the part, Range] per fragment
+// of its highlight (`fragments`, letter offsets from the server).
+function locateSentences(root, sentences, shown, fragments) {
   const skip = ".speech-player, .speech-audio, .anchor, [aria-hidden='true'], script, style, .code-block, pre";
   const index = textIndex(root, skip);
   const outside = (el) => !el.closest(".speech-player");
@@ -96,7 +98,12 @@ function locateSentences(root, sentences, shown) {
     let at = index.text.indexOf(wanted, cursor);
     if (at >= 0) {
       cursor = at + wanted.length;
-      return rangeOf(at, cursor);
+      const range = rangeOf(at, cursor);
+      const starts = [0, ...(fragments?.[i] ?? []).filter((f) => f > 0 && f < wanted.length), wanted.length];
+      if (starts.length > 2) {
+        range.parts = starts.slice(0, -1).map((f, k) => [f / wanted.length, rangeOf(at + f, at + starts[k + 1])]);
+      }
+      return range;
     }
     const size = Math.min(16, wanted.length);
     at = index.text.indexOf(wanted.slice(0, size), cursor);
@@ -372,8 +379,10 @@ class Player {
     this.resumeAt = null;
     this.audio.currentTime = t;
     this.index = this.cueAt(t);
-    this.highlight(this.index);
+    const cue = this.data.cues[this.index] ?? [0, 1];
+    this.highlight(this.index, this.partAt(this.index, (t - cue[0]) / Math.max(0.001, cue[1] - cue[0])));
     this.savePlace(t);
+    this.positionState();
     this.render();
   }
 
@@ -409,11 +418,24 @@ class Player {
       this.savePlace();
       this.positionState();
     }
+    const cue = this.data.cues[i] ?? [0, 1];
+    const part = this.partAt(i, (this.audio.currentTime - cue[0]) / Math.max(0.001, cue[1] - cue[0]));
     if (i !== this.index || !this.lit) {
       this.index = i;
-      this.highlight(i);
+      this.highlight(i, part);
       this.render();
+    } else if (part !== this.part) {
+      this.highlight(i, part);
     }
+  }
+
+  // Which fragment of a long sentence's highlight is being heard, `share` of the way through it.
+  partAt(i, share) {
+    const parts = this.locate()[i]?.parts;
+    if (!parts) return 0;
+    let k = 0;
+    while (k + 1 < parts.length && parts[k + 1][0] <= share) k++;
+    return k;
   }
 
   // The place in this block, kept across reloads: seconds of the recording, or a sentence.
@@ -494,6 +516,12 @@ class Player {
     utterance.onstart = () => {
       started = true;
     };
+    // A long sentence's highlight moves on with the voice's word boundaries, where it gives them.
+    utterance.onboundary = (event) => {
+      if (token !== this.token) return;
+      const part = this.partAt(i, (event.charIndex ?? 0) / Math.max(1, this.sentences[i].length));
+      if (part !== this.part) this.highlight(i, part);
+    };
     const next = (failed) => {
       if (token !== this.token || this.state !== "playing") return;
       this.failures = failed ? (this.failures ?? 0) + 1 : 0;
@@ -511,14 +539,17 @@ class Player {
   }
 
   locate() {
-    this.ranges ??= locateSentences(this.root, this.sentences, this.data.shown);
+    this.ranges ??= locateSentences(this.root, this.sentences, this.data.shown, this.data.fragments);
     return this.ranges;
   }
 
-  highlight(i) {
+  // Highlights sentence `i` (-1: none), or only fragment `part` of a long one.
+  highlight(i, part = 0) {
     document.querySelector(".speech-current")?.classList.remove("speech-current");
-    const range = i >= 0 ? this.locate()[i] : null;
+    const whole = i >= 0 ? this.locate()[i] : null;
+    const range = whole?.parts?.[part]?.[1] ?? whole;
     this.lit = Boolean(range);
+    this.part = part;
     if (canHighlight) {
       if (range) CSS.highlights.set(HIGHLIGHT_NAME, new Highlight(range));
       else CSS.highlights.delete(HIGHLIGHT_NAME);

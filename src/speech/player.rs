@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use super::sentences::highlight_fragments;
 use crate::markdown::escape;
 
 /// Where a block's audio lives, when it was pre-rendered.
@@ -27,6 +28,10 @@ struct PlayerData<'a> {
     /// otherwise; empty for an image, video or code note): what the highlight looks for.
     #[serde(skip_serializing_if = "Option::is_none")]
     shown: Option<Vec<Option<&'a str>>>,
+    /// Per long sentence, where its highlight fragments start, in the letters and digits of its
+    /// shown words (empty for the others); absent when no sentence is long.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fragments: Option<Vec<Vec<usize>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cues: Option<Vec<[f64; 2]>>,
     title: &'a str,
@@ -58,8 +63,11 @@ pub fn player_html(spec: &PlayerSpec<'_>) -> String {
         .zip(spec.shown.iter().map(Some).chain(std::iter::repeat(None)))
         .map(|(said, shown)| shown.filter(|s| letters(s) != letters(said)).map(String::as_str))
         .collect();
+    let fragments: Vec<Vec<usize>> =
+        spec.sentences.iter().zip(&shown).map(|(said, shown)| highlight_fragments(shown.unwrap_or(said))).collect();
     let data = PlayerData {
         sentences: spec.sentences,
+        fragments: fragments.iter().any(|f| !f.is_empty()).then_some(fragments),
         shown: shown.iter().any(Option::is_some).then_some(shown),
         cues: spec.audio.map(|a| a.cues.iter().map(|&(s, e)| [round_ms(s), round_ms(e)]).collect()),
         title: spec.title,

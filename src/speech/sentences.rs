@@ -4,7 +4,7 @@
 //! the next word starts with a capital letter, a digit or an opening quote. Abbreviations (e.g.,
 //! i.e., etc., Dr., …), initials, decimals, versions such as 3.3 and URLs never split. A long
 //! sentence stays whole: cutting it gave each part a falling ending and a pause, sometimes inside
-//! brackets. Pure.
+//! brackets. Only its highlight moves in fragments (`highlight_fragments`). Pure.
 
 use super::spoken::Word;
 
@@ -86,6 +86,49 @@ fn is_initials(word: &str) -> bool {
     all_short && (parts.len() >= 2 || parts[0].chars().count() == 1)
 }
 
+/// A sentence of at least this many words is highlighted a fragment at a time.
+pub const LONG_SENTENCE_WORDS: usize = 25;
+/// Fewest words in a highlight fragment (and in the last one).
+const FRAGMENT_MIN_WORDS: usize = 7;
+/// A fragment this long with no comma is ended before a joining word; one this long, anywhere.
+const FRAGMENT_SOFT_MAX: usize = 12;
+const FRAGMENT_HARD_MAX: usize = 20;
+/// Words a clause may start with: where a long fragment without punctuation is cut.
+const JOINING_WORDS: &[&str] =
+    &["and", "or", "but", "which", "that", "so", "because", "while", "when", "where", "then", "with", "to", "if"];
+
+/// Where the highlight of a long sentence moves on: the offsets, in the sentence's letters and
+/// digits (as the player's `normalise` counts them), at which its second, third… fragment
+/// starts. Fragments end at a comma, semicolon, colon, bracket or dash, or before a joining word
+/// when there is none, and are at least `FRAGMENT_MIN_WORDS` long. Empty for a sentence shorter
+/// than `LONG_SENTENCE_WORDS` words. The audio is one whole sentence; only the highlight moves.
+pub fn highlight_fragments(shown: &str) -> Vec<usize> {
+    let words: Vec<&str> = shown.split_whitespace().collect();
+    if words.len() < LONG_SENTENCE_WORDS {
+        return Vec::new();
+    }
+    let letters = |w: &str| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).count();
+    let mut starts = Vec::new();
+    let (mut offset, mut size) = (0, 0);
+    for (i, word) in words.iter().enumerate() {
+        let left = words.len() - i;
+        if size >= FRAGMENT_MIN_WORDS && left >= FRAGMENT_MIN_WORDS && letters(word) > 0 {
+            let before = words[i - 1].trim_end_matches(['"', '\'', '*', '_', '`', '”', '’']);
+            let pause = before.ends_with([',', ';', ':', ')', ']'])
+                || word.starts_with(['(', '['])
+                || matches!(words[i - 1], "—" | "–" | "-");
+            let joins = JOINING_WORDS.contains(&word.to_lowercase().as_str());
+            if pause || (size >= FRAGMENT_SOFT_MAX && joins) || size >= FRAGMENT_HARD_MAX {
+                starts.push(offset);
+                size = 0;
+            }
+        }
+        offset += letters(word);
+        size += 1;
+    }
+    starts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +172,47 @@ mod tests {
         assert_eq!(split_sentences(text), [text]);
         let brackets = "Use PATCH (or PUT with complete objects, as long as feasible, which keeps the request simple and idempotent for every client that calls the API many times a day) to change it.";
         assert_eq!(split_sentences(brackets), [brackets]);
+    }
+
+    #[test]
+    fn long_sentences_are_highlighted_in_fragments() {
+        // Real playbook sentences: (sentence, the words each fragment starts with).
+        let cases: &[(&str, &[&str])] = &[
+            ("Unit tests check one function at a time.", &[]),
+            (
+                "When creating a new endpoint or adding new functionality to an API it's good practice to start by writing an end to end test outlining the functionality you are hoping to achieve.",
+                &["When", "to start"],
+            ),
+            (
+                "These guidelines are not intended to be prescriptive on what developers should test but to ensure that with a consistent understanding of our tests, it will be easy to grasp by other developers.",
+                &["These", "but to", "it will"],
+            ),
+            (
+                "Use PATCH (or PUT with complete objects, as long as feasible, which keeps the request simple and idempotent for every client that calls the API many times a day) to change it.",
+                &["Use", "as long", "that calls"],
+            ),
+            (
+                "Hackney’s development standards have evolved over the past couple of years and one of the underpinning principles of this evolution is the adoption of **Test-Driven Development** (TDD) where developers are encouraged to start implementing a solution by first writing tests.",
+                &["Hackney’s", "is the adoption", "where developers"],
+            ),
+        ];
+        let letters =
+            |w: &str| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<Vec<_>>();
+        for (sentence, firsts) in cases {
+            let starts = highlight_fragments(sentence);
+            if firsts.is_empty() {
+                assert_eq!(starts, [0; 0], "{sentence}");
+                continue;
+            }
+            let all = letters(sentence);
+            let got: Vec<String> =
+                std::iter::once(0).chain(starts).map(|at| all[at..].iter().take(20).collect()).collect();
+            let want: Vec<String> = firsts.iter().map(|w| letters(w).into_iter().collect()).collect();
+            assert_eq!(got.len(), want.len(), "{sentence}: {got:?}");
+            for (fragment, first) in got.iter().zip(&want) {
+                assert!(fragment.starts_with(first.as_str()), "{sentence}: {got:?}, want {want:?}");
+            }
+        }
     }
 
     #[test]

@@ -289,4 +289,113 @@ export const tests = {
       assert.deepEqual(await runAxe(page), [], `axe, voices: ${voices}`);
     }
   },
+
+  async "a long sentence is heard whole while its highlight moves in fragments"({ page, args, assert }) {
+    await page.goto(args.longUrl);
+    const el = player(page);
+    await el.waitFor({ state: "visible" });
+    const data = await el.evaluate((p) => JSON.parse(p.querySelector(".speech-data").textContent));
+    assert.equal(data.sentences.length, 2, "the long sentence is one sentence, with one cue");
+    assert.equal(data.cues.length, 2);
+    await page.getByRole("button", { name: "Listen" }).click();
+    await playing(page);
+    await toggle(page).click();
+    // The first cue runs from 0 to 1 s; the highlight moves by the share of letters heard.
+    const at = async (t, sentence, want) => {
+      await page.evaluate((t) => (document.querySelector("audio.speech-audio").currentTime = t), t);
+      await page
+        .waitForFunction(
+          (w) => {
+            const h = CSS.highlights.get("lectern-speech");
+            const r = h && [...h][0];
+            return r && r.toString().toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "") === w;
+          },
+          squash(want),
+          { timeout: 5000 },
+        )
+        .catch(() => {});
+      assert.equal(await highlighted(page), squash(want), `at ${t} s`);
+      assert.equal(await el.evaluate((p) => p.dataset.sentence), String(sentence), `at ${t} s`);
+    };
+    await at(0.05, 0, "These guidelines are not intended to be prescriptive on what developers should test");
+    await at(0.5, 0, "but to ensure that with a consistent understanding of our tests");
+    await at(0.95, 0, "it will be easy to grasp by other developers");
+    await at(1.5, 1, "Short one");
+    await at(0.2, 0, "These guidelines are not intended to be prescriptive on what developers should test");
+  },
+
+  async "the lock screen gets the position and length, and seeks from there"({ page, args, assert }) {
+    await page.addInitScript(() => {
+      window.__position = [];
+      window.__actions = {};
+      const ms = navigator.mediaSession;
+      const setPosition = ms.setPositionState.bind(ms);
+      ms.setPositionState = (state) => {
+        window.__position.push(state);
+        return setPosition(state);
+      };
+      const setAction = ms.setActionHandler.bind(ms);
+      ms.setActionHandler = (action, handler) => {
+        window.__actions[action] = handler;
+        return setAction(action, handler);
+      };
+    });
+    await page.goto(args.audioUrl);
+    const el = player(page);
+    await el.waitFor({ state: "visible" });
+    await page.getByRole("button", { name: "Listen" }).click();
+    await playing(page);
+    const last = () => page.evaluate(() => window.__position.at(-1));
+    const first = await last();
+    assert.ok(first, "position state was set");
+    assert.ok(Math.abs(first.duration - 11.4) < 0.15, `duration ${first.duration}`);
+    assert.equal(first.playbackRate, 1);
+    assert.ok(first.position >= 0 && first.position < 1.5, `position ${first.position}`);
+    assert.equal(await page.evaluate(() => navigator.mediaSession.playbackState), "playing");
+    const actions = await page.evaluate(() => Object.keys(window.__actions).sort());
+    for (const action of ["nexttrack", "pause", "play", "previoustrack", "seekbackward", "seekforward", "seekto", "stop"]) {
+      assert.ok(actions.includes(action), `${action} in ${actions}`);
+    }
+    // Seeking from the lock screen to 6.5 s: the fifth cue starts there (index 5).
+    await page.evaluate(() => window.__actions.seekto({ action: "seekto", seekTime: 6.5 }));
+    const t = await audioTime(page);
+    assert.ok(t >= 6.5 && t < 7.5, `audio at ${t}`);
+    assert.equal(await el.evaluate((p) => p.dataset.sentence), "5");
+    assert.ok(Math.abs((await last()).position - 6.5) < 0.5, "the lock screen hears of the seek");
+    assert.equal(await el.locator(".speech-elapsed").textContent(), "0:07");
+    await page.evaluate(() => window.__actions.seekbackward({ action: "seekbackward" }));
+    assert.ok((await audioTime(page)) < 1, "ten seconds back, not before the start");
+    await page.evaluate(() => window.__actions.pause({ action: "pause" }));
+    assert.equal(await toggle(page).textContent(), "Listen");
+    assert.equal(await page.evaluate(() => navigator.mediaSession.playbackState), "paused");
+  },
+
+  async "the player fits every screen width, with controls large enough to tap"({ page, args, assert }) {
+    for (const url of [args.audioUrl, args.voicesUrl]) {
+      for (const width of [320, 390, 768, 1024, 1280, 1920]) {
+        await page.setViewportSize({ width, height: 800 });
+        await page.goto(url);
+        await player(page).waitFor({ state: "visible" });
+        const r = await page.evaluate(() => {
+          const p = document.querySelector(".speech-player");
+          const box = p.getBoundingClientRect();
+          const shown = [...p.querySelectorAll("button, select, input, a")].filter((c) => c.getClientRects().length);
+          const rect = (c) => c.getBoundingClientRect();
+          return {
+            page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            player: p.scrollWidth - p.clientWidth,
+            outside: shown.filter((c) => rect(c).left < box.left - 1 || rect(c).right > box.right + 1).map((c) => c.className),
+            small: shown.filter((c) => rect(c).height < 24 || rect(c).width < 24).map((c) => c.className),
+            count: shown.length,
+          };
+        });
+        const where = `${width} px, ${url === args.audioUrl ? "audio" : "voices"}`;
+        assert.equal(r.page, 0, `the page scrolls sideways at ${where}`);
+        assert.equal(r.player, 0, `the player overflows at ${where}`);
+        assert.deepEqual(r.outside, [], `controls outside the player at ${where}`);
+        assert.deepEqual(r.small, [], `controls under 24 px at ${where}`);
+        assert.ok(r.count >= 6, `${r.count} controls at ${where}`);
+      }
+    }
+  },
 };

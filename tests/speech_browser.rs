@@ -27,19 +27,20 @@ fn players_work_in_chromium() {
     build(audio_site.path());
     let voices_site = site_with_fake_engine("speech");
     edit(voices_site.path(), "lectern.yml", "speech:\n", "speech:\n  prerender: never\n");
+    std::fs::write(voices_site.path().join("docs/long.md"), LONG_PAGE).expect("writing docs/long.md");
     build(voices_site.path());
 
     let audio_server = StaticServer::start(audio_site.path().join("build"));
     let voices_server = StaticServer::start(voices_site.path().join("build"));
     let (audio_url, voices_url) = (audio_server.url_for("/intro/"), voices_server.url_for("/intro/"));
-    let long_url = audio_server.url_for("/long/");
+    let (long_url, long_voices_url) = (audio_server.url_for("/long/"), voices_server.url_for("/long/"));
     let result = browser::run_script(
         "tests/speech.mjs",
         &audio_server.url,
-        json!({ "audioUrl": audio_url, "voicesUrl": voices_url, "longUrl": long_url, "sentences": INTRO_SENTENCES }),
+        json!({ "audioUrl": audio_url, "voicesUrl": voices_url, "longUrl": long_url, "longVoicesUrl": long_voices_url, "sentences": INTRO_SENTENCES }),
     );
     browser::assert_ok(&result);
-    assert_eq!(result["script"]["tests"].as_array().map(Vec::len), Some(12), "{result:#}");
+    assert_eq!(result["script"]["tests"].as_array().map(Vec::len), Some(13), "{result:#}");
 
     // The page's players by the system's colour scheme, light and dark, laptop and phone.
     let result = browser::run(json!({

@@ -519,7 +519,8 @@ class Player {
     // A long sentence's highlight moves on with the voice's word boundaries, where it gives them.
     utterance.onboundary = (event) => {
       if (token !== this.token) return;
-      const part = this.partAt(i, (event.charIndex ?? 0) / Math.max(1, this.sentences[i].length));
+      const said = this.sentences[i];
+      const part = this.partAt(i, normalise(said.slice(0, event.charIndex ?? 0)).length / Math.max(1, normalise(said).length));
       if (part !== this.part) this.highlight(i, part);
     };
     const next = (failed) => {

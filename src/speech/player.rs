@@ -169,3 +169,52 @@ fn letters(text: &str) -> String {
 fn round_ms(seconds: f64) -> f64 {
     (seconds * 1000.0).round() / 1000.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data_of(html: &str) -> serde_json::Value {
+        let json = html.split("class=\"speech-data\">").nth(1).and_then(|r| r.split("</script>").next()).unwrap();
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn long_sentences_carry_their_highlight_fragments() {
+        let long = "These guidelines are not intended to be prescriptive on what developers should test but to ensure that with a consistent understanding of our tests, it will be easy to grasp by other developers.";
+        let sentences = [long.to_string(), "Short one.".to_string()];
+        let spec =
+            PlayerSpec { label: "Listen", title: "T", lang: "en", sentences: &sentences, shown: &[], audio: None };
+        let data = data_of(&player_html(&spec));
+        // "these…test" is 71 letters, "but…tests" 53: fragments start at 71 and 124.
+        assert_eq!(data["fragments"], serde_json::json!([[71, 124], []]));
+        let short = ["Short one.".to_string()];
+        let spec = PlayerSpec { sentences: &short, ..spec };
+        assert!(data_of(&player_html(&spec)).get("fragments").is_none(), "no long sentence, no fragments");
+    }
+
+    #[test]
+    fn the_seek_bar_runs_over_seconds_with_audio_and_sentences_without() {
+        let sentences = ["One.".to_string(), "Two.".to_string(), "Three.".to_string()];
+        let audio = AudioLinks {
+            mp3_url: "/audio/a&b.mp3".into(),
+            vtt_url: "/audio/a.vtt".into(),
+            cues: vec![(0.0, 1.0), (1.3, 2.3), (2.6, 65.2)],
+        };
+        let spec = PlayerSpec {
+            label: "Listen",
+            title: "T",
+            lang: "en",
+            sentences: &sentences,
+            shown: &[],
+            audio: Some(&audio),
+        };
+        let html = player_html(&spec);
+        assert!(html.contains("class=\"speech-seek\" min=\"0\" max=\"66\""), "{html}");
+        assert!(html.contains("<span class=\"speech-total\">1:05</span>"), "{html}");
+        assert!(html.contains("<a class=\"speech-download\" href=\"/audio/a&amp;b.mp3\" download>"), "{html}");
+        let html = player_html(&PlayerSpec { audio: None, ..spec });
+        assert!(html.contains("max=\"2\""), "{html}");
+        assert!(!html.contains("speech-total") && !html.contains("speech-download"), "{html}");
+    }
+}

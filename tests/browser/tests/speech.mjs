@@ -1,8 +1,8 @@
 // Speech players in the browser (called from tests/speech_browser.rs).
 //
-// args: { audioUrl, voicesUrl, sentences }: the fixture's intro page built with pre-rendered
-// audio (a fake engine: one second of tone per sentence) and built with `prerender: never`, and
-// the sentences the build extracted.
+// args: { audioUrl, voicesUrl, sentences, longUrl, longVoicesUrl }: the fixture's intro page
+// built with pre-rendered audio (a fake engine: one second of tone per sentence) and built with
+// `prerender: never`, the sentences the build extracted, and a page with a long sentence, each way.
 
 import { createRequire } from "node:module";
 
@@ -51,6 +51,35 @@ function brokenSpeech(voices) {
     pause() {},
     resume() {},
     getVoices: () => (voices ? [{ name: "Broken Voice", lang: "en-GB", default: true, localService: true, voiceURI: "x" }] : []),
+    addEventListener() {},
+    removeEventListener() {},
+  };
+  Object.defineProperty(window, "speechSynthesis", { value: fake, configurable: true });
+  window.SpeechSynthesisUtterance = class {
+    constructor(text) {
+      this.text = text;
+    }
+  };
+}
+
+// A voice that reports word boundaries: the utterance speaks `words` at 60 ms each, then ends.
+function wordSpeech() {
+  window.__spoken = [];
+  const fake = {
+    speaking: false,
+    pending: false,
+    paused: false,
+    speak(u) {
+      window.__spoken.push(u.text);
+      const starts = [...u.text.matchAll(/\S+/g)].map((m) => m.index);
+      setTimeout(() => u.onstart?.({ type: "start" }), 1);
+      starts.forEach((at, k) => setTimeout(() => u.onboundary?.({ type: "boundary", name: "word", charIndex: at }), 5 + k * 60));
+      setTimeout(() => u.onend?.({ type: "end" }), 10 + starts.length * 60);
+    },
+    cancel() {},
+    pause() {},
+    resume() {},
+    getVoices: () => [{ name: "Word Voice", lang: "en-GB", default: true, localService: true, voiceURI: "w" }],
     addEventListener() {},
     removeEventListener() {},
   };
@@ -322,6 +351,35 @@ export const tests = {
     await at(0.95, 0, "it will be easy to grasp by other developers");
     await at(1.5, 1, "Short one");
     await at(0.2, 0, "These guidelines are not intended to be prescriptive on what developers should test");
+  },
+
+  async "with a browser voice, a long sentence's highlight follows its word boundaries"({ page, args, assert }) {
+    await page.addInitScript(wordSpeech);
+    await page.goto(args.longVoicesUrl);
+    await player(page).waitFor({ state: "visible" });
+    // Record every highlight the player shows.
+    await page.evaluate(() => {
+      window.__lit = [];
+      const set = CSS.highlights.set.bind(CSS.highlights);
+      CSS.highlights.set = (name, h) => {
+        const [r] = [...h];
+        window.__lit.push(r.toString().toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""));
+        return set(name, h);
+      };
+    });
+    await page.getByRole("button", { name: "Listen" }).click();
+    await page.waitForFunction(() => window.__spoken.length === 2, null, { timeout: 10000 });
+    const lit = [...new Set(await page.evaluate(() => window.__lit))];
+    assert.deepEqual(
+      lit,
+      [
+        "These guidelines are not intended to be prescriptive on what developers should test",
+        "but to ensure that with a consistent understanding of our tests",
+        "it will be easy to grasp by other developers",
+        "Short one",
+      ].map(squash),
+    );
+    assert.equal(await page.evaluate(() => window.__spoken.length), 2, "the long sentence is one utterance");
   },
 
   async "the lock screen gets the position and length, and seeks from there"({ page, args, assert }) {

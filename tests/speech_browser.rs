@@ -40,7 +40,7 @@ fn players_work_in_chromium() {
         json!({ "audioUrl": audio_url, "voicesUrl": voices_url, "longUrl": long_url, "longVoicesUrl": long_voices_url, "sentences": INTRO_SENTENCES }),
     );
     browser::assert_ok(&result);
-    assert_eq!(result["script"]["tests"].as_array().map(Vec::len), Some(13), "{result:#}");
+    assert_eq!(result["script"]["tests"].as_array().map(Vec::len), Some(14), "{result:#}");
 
     // The page's players by the system's colour scheme, light and dark, laptop and phone.
     let result = browser::run(json!({

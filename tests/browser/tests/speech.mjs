@@ -91,6 +91,32 @@ function wordSpeech() {
   };
 }
 
+// A voice that starts each utterance and never finishes it (the reader moves on by hand).
+function holdSpeech() {
+  window.__spoken = [];
+  const fake = {
+    speaking: false,
+    pending: false,
+    paused: false,
+    speak(u) {
+      window.__spoken.push(u.text);
+      setTimeout(() => u.onstart?.({ type: "start" }), 1);
+    },
+    cancel() {},
+    pause() {},
+    resume() {},
+    getVoices: () => [{ name: "Hold Voice", lang: "en-GB", default: true, localService: true, voiceURI: "h" }],
+    addEventListener() {},
+    removeEventListener() {},
+  };
+  Object.defineProperty(window, "speechSynthesis", { value: fake, configurable: true });
+  window.SpeechSynthesisUtterance = class {
+    constructor(text) {
+      this.text = text;
+    }
+  };
+}
+
 function noSpeech() {
   Object.defineProperty(window, "speechSynthesis", { value: undefined, configurable: true });
 }
@@ -287,6 +313,34 @@ export const tests = {
     assert.equal(await player(page).evaluate((p) => p.dataset.state), "stopped");
   },
 
+  async "with browser voices the place is the sentence, remembered across reloads"({ page, args, assert }) {
+    await page.addInitScript(holdSpeech);
+    await page.goto(args.voicesUrl);
+    const el = player(page);
+    await el.waitFor({ state: "visible" });
+    await page.getByRole("button", { name: "Listen" }).click();
+    await page.waitForFunction(() => window.__spoken.length === 1);
+    await page.getByRole("button", { name: "Next sentence" }).click();
+    await page.getByRole("button", { name: "Next sentence" }).click();
+    await toggle(page).click();
+    assert.equal(await el.evaluate((p) => p.dataset.sentence), "2");
+    assert.equal(await el.locator(".speech-seek").getAttribute("aria-valuetext"), "Sentence 3 of 9");
+    await page.reload();
+    await el.waitFor({ state: "visible" });
+    assert.equal(await el.evaluate((p) => p.dataset.state), "paused");
+    assert.equal(await el.evaluate((p) => p.dataset.sentence), "2");
+    assert.equal(await el.locator(".speech-seek").inputValue(), "2");
+    assert.match(await el.locator(".speech-status").textContent(), /Resume from sentence 3 of 9/);
+    await page.getByRole("button", { name: "Listen" }).click();
+    await page.waitForFunction(() => window.__spoken.length === 1);
+    assert.equal(await page.evaluate(() => window.__spoken[0]), args.sentences[2]);
+    // The seek bar steps through sentences from the keyboard.
+    await toggle(page).click();
+    await tabTo(page, ".speech-seek");
+    await page.keyboard.press("ArrowRight");
+    assert.equal(await el.evaluate((p) => p.dataset.sentence), "3");
+  },
+
   async "a pause by the system shows as paused"({ page, args, assert }) {
     await page.goto(args.audioUrl);
     await player(page).waitFor({ state: "visible" });
@@ -453,6 +507,7 @@ export const tests = {
         assert.deepEqual(r.outside, [], `controls outside the player at ${where}`);
         assert.deepEqual(r.small, [], `controls under 24 px at ${where}`);
         assert.ok(r.count >= 6, `${r.count} controls at ${where}`);
+        if (width === 320) assert.deepEqual(await runAxe(page), [], `axe at ${where}`);
       }
     }
   },

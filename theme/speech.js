@@ -3,7 +3,10 @@
 // otherwise it speaks one sentence at a time with the browser's voices (Web Speech API). The
 // sentence being spoken is highlighted in the text (CSS Custom Highlight API, or a class on its
 // paragraph where that API is missing). Nothing plays until the reader asks; the text is never
-// hidden; when neither audio nor browser speech exists, the player says so.
+// hidden; when neither audio nor a working browser voice exists, the player says so. A long
+// sentence's highlight moves a fragment at a time. The seek bar, the lock screen (Media Session
+// actions and position state) and a place remembered per block (localStorage) complete it; a
+// pause by the system (a call, headphones unplugged) shows as paused.
 
 const RATE_KEY = "lectern-speech-rate";
 const VOICE_KEY = "lectern-speech-voice";

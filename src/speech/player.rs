@@ -1,8 +1,11 @@
 //! The player markup, rendered on the server above each speech block and enhanced by
 //! `theme/speech.js`.
 //!
-//! In: a block's sentences, their audio (URLs and cue times) when pre-rendered, and labels.
-//! Out: HTML. The custom controls start `hidden` so that without JavaScript nothing promises
+//! In: a block's sentences (and the words the page shows for each), their audio (URLs and cue
+//! times) when pre-rendered, and labels. Out: HTML — the Listen/Pause toggle and controls, a seek
+//! bar (seconds of the recording, or sentences), elapsed and total time and a download link with
+//! a recording, a status live region that takes no room, and the data speech.js reads (sentences,
+//! cues, the highlight fragments of long sentences). The custom controls start `hidden` so that without JavaScript nothing promises
 //! what cannot work; pre-rendered audio then still plays through the browser's own `<audio
 //! controls>`, and the text is always there to read.
 

@@ -206,3 +206,29 @@ fn links_climbing_above_the_site_are_broken() {
     );
     assert_eq!(run.status.code(), Some(0));
 }
+
+/// Alt text that says nothing ("alt_text", "Pic", a file name) is skipped by the speech player
+/// and useless to screen readers: `check` warns where it is written.
+#[test]
+fn placeholder_alt_text_is_an_accessibility_warning() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("docs")).unwrap();
+    fs::write(site.path().join("lectern.yml"), "title: Alt text\n").unwrap();
+    fs::write(
+        site.path().join("docs/a.md"),
+        "---\ntitle: A\n---\n\nSee ![alt_text](https://example.org/a.png).\n\n![Deploy workflow](https://example.org/b.png) ![img_01.png](https://example.org/c.png)\n",
+    )
+    .unwrap();
+    let run = support::lectern(["check".as_ref(), site.path().as_os_str()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: docs/a.md:5:5: image alt text 'alt_text' does not describe the image",
+            "warning: docs/a.md:7:47: image alt text 'img_01.png' does not describe the image",
+        ],
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: screen readers and the speech player skip it"), "{stderr}");
+}

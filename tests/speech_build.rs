@@ -17,7 +17,11 @@ fn players_audio_and_vtt_are_built() {
     // One player, at the top of the block, hidden until speech.js enhances it.
     assert_eq!(count(&intro, "section.lectern-speech > .speech-player:first-child"), 1);
     assert_eq!(count(&intro, ".speech-player[hidden][role=group][aria-label='Listen to this section']"), 1);
-    assert_eq!(attrs(&intro, ".speech-toggle", "aria-pressed"), ["false"]);
+    // The toggle's words say what it does (Listen / Pause), not a pressed state.
+    assert_eq!(texts(&intro, ".speech-toggle .speech-toggle-label"), ["Listen"]);
+    assert_eq!(count(&intro, ".speech-toggle[aria-pressed]"), 0);
+    // The status is a live region that takes no room.
+    assert_eq!(count(&intro, "p.speech-status.visually-hidden[role=status]"), 1);
     for control in [".speech-prev", ".speech-next", ".speech-stop"] {
         assert_eq!(count(&intro, &format!("button[type=button]{control}[aria-label]")), 1, "{control}");
     }
@@ -33,9 +37,17 @@ fn players_audio_and_vtt_are_built() {
     assert_eq!((src.len(), vtt.len()), (1, 1));
     assert!(src[0].starts_with("/audio/") && src[0].ends_with(".mp3"), "{src:?}");
     assert_eq!(vtt[0], src[0].replace(".mp3", ".vtt"));
+    // A seek bar over the recording's whole seconds, its times, and a link to download the MP3.
+    let seconds = 9.0 * FAKE_SECONDS + 8.0 * lectern::speech::SENTENCE_GAP;
+    assert_eq!(
+        attrs(&intro, "input[type=range].speech-seek[aria-label=Position]", "max"),
+        [format!("{}", seconds.ceil())]
+    );
+    assert_eq!(texts(&intro, ".speech-elapsed"), ["0:00"]);
+    assert_eq!(texts(&intro, ".speech-total"), [format!("0:{:02}", seconds.round() as u64)]);
+    assert_eq!(attrs(&intro, "a.speech-download[download]", "href"), src);
     let mp3 = std::fs::read(built_file(site.path(), &src[0])).expect("the MP3 was written");
     assert_eq!(&mp3[..2], &[0xff, 0xf3], "an MPEG-2 layer III frame");
-    let seconds = 9.0 * FAKE_SECONDS + 8.0 * lectern::speech::SENTENCE_GAP;
     let kbps = mp3.len() as f64 * 8.0 / seconds / 1000.0;
     assert!((28.0..40.0).contains(&kbps), "{kbps} kb/s");
 
@@ -142,6 +154,9 @@ fn without_an_engine_auto_falls_back_to_browser_voices_and_always_fails() {
     let intro = page(site.path(), "intro/index.html");
     assert_eq!(count(&intro, ".speech-player[data-speech-mode=voices][hidden]"), 1);
     assert_eq!(count(&intro, "audio"), 0);
+    // Browser voices: the seek bar runs over the sentences; no times and nothing to download.
+    assert_eq!(attrs(&intro, ".speech-seek", "max"), ["8"]);
+    assert_eq!(count(&intro, ".speech-time, .speech-download"), 0);
     assert_eq!(sentences(&intro), INTRO_SENTENCES);
     assert!(player_data(&intro)[0].get("cues").is_none());
     assert!(!site.path().join("build/audio").exists());
@@ -173,11 +188,14 @@ fn whole_page_gives_every_page_a_player() {
     build(site.path());
     let plain = page(site.path(), "plain/index.html");
     assert_eq!(count(&plain, "article .speech-player[aria-label='Listen to this page']"), 1);
-    assert_eq!(sentences(&plain), ["Plain page", "This page has no speech block.", "It is read only with whole_page."]);
+    assert_eq!(
+        sentences(&plain),
+        ["Plain page.", "This page has no speech block.", "It is read only with whole page."]
+    );
     let intro = page(site.path(), "intro/index.html");
     assert_eq!(count(&intro, ".speech-player"), 1, "one player per page, not one per block too");
     let all = sentences(&intro);
-    assert_eq!(all[..2], ["Unit testing", "Text before the block is not in the player."]);
+    assert_eq!(all[..2], ["Unit testing.", "Text before the block is not in the player."]);
     assert_eq!(all.last().map(String::as_str), Some("Text after the block."));
 }
 

@@ -3,7 +3,10 @@
 // otherwise it speaks one sentence at a time with the browser's voices (Web Speech API). The
 // sentence being spoken is highlighted in the text (CSS Custom Highlight API, or a class on its
 // paragraph where that API is missing). Nothing plays until the reader asks; the text is never
-// hidden; when neither audio nor browser speech exists, the player says so.
+// hidden; when neither audio nor a working browser voice exists, the player says so. A long
+// sentence's highlight moves a fragment at a time. The seek bar, the lock screen (Media Session
+// actions and position state) and a place remembered per block (localStorage) complete it; a
+// pause by the system (a call, headphones unplugged) shows as paused.
 
 const RATE_KEY = "lectern-speech-rate";
 const VOICE_KEY = "lectern-speech-voice";
@@ -56,13 +59,18 @@ function textIndex(root, skip) {
   return { text, nodes, offsets };
 }
 
-// One DOM Range (or null) per sentence, searching forward through the block's text. Sentences
-// the server rewrote (URLs read as host names, images, code notes) are matched by their ends,
-// or by the element they describe.
-function locateSentences(root, sentences, player) {
+// One DOM Range (or null) per sentence, searching forward through the block's text for the
+// words each sentence reads (`shown`, from the server, where the spoken words differ: "1: Edit
+// serverless dot YAML" reads "Edit serverless.yml"). Images are found by their alt text, videos,
+// embeds and code blocks in order; a sentence whose words moved is matched by its ends. A long
+// sentence found whole gets `parts`: [share of its letters before the part, Range] per fragment
+// of its highlight (`fragments`, letter offsets from the server).
+function locateSentences(root, sentences, shown, fragments) {
   const skip = ".speech-player, .speech-audio, .anchor, [aria-hidden='true'], script, style, .code-block, pre";
   const index = textIndex(root, skip);
-  const images = [...root.querySelectorAll("img[alt]")].filter((img) => !img.closest(".speech-player"));
+  const outside = (el) => !el.closest(".speech-player");
+  const images = [...root.querySelectorAll("img[alt]")].filter(outside);
+  const embeds = [...root.querySelectorAll("iframe, video")].filter(outside);
   const codes = [...root.querySelectorAll(".code-block, pre")].filter((el) => !el.parentElement.closest(".code-block, pre"));
   const rangeOf = (start, end) => {
     const range = document.createRange();
@@ -76,17 +84,29 @@ function locateSentences(root, sentences, player) {
     return range;
   };
   let cursor = 0;
-  return sentences.map((sentence) => {
-    if (sentence.startsWith("Image: ") && images.length) return elementRange(images.shift());
+  return sentences.map((sentence, i) => {
+    const words = shown?.[i] ?? sentence;
+    if (sentence.startsWith("Image: ") && images.length) {
+      // Images with placeholder alt text are not spoken: skip past them.
+      const alt = normalise(words);
+      const at = Math.max(0, images.findIndex((img) => normalise(img.alt) === alt));
+      return elementRange(images.splice(0, at + 1).pop());
+    }
+    if (/^(Video|Embedded page)\b/.test(sentence) && !words && embeds.length) return elementRange(embeds.shift());
     if (sentence.startsWith("Code example") && sentence.endsWith("skipped.") && codes.length) {
       return elementRange(codes.shift());
     }
-    const wanted = normalise(sentence);
+    const wanted = normalise(words);
     if (!wanted) return null;
     let at = index.text.indexOf(wanted, cursor);
     if (at >= 0) {
       cursor = at + wanted.length;
-      return rangeOf(at, cursor);
+      const range = rangeOf(at, cursor);
+      const starts = [0, ...(fragments?.[i] ?? []).filter((f) => f > 0 && f < wanted.length), wanted.length];
+      if (starts.length > 2) {
+        range.parts = starts.slice(0, -1).map((f, k) => [f / wanted.length, rangeOf(at + f, at + starts[k + 1])]);
+      }
+      return range;
     }
     const size = Math.min(16, wanted.length);
     at = index.text.indexOf(wanted.slice(0, size), cursor);
@@ -97,6 +117,25 @@ function locateSentences(root, sentences, player) {
   });
 }
 
+// `65.2` → "1:05".
+function clock(seconds) {
+  const s = Math.max(0, Math.round(seconds || 0));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+// A short, stable key for a block without audio: FNV-1a over its sentences.
+function textKey(sentences) {
+  let h = 0x811c9dc5;
+  for (const ch of sentences.join("\n")) {
+    h ^= ch.codePointAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16);
+}
+
+// Browser speech errors that mean "stopped on purpose", not "this voice does not work".
+const BENIGN_ERRORS = new Set(["interrupted", "canceled"]);
+
 class Player {
   constructor(el) {
     this.el = el;
@@ -106,27 +145,34 @@ class Player {
     const next = el.nextElementSibling;
     this.audio = next?.matches("audio.speech-audio") && this.data.cues ? next : null;
     this.toggle = el.querySelector(".speech-toggle");
+    this.toggleLabel = el.querySelector(".speech-toggle-label");
     this.rateSelect = el.querySelector(".speech-rate");
     this.voiceField = el.querySelector(".speech-voice-field");
     this.voiceSelect = el.querySelector(".speech-voice");
     this.status = el.querySelector(".speech-status");
     this.progress = el.querySelector(".speech-progress");
+    this.seek = el.querySelector(".speech-seek");
+    this.elapsed = el.querySelector(".speech-elapsed");
+    this.total = el.querySelector(".speech-total");
     this.index = 0;
     this.state = "stopped";
     this.token = 0; // bumped whenever browser speech is cancelled: stale callbacks are ignored
     this.ranges = null;
     this.useAudio = Boolean(this.audio);
+    // The reader's place, remembered per block: the recording's file name is a hash of its content.
+    const file = this.audio?.getAttribute("src")?.split("/").pop()?.replace(/\.mp3$/, "");
+    this.placeKey = `lectern-speech-place:${file || textKey(this.sentences)}`;
     if (this.audio) this.audio.removeAttribute("controls");
     this.el.hidden = false;
     if (!this.audio && !synth) {
-      el.querySelector(".speech-controls").hidden = true;
-      this.say("Listening is not available in this browser, and no recording was made for this section.");
+      this.unavailable("Listening is not available in this browser, and no recording was made for this section.");
       return;
     }
     this.rateSelect.value = this.validRate(stored(RATE_KEY, "1"));
     this.bind();
     this.fillVoices();
     synth?.addEventListener?.("voiceschanged", () => this.fillVoices());
+    this.restorePlace();
     this.render();
   }
 
@@ -136,6 +182,11 @@ class Player {
 
   get rate() {
     return Number(this.rateSelect.value) || 1;
+  }
+
+  get duration() {
+    const d = this.audio?.duration;
+    return Number.isFinite(d) && d > 0 ? d : (this.data.cues?.at(-1)?.[1] ?? 0);
   }
 
   bind() {
@@ -153,14 +204,29 @@ class Player {
       const wasPlaying = this.state === "playing";
       this.halt();
       this.useAudio = Boolean(this.audio) && this.voiceSelect.value === RECORDED;
+      this.setupSeek();
       if (wasPlaying) this.play();
     });
+    this.seek?.addEventListener("input", () => this.seekTo(Number(this.seek.value)));
     this.root.addEventListener("click", (event) => this.clickSentence(event));
     if (this.audio) {
       this.audio.addEventListener("timeupdate", () => this.followAudio());
       this.audio.addEventListener("ended", () => this.finish());
       this.audio.addEventListener("error", () => this.audioFailed());
+      this.audio.addEventListener("loadedmetadata", () => this.showTime());
+      // The system paused the recording (a call, headphones unplugged, another tab): show it.
+      this.audio.addEventListener("pause", () => {
+        if (this.useAudio && this.state === "playing" && !this.audio.ended) this.pause();
+      });
     }
+    this.setupSeek();
+  }
+
+  // The seek bar runs over the recording's seconds, or over the sentences with browser voices.
+  setupSeek() {
+    if (!this.seek) return;
+    this.seek.max = String(this.useAudio ? Math.ceil(this.duration) : Math.max(0, this.sentences.length - 1));
+    this.showTime();
   }
 
   // The voice chooser: browser voices for the page's language, after "Recorded audio" if any.
@@ -178,7 +244,10 @@ class Player {
     if (options.some(([value]) => value === current)) this.voiceSelect.value = current;
     this.voiceSelect.dataset.chosen = this.voiceSelect.value;
     // A voice list arriving mid-sentence must not switch engines under the reader.
-    if (this.state === "stopped") this.useAudio = Boolean(this.audio) && (this.voiceSelect.value === RECORDED || !voices.length);
+    if (this.state === "stopped") {
+      this.useAudio = Boolean(this.audio) && (this.voiceSelect.value === RECORDED || !voices.length);
+      this.setupSeek();
+    }
     this.voiceField.hidden = voices.length === 0;
   }
 
@@ -186,18 +255,29 @@ class Player {
     this.rateSelect.value = this.validRate(value);
     if (this.audio) this.audio.playbackRate = this.rate;
     if (!this.useAudio && this.state === "playing") this.speak(this.index);
+    this.positionState();
   }
 
-  play() {
+  async play() {
     for (const p of players) if (p !== this && p.state !== "stopped") p.pause();
-    if (this.state === "stopped") this.index = 0;
+    if (!this.useAudio && !(await this.voicesReady())) {
+      this.unavailable(
+        "Listening is not available: this browser has no working voice, and no recording was made for this section.",
+      );
+      return;
+    }
+    const fromStart = this.state === "stopped";
     this.state = "playing";
     this.root.classList.add("speech-active");
     this.mediaSession();
     if (this.useAudio) {
       this.audio.playbackRate = this.rate;
-      if (this.audio.ended || this.audio.currentTime === 0) this.audio.currentTime = this.data.cues[this.index]?.[0] ?? 0;
-      this.audio.play().catch((err) => this.say(`The recording could not play (${err.name}).`));
+      if (this.audio.ended) this.audio.currentTime = 0;
+      else if (fromStart || this.audio.currentTime === 0) this.audio.currentTime = this.resumeAt ?? this.data.cues[this.index]?.[0] ?? 0;
+      this.resumeAt = null;
+      this.audio.play().catch((err) => {
+        if (err.name !== "AbortError") this.say(`The recording could not play (${err.name}).`);
+      });
       this.highlight(this.index);
     } else {
       this.speak(this.index);
@@ -205,10 +285,45 @@ class Player {
     this.render();
   }
 
+  // Browser speech needs a voice: Chrome fills the list a moment after the page loads.
+  async voicesReady() {
+    if (!synth) return false;
+    if (synth.getVoices().length) return true;
+    await new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        synth.removeEventListener?.("voiceschanged", done);
+        resolve();
+      };
+      const timer = setTimeout(done, 1500);
+      synth.addEventListener?.("voiceschanged", done);
+    });
+    return synth.getVoices().length > 0;
+  }
+
+  // Says, visibly and to screen readers, that this section cannot be heard here; the text stays.
+  unavailable(message) {
+    this.halt();
+    this.state = "stopped";
+    this.root.classList.remove("speech-active");
+    this.highlight(-1);
+    this.el.querySelector(".speech-controls").hidden = true;
+    this.el.querySelector(".speech-position")?.setAttribute("hidden", "");
+    let note = this.el.querySelector(".speech-note");
+    if (!note) {
+      note = Object.assign(document.createElement("p"), { className: "speech-note" });
+      this.el.insertBefore(note, this.status);
+    }
+    note.textContent = message;
+    this.say(message);
+    this.el.dataset.state = "unavailable";
+  }
+
   pause() {
     if (this.state !== "playing") return;
     this.halt();
     this.state = "paused";
+    this.savePlace();
     this.render();
   }
 
@@ -217,6 +332,8 @@ class Player {
     if (this.audio) this.audio.currentTime = 0;
     this.state = "stopped";
     this.index = 0;
+    this.resumeAt = null;
+    this.forgetPlace();
     this.root.classList.remove("speech-active");
     this.highlight(-1);
     this.render();
@@ -239,6 +356,7 @@ class Player {
   jump(index) {
     const i = Math.max(0, Math.min(this.sentences.length - 1, index));
     this.index = i;
+    this.resumeAt = null;
     if (this.state === "stopped") {
       this.state = "paused";
       this.root.classList.add("speech-active");
@@ -249,7 +367,33 @@ class Player {
       this.speak(i);
     }
     this.highlight(i);
+    this.savePlace();
     this.render();
+  }
+
+  // The seek bar moved (pointer or keys): seconds with audio, a sentence with voices.
+  seekTo(value) {
+    if (!this.useAudio) return this.jump(value);
+    const t = Math.max(0, Math.min(this.duration, value));
+    if (this.state === "stopped") {
+      this.state = "paused";
+      this.root.classList.add("speech-active");
+    }
+    this.resumeAt = null;
+    this.audio.currentTime = t;
+    this.index = this.cueAt(t);
+    const cue = this.data.cues[this.index] ?? [0, 1];
+    this.highlight(this.index, this.partAt(this.index, (t - cue[0]) / Math.max(0.001, cue[1] - cue[0])));
+    this.savePlace(t);
+    this.positionState();
+    this.render();
+  }
+
+  cueAt(t) {
+    const cues = this.data.cues;
+    let i = 0;
+    while (i + 1 < cues.length && cues[i + 1][0] <= t + 0.01) i++;
+    return i;
   }
 
   // Once the reader has started a player, clicking a sentence of its text plays from there.
@@ -269,14 +413,81 @@ class Player {
 
   followAudio() {
     if (!this.useAudio || this.state === "stopped") return;
-    const t = this.audio.currentTime;
-    const cues = this.data.cues;
-    let i = 0;
-    while (i + 1 < cues.length && cues[i + 1][0] <= t + 0.01) i++;
+    const i = this.cueAt(this.audio.currentTime);
+    this.showTime();
+    const now = Date.now();
+    if (this.state === "playing" && now - (this.savedAt ?? 0) > 2000) {
+      this.savedAt = now;
+      this.savePlace();
+      this.positionState();
+    }
+    const cue = this.data.cues[i] ?? [0, 1];
+    const part = this.partAt(i, (this.audio.currentTime - cue[0]) / Math.max(0.001, cue[1] - cue[0]));
     if (i !== this.index || !this.lit) {
       this.index = i;
-      this.highlight(i);
+      this.highlight(i, part);
       this.render();
+    } else if (part !== this.part) {
+      this.highlight(i, part);
+    }
+  }
+
+  // Which fragment of a long sentence's highlight is being heard, `share` of the way through it.
+  partAt(i, share) {
+    const parts = this.locate()[i]?.parts;
+    if (!parts) return 0;
+    let k = 0;
+    while (k + 1 < parts.length && parts[k + 1][0] <= share) k++;
+    return k;
+  }
+
+  // The place in this block, kept across reloads: seconds of the recording, or a sentence.
+  savePlace(at) {
+    const place = this.useAudio ? (at ?? this.audio.currentTime) : this.index;
+    if (place > 0) store(this.placeKey, JSON.stringify({ audio: this.useAudio, at: place }));
+    else this.forgetPlace();
+  }
+
+  forgetPlace() {
+    try {
+      localStorage.removeItem(this.placeKey);
+    } catch {
+      // Private mode: nothing was kept.
+    }
+  }
+
+  restorePlace() {
+    let place = null;
+    try {
+      place = JSON.parse(stored(this.placeKey, "null"));
+    } catch {
+      return;
+    }
+    if (!place || !(place.at > 0) || place.audio !== this.useAudio) return;
+    if (this.useAudio) {
+      if (place.at >= this.duration - 0.5) return;
+      this.resumeAt = place.at;
+      this.index = this.cueAt(place.at);
+    } else {
+      this.index = Math.min(place.at, this.sentences.length - 1);
+    }
+    this.state = "paused";
+    this.root.classList.add("speech-active");
+    this.say(`Resume from sentence ${this.index + 1} of ${this.sentences.length}.`);
+    this.announced = "paused";
+  }
+
+  showTime() {
+    if (!this.seek) return;
+    if (this.useAudio) {
+      const t = this.resumeAt ?? this.audio.currentTime;
+      if (!this.seek.matches(":active")) this.seek.value = String(t);
+      this.seek.setAttribute("aria-valuetext", `${clock(t)} of ${clock(this.duration)}`);
+      if (this.elapsed) this.elapsed.textContent = clock(t);
+      if (this.total) this.total.textContent = clock(this.duration);
+    } else {
+      this.seek.value = String(this.index);
+      this.seek.setAttribute("aria-valuetext", `Sentence ${this.index + 1} of ${this.sentences.length}`);
     }
   }
 
@@ -284,12 +495,14 @@ class Player {
     this.audio = null;
     this.useAudio = false;
     this.fillVoices();
-    this.say(synth ? "The recording could not be loaded; using your browser's voice." : "The recording could not be loaded.");
-    if (!synth) this.el.querySelector(".speech-controls").hidden = true;
-    if (this.state === "playing" && synth) this.speak(this.index);
+    this.setupSeek();
+    if (!synth) return this.unavailable("The recording could not be loaded, and this browser cannot speak.");
+    this.say("The recording could not be loaded; using your browser's voice.");
+    if (this.state === "playing") this.speak(this.index);
   }
 
   // Browser speech, one sentence at a time, with a watchdog for an `end` event that never comes.
+  // A voice that fails (an error, or an end without a start) twice running means none works.
   speak(i) {
     this.halt();
     if (i >= this.sentences.length) return this.finish();
@@ -302,26 +515,45 @@ class Player {
     utterance.rate = this.rate;
     const voice = this.voices?.find((v) => v.name === this.voiceSelect.value);
     if (voice) utterance.voice = voice;
-    const next = () => {
+    let started = false;
+    utterance.onstart = () => {
+      started = true;
+    };
+    // A long sentence's highlight moves on with the voice's word boundaries, where it gives them.
+    utterance.onboundary = (event) => {
+      if (token !== this.token) return;
+      const said = this.sentences[i];
+      const part = this.partAt(i, normalise(said.slice(0, event.charIndex ?? 0)).length / Math.max(1, normalise(said).length));
+      if (part !== this.part) this.highlight(i, part);
+    };
+    const next = (failed) => {
       if (token !== this.token || this.state !== "playing") return;
+      this.failures = failed ? (this.failures ?? 0) + 1 : 0;
+      if (this.failures >= 2 || (failed && i === 0 && !this.spokeOnce)) {
+        return this.unavailable("Listening is not available: this browser's voices do not work here.");
+      }
+      if (!failed) this.spokeOnce = true;
       this.speak(i + 1);
     };
-    utterance.onend = next;
-    utterance.onerror = next;
+    utterance.onend = () => next(!started);
+    utterance.onerror = (event) => next(!BENIGN_ERRORS.has(event?.error));
     const words = this.sentences[i].split(/\s+/).length;
-    this.watchdog = setTimeout(next, 4000 + (words / (2.5 * this.rate)) * 2000);
+    this.watchdog = setTimeout(() => next(false), 4000 + (words / (2.5 * this.rate)) * 2000);
     synth.speak(utterance);
   }
 
   locate() {
-    this.ranges ??= locateSentences(this.root, this.sentences, this.el);
+    this.ranges ??= locateSentences(this.root, this.sentences, this.data.shown, this.data.fragments);
     return this.ranges;
   }
 
-  highlight(i) {
+  // Highlights sentence `i` (-1: none), or only fragment `part` of a long one.
+  highlight(i, part = 0) {
     document.querySelector(".speech-current")?.classList.remove("speech-current");
-    const range = i >= 0 ? this.locate()[i] : null;
+    const whole = i >= 0 ? this.locate()[i] : null;
+    const range = whole?.parts?.[part]?.[1] ?? whole;
     this.lit = Boolean(range);
+    this.part = part;
     if (canHighlight) {
       if (range) CSS.highlights.set(HIGHLIGHT_NAME, new Highlight(range));
       else CSS.highlights.delete(HIGHLIGHT_NAME);
@@ -340,12 +572,16 @@ class Player {
   mediaSession() {
     if (!("mediaSession" in navigator) || typeof MediaMetadata !== "function") return;
     navigator.mediaSession.metadata = new MediaMetadata({ title: this.data.title || document.title, artist: document.title });
+    const by = (seconds) => () => this.useAudio && this.seekTo(this.audio.currentTime + seconds);
     const actions = {
       play: () => this.play(),
       pause: () => this.pause(),
       stop: () => this.stop(),
       previoustrack: () => this.jump(this.index - 1),
       nexttrack: () => this.jump(this.index + 1),
+      seekto: (details) => this.useAudio && this.seekTo(details.seekTime),
+      seekbackward: by(-10),
+      seekforward: by(10),
     };
     for (const [action, handler] of Object.entries(actions)) {
       try {
@@ -353,6 +589,21 @@ class Player {
       } catch {
         // Not every browser knows every action.
       }
+    }
+    this.positionState();
+  }
+
+  // The lock screen's position and length of the recording.
+  positionState() {
+    if (!this.useAudio || !navigator.mediaSession?.setPositionState || !(this.duration > 0)) return;
+    try {
+      navigator.mediaSession.setPositionState({
+        duration: this.duration,
+        playbackRate: this.rate,
+        position: Math.min(this.duration, this.audio.currentTime),
+      });
+    } catch {
+      // A position past the end while metadata loads: the next update fixes it.
     }
   }
 
@@ -362,12 +613,16 @@ class Player {
 
   render() {
     const playing = this.state === "playing";
-    this.toggle.setAttribute("aria-pressed", String(playing));
+    this.toggleLabel.textContent = playing ? "Pause" : "Listen";
     this.el.dataset.state = this.state;
     this.el.dataset.sentence = String(this.index);
     this.el.dataset.engine = this.useAudio ? "audio" : "voices";
+    if ("mediaSession" in navigator && this.state !== "stopped") {
+      navigator.mediaSession.playbackState = playing ? "playing" : "paused";
+    }
     const n = this.sentences.length;
     this.progress.textContent = this.state === "stopped" ? "" : `${this.index + 1} / ${n}`;
+    this.showTime();
     // The status is a live region: it speaks on changes of state, not on every sentence.
     if (this.state !== this.announced) {
       this.announced = this.state;
@@ -385,8 +640,11 @@ for (const el of document.querySelectorAll(".speech-player")) {
     console.error("speech player:", err);
   }
 }
-// Never keep talking after the reader leaves the page.
+// Never keep talking after the reader leaves the page; remember where the reader was.
 window.addEventListener("pagehide", () => {
-  for (const p of players) p.halt();
+  for (const p of players) {
+    if (p.state === "playing") p.savePlace();
+    p.halt();
+  }
   synth?.cancel();
 });

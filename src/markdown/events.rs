@@ -77,6 +77,9 @@ struct ImageBuf {
     alt: String,
     nested: usize,
     in_link: bool,
+    /// Where the image starts in the file, for a warning about its alt text.
+    line: usize,
+    column: usize,
 }
 
 enum Description {
@@ -363,11 +366,30 @@ impl<'a> Pass<'a, '_> {
             None => (src.to_string(), None),
         };
         let in_link = self.link_depth > 0;
-        self.image = Some(ImageBuf { url, file, title: title.to_string(), alt: String::new(), nested: 0, in_link });
+        self.image = Some(ImageBuf {
+            url,
+            file,
+            title: title.to_string(),
+            alt: String::new(),
+            nested: 0,
+            in_link,
+            line,
+            column,
+        });
     }
 
     fn end_image(&mut self) {
         let Some(image) = self.image.take() else { return };
+        if !image.alt.trim().is_empty() && crate::speech::is_placeholder_alt(&image.alt) {
+            let d = Diagnostic::warning(
+                self.path,
+                image.line,
+                image.column,
+                format!("image alt text '{}' does not describe the image", image.alt.trim()),
+            )
+            .with_help("screen readers and the speech player skip it: say what the image shows, or write `![](…)` if it is decoration");
+            self.page.diagnostics.push(d);
+        }
         let url = escape_url(&image.url);
         let mut html = format!("<img src=\"{url}\" alt=\"{}\"", escape(&image.alt));
         if !image.title.is_empty() {

@@ -383,3 +383,18 @@ fn rendering_without_highlighting_changes_only_the_code_markup() {
     assert_eq!(text(&full.html), text(&plain.html));
     assert_eq!(select(&plain.html, "pre code.language-csharp").len(), 1);
 }
+
+#[test]
+fn placeholder_alt_text_is_an_accessibility_warning() {
+    let body = "Intro.\n\n![alt_text](a.png) and ![Pic](b.png)\n\n![Deploy workflow](c.png) ![](d.png)\n";
+    let r = render(body, Path::new("docs/a.md"), 2, &MarkdownOptions::default(), &FakeResolver::default());
+    let got: Vec<(bool, usize, usize, &str)> =
+        r.diagnostics.iter().map(|d| (d.is_error(), d.line, d.column, d.message.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (false, 5, 1, "image alt text 'alt_text' does not describe the image"),
+            (false, 5, 24, "image alt text 'Pic' does not describe the image"),
+        ]
+    );
+}

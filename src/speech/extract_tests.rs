@@ -18,11 +18,11 @@ collection of functions. This will be a simple introduction to unit testing.</p>
     assert_eq!(
         segments(html),
         [
-            "Introduction:",
+            "Introduction.",
             "Unit tests are used to test the functionality of an individual function or a collection of functions. This will be a simple introduction to unit testing.",
-            "This article assumes you are working in a repository forked from LBHackney-IT/lbh-example-api.",
-            "Create a new file somewhere, named GreetingGatewayTests.cs.",
-            "Use a separate <ProjectName>.Tests namespace & folder.",
+            "This article assumes you are working in a repository forked from LBHackney-IT or lbh-example-api.",
+            "Create a new file somewhere, named greeting gateway tests dot C S.",
+            "Use a separate project name tests namespace and folder.",
         ]
     );
 }
@@ -32,7 +32,13 @@ fn lists_nested_lists_and_emphasis() {
     let html = "<ul>\n<li><em>The <code>using</code> statements at the top provide references.</em></li>\n<li>Parent item<ul><li>Child one</li><li>Child two</li></ul></li>\n</ul>\n<ol><li>First</li></ol>";
     assert_eq!(
         segments(html),
-        ["The using statements at the top provide references.", "Parent item", "Child one", "Child two", "First"]
+        [
+            "The using statements at the top provide references.",
+            "Parent item.",
+            "Child one.",
+            "Child two.",
+            "1: First."
+        ]
     );
 }
 
@@ -46,10 +52,9 @@ fn tables_are_read_row_by_row() {
     assert_eq!(
         segments(html),
         [
-            "Env Var Name, Description, Default Value.",
-            "DynamoDb_LocalMode, Indicates whether or not to use a local DynamoDb instance. If false it is assumed that credentials were given. true.",
-            "DynamoDb_LocalServiceUrl, The Uri to the local DynamoDb instance. localhost:8000.",
-            "Only description.",
+            "Env Var Name: dynamo DB local mode. Description: Indicates whether or not to use a local DynamoDb instance. If false it is assumed that credentials were given. Default Value: true.",
+            "Env Var Name: dynamo DB local service URL. Description: The Uri to the local DynamoDb instance. Default Value: localhost:8000.",
+            "Description: Only description.",
         ]
     );
 }
@@ -73,13 +78,14 @@ fn code_images_admonitions_and_skipped_things() {
         segments(html),
         [
             "Create the class.",
-            "Code example in C#, skipped.",
+            "Code example in C sharp, skipped.",
             "Code example, skipped.",
             "Code example in YAML, skipped.",
             "Image: Architecture diagram.",
-            "Tip",
+            "Tip.",
             "Run the tests often!",
-            "More detail",
+            "Video: YouTube video player.",
+            "More detail.",
             "Hidden until opened, still read.",
             "Visible text.",
         ]
@@ -103,8 +109,8 @@ fn players_and_nested_markup_are_skipped_and_blocks_found() {
 <section class="lectern-speech" data-speech-block="1"><p>Second</p></section>"#;
     let blocks = find_blocks(page);
     assert_eq!(blocks.iter().map(|b| b.number.as_str()).collect::<Vec<_>>(), ["0", "1"]);
-    assert_eq!(extract_speech(&page[blocks[0].content.clone()]), ["Inner section", "After."]);
-    assert_eq!(extract_speech(&page[blocks[1].content.clone()]), ["Second"]);
+    assert_eq!(extract_speech(&page[blocks[0].content.clone()]), ["Inner section.", "After."]);
+    assert_eq!(extract_speech(&page[blocks[1].content.clone()]), ["Second."]);
 }
 
 #[test]
@@ -112,14 +118,19 @@ fn sentences_of_a_block() {
     let html = "<h2>Why?</h2><p>It is fast, e.g. 3.3 times faster. Versions 1.2.3 and 2.0 work. See Dr. Who etc. for details.</p>";
     assert_eq!(
         extract_speech(html),
-        ["Why?", "It is fast, e.g. 3.3 times faster.", "Versions 1.2.3 and 2.0 work.", "See Dr. Who etc. for details."]
+        [
+            "Why?",
+            "It is fast, for example 3.3 times faster.",
+            "Versions 1.2.3 and 2.0 work.",
+            "See Dr. Who et cetera for details."
+        ]
     );
 }
 
 #[test]
 fn code_notes_name_languages() {
     for (lang, want) in [
-        (Some("csharp"), "Code example in C#, skipped."),
+        (Some("csharp"), "Code example in C sharp, skipped."),
         (Some("bash"), "Code example in shell, skipped."),
         (Some("json"), "Code example in JSON, skipped."),
         (Some("python"), "Code example in Python, skipped."),
@@ -129,4 +140,57 @@ fn code_notes_name_languages() {
     ] {
         assert_eq!(code_note(lang), want, "{lang:?}");
     }
+}
+
+#[test]
+fn numbered_lists_keep_their_numbers() {
+    let html = "<p>Then see step 3.</p><ol>\n<li>Open your distribution.</li>\n<li>Choose <strong>Create Behavior</strong>. Or edit one.</li>\n<li><p>Under Cache key, select:</p><ul><li>Legacy settings</li></ul></li>\n</ol><ol start=\"7\"><li>Seventh</li></ol>";
+    assert_eq!(
+        extract_speech(html),
+        [
+            "Then see step 3.",
+            "1: Open your distribution.",
+            "2: Choose Create Behavior.",
+            "Or edit one.",
+            "3: Under Cache key, select.",
+            "Legacy settings.",
+            "7: Seventh."
+        ]
+    );
+}
+
+#[test]
+fn placeholder_images_are_skipped_and_videos_announced() {
+    let html = r#"<p><img src="a.png" alt="alt_text"><img src="b.png" alt="Pic"><img src="c.png" alt="img_01.png"><img src="d.png" alt="Staging &amp;amp; Prod Workflow"></p>
+<h3>Video Tutorial:</h3>
+<figure class="video-container"><iframe width="100%" src="https://www.youtube.com/embed/x" title="YouTube video player"></iframe></figure>
+<iframe src="https://example.org/form"></iframe>"#;
+    assert_eq!(
+        extract_speech(html),
+        ["Image: Staging and Prod Workflow.", "Video Tutorial.", "Video: YouTube video player.", "Embedded page."]
+    );
+}
+
+#[test]
+fn run_in_labels_and_stray_markers() {
+    let html = "<p><em>Product Name: API Playbook</em>\n<em>Version: V4</em>\n<em>Release Date: September 2022</em></p>\n<p>** Service Maps ** - one view of every dependency;</p><p>Set <code>AWS_ACCESS_KEY_ID</code> in <code>serverless.yml</code>, i.e. the config.</p>";
+    assert_eq!(
+        extract_speech(html),
+        [
+            "Product Name: API Playbook.",
+            "Version: V4.",
+            "Release Date: September 2022.",
+            "Service Maps - one view of every dependency.",
+            "Set AWS access key ID in serverless dot YAML, that is the config."
+        ]
+    );
+}
+
+#[test]
+fn sentences_keep_the_words_the_page_shows() {
+    let html = "<ol><li>Edit <code>serverless.yml</code> (e.g. the <code>/customers/{id}</code> route).</li></ol>";
+    let got = extract_sentences(html);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].spoken, "1: Edit serverless dot YAML (for example the customers path route).");
+    assert_eq!(got[0].shown, "Edit serverless.yml (e.g. the /customers/{id} route).");
 }

@@ -21,6 +21,7 @@ mod player;
 mod sentences;
 mod settings;
 mod speak;
+mod spoken;
 mod verified;
 mod wav;
 
@@ -37,11 +38,12 @@ use crate::diagnostic::Diagnostic;
 pub use cache::{BlockAudio, Cache, block_key, block_key_of, sentence_key};
 pub use encode::{SENTENCE_GAP, join, mp3, timestamp, vtt};
 pub use engine::Engine;
-pub use extract::{BlockSpan, code_note, extract_speech, find_blocks, spoken_segments};
+pub use extract::{BlockSpan, code_note, extract_sentences, extract_speech, find_blocks, spoken_segments};
 pub use player::{AudioLinks, PlayerSpec, player_html};
-pub use sentences::{MAX_WORDS, split_sentences};
+pub use sentences::{Sentence, split_sentences};
 pub use settings::{EngineKind, Prerender, RawSpeech, SpeechConfig};
 pub use speak::{SpeakOptions, page_sentences, speak, synthesise_pcm, write_audio};
+pub use spoken::{identifier, is_placeholder_alt, speak_code, speak_word};
 pub use wav::{Pcm, parse_wav, write_wav};
 
 /// What the speech stage adds to a site.
@@ -106,6 +108,8 @@ pub struct Block {
     insert_at: Option<usize>,
     label: &'static str,
     sentences: Vec<String>,
+    /// Each sentence's words as the page shows them, which the player's highlight looks for.
+    shown: Vec<String>,
     /// A hash of what the block was found in (this program, the page's HTML hash and title,
     /// the block's place), when the build knows it: a warm build then finds the block's cache
     /// key in the site's record ([`verified`]) instead of hashing every sentence again.
@@ -236,9 +240,13 @@ pub fn run_on_blocks(config: &Config, titles: &[&str], blocks: Vec<Vec<Block>>) 
 /// page is one block (its title first) and the player goes at the top of its content.
 pub fn page_blocks(doc: usize, title: &str, html: &str, whole_page: bool) -> Vec<Block> {
     if whole_page {
-        let mut sentences = split_sentences(title);
-        sentences.extend(extract_speech(html));
-        return vec![Block { doc, insert_at: None, label: "Listen to this page", sentences, source: None }];
+        let title_html = format!("<h1>{}</h1>", crate::markdown::escape(title));
+        let (sentences, shown) = extract_sentences(&title_html)
+            .into_iter()
+            .chain(extract_sentences(html))
+            .map(|s| (s.spoken, s.shown))
+            .unzip();
+        return vec![Block { doc, insert_at: None, label: "Listen to this page", sentences, shown, source: None }];
     }
     if !html.contains(extract::BLOCK_CLASS) {
         return Vec::new();
@@ -246,12 +254,10 @@ pub fn page_blocks(doc: usize, title: &str, html: &str, whole_page: bool) -> Vec
     find_blocks(html)
         .into_iter()
         .enumerate()
-        .map(|(k, span)| Block {
-            doc,
-            insert_at: Some(k),
-            label: "Listen to this section",
-            sentences: extract_speech(&html[span.content]),
-            source: None,
+        .map(|(k, span)| {
+            let (sentences, shown) =
+                extract_sentences(&html[span.content]).into_iter().map(|s| (s.spoken, s.shown)).unzip();
+            Block { doc, insert_at: Some(k), label: "Listen to this section", sentences, shown, source: None }
         })
         .filter(|b| !b.sentences.is_empty())
         .collect()
@@ -425,6 +431,7 @@ fn make_players(
                 title: titles[block.doc],
                 lang: "en",
                 sentences: &block.sentences,
+                shown: &block.shown,
                 audio: links.as_ref(),
             };
             (player_html(&spec), files)

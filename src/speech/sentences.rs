@@ -2,11 +2,18 @@
 //!
 //! A sentence ends at `.`, `!`, `?` or `…` (closing quotes and brackets allowed after it) when
 //! the next word starts with a capital letter, a digit or an opening quote. Abbreviations (e.g.,
-//! i.e., etc., Dr., …), initials, decimals, versions such as 3.3 and URLs never split. Sentences
-//! longer than [`MAX_WORDS`] are split again at clause boundaries. Pure.
+//! i.e., etc., Dr., …), initials, decimals, versions such as 3.3 and URLs never split. A long
+//! sentence stays whole: cutting it gave each part a falling ending and a pause, sometimes inside
+//! brackets. Only its highlight moves in fragments (`highlight_fragments`). Pure.
 
-/// Sentences longer than this many words are split at clause boundaries.
-pub const MAX_WORDS: usize = 30;
+use super::spoken::Word;
+
+/// One sentence: what is spoken, and the words of the page it reads (for the highlight).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub spoken: String,
+    pub shown: String,
+}
 
 /// Words after which a full stop never ends a sentence (compared lowercased).
 const ABBREVIATIONS: &[&str] = &[
@@ -14,25 +21,40 @@ const ABBREVIATIONS: &[&str] = &[
     "sr.", "inc.", "ltd.", "co.", "corp.", "dept.", "est.", "min.", "max.", "incl.", "ca.", "al.", "eg.", "ie.",
 ];
 
-/// Words before which a long sentence may be split (the word starts the new part).
-const CONJUNCTIONS: &[&str] =
-    &["and", "but", "or", "so", "because", "which", "when", "where", "while", "although", "then", "if", "unless"];
-
 /// Splits a segment of plain text into sentences.
 pub fn split_sentences(text: &str) -> Vec<String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
+    let words: Vec<Word> =
+        text.split_whitespace().map(|w| Word { shown: w.to_string(), spoken: w.to_string() }).collect();
+    split_words(&words).into_iter().map(|s| s.spoken).collect()
+}
+
+/// Splits a segment's words into sentences, at the ends of spoken words; words that are only
+/// shown go with the sentence they stand in. Sentences with nothing to say are dropped.
+pub fn split_words(words: &[Word]) -> Vec<Sentence> {
+    let spoken: Vec<usize> = (0..words.len()).filter(|&i| !words[i].spoken.trim().is_empty()).collect();
     let mut out = Vec::new();
     let mut start = 0;
-    for i in 0..words.len() {
-        if ends_sentence(words[i], words.get(i + 1).copied()) {
-            split_long(&words[start..=i], &mut out);
+    for (k, &i) in spoken.iter().enumerate() {
+        let next = spoken.get(k + 1).map(|&j| words[j].spoken.as_str());
+        if ends_sentence(&words[i].spoken, next) {
+            push_sentence(&words[start..=i], &mut out);
             start = i + 1;
         }
     }
     if start < words.len() {
-        split_long(&words[start..], &mut out);
+        push_sentence(&words[start..], &mut out);
     }
     out
+}
+
+fn push_sentence(words: &[Word], out: &mut Vec<Sentence>) {
+    let join = |f: fn(&Word) -> &str| {
+        words.iter().map(f).map(str::trim).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    };
+    let spoken = join(|w| &w.spoken);
+    if !spoken.is_empty() {
+        out.push(Sentence { spoken, shown: join(|w| &w.shown) });
+    }
 }
 
 /// Whether `word` ends a sentence, given the word after it.
@@ -64,34 +86,47 @@ fn is_initials(word: &str) -> bool {
     all_short && (parts.len() >= 2 || parts[0].chars().count() == 1)
 }
 
-/// Pushes `words` as one sentence, or as several when it is longer than [`MAX_WORDS`].
-fn split_long(words: &[&str], out: &mut Vec<String>) {
-    if words.len() <= MAX_WORDS {
-        out.push(words.join(" "));
-        return;
-    }
-    let at = clause_boundary(words).unwrap_or(MAX_WORDS.min(words.len() / 2).max(1));
-    split_long(&words[..at], out);
-    split_long(&words[at..], out);
-}
+/// A sentence of at least this many words is highlighted a fragment at a time.
+pub const LONG_SENTENCE_WORDS: usize = 25;
+/// Fewest words in a highlight fragment (and in the last one).
+const FRAGMENT_MIN_WORDS: usize = 7;
+/// A fragment this long with no comma is ended before a joining word; one this long, anywhere.
+const FRAGMENT_SOFT_MAX: usize = 12;
+const FRAGMENT_HARD_MAX: usize = 20;
+/// Words a clause may start with: where a long fragment without punctuation is cut.
+const JOINING_WORDS: &[&str] =
+    &["and", "or", "but", "which", "that", "so", "because", "while", "when", "where", "then", "with", "to", "if"];
 
-/// Where to split a long sentence, strongest boundary first: after `;` or `:` or before a dash,
-/// then after a comma that a conjunction follows, then after any comma, then before a
-/// conjunction. Within a kind, the candidate nearest the middle that leaves at least four words
-/// on each side.
-fn clause_boundary(words: &[&str]) -> Option<usize> {
-    let middle = words.len() / 2;
-    let conj = |i: usize| CONJUNCTIONS.contains(&words[i].to_lowercase().as_str());
-    let comma = |i: usize| words[i - 1].ends_with(',');
-    let tiers: [&dyn Fn(usize) -> bool; 4] = [
-        &|i| words[i - 1].ends_with([';', ':']) || matches!(words[i], "—" | "–" | "-"),
-        &|i| comma(i) && conj(i),
-        &comma,
-        &conj,
-    ];
-    tiers
-        .iter()
-        .find_map(|tier| (4..=words.len().saturating_sub(4)).filter(|&i| tier(i)).min_by_key(|&i| i.abs_diff(middle)))
+/// Where the highlight of a long sentence moves on: the offsets, in the sentence's letters and
+/// digits (as the player's `normalise` counts them), at which its second, third… fragment
+/// starts. Fragments end at a comma, semicolon, colon, bracket or dash, or before a joining word
+/// when there is none, and are at least `FRAGMENT_MIN_WORDS` long. Empty for a sentence shorter
+/// than `LONG_SENTENCE_WORDS` words. The audio is one whole sentence; only the highlight moves.
+pub fn highlight_fragments(shown: &str) -> Vec<usize> {
+    let words: Vec<&str> = shown.split_whitespace().collect();
+    if words.len() < LONG_SENTENCE_WORDS {
+        return Vec::new();
+    }
+    let letters = |w: &str| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).count();
+    let mut starts = Vec::new();
+    let (mut offset, mut size) = (0, 0);
+    for (i, word) in words.iter().enumerate() {
+        let left = words.len() - i;
+        if size >= FRAGMENT_MIN_WORDS && left >= FRAGMENT_MIN_WORDS && letters(word) > 0 {
+            let before = words[i - 1].trim_end_matches(['"', '\'', '*', '_', '`', '”', '’']);
+            let pause = before.ends_with([',', ';', ':', ')', ']'])
+                || word.starts_with(['(', '['])
+                || matches!(words[i - 1], "—" | "–" | "-");
+            let joins = JOINING_WORDS.contains(&word.to_lowercase().as_str());
+            if pause || (size >= FRAGMENT_SOFT_MAX && joins) || size >= FRAGMENT_HARD_MAX {
+                starts.push(offset);
+                size = 0;
+            }
+        }
+        offset += letters(word);
+        size += 1;
+    }
+    starts
 }
 
 #[cfg(test)]
@@ -131,18 +166,73 @@ mod tests {
     }
 
     #[test]
-    fn long_sentences_split_at_clauses() {
-        // A real sentence from the API playbook, 44 words long.
+    fn long_sentences_stay_whole() {
+        // 44 words, a comma and a conjunction near the middle: once cut there.
         let text = "Unit tests are used to test the functionality of an individual function or a collection of functions, and they should be fast, isolated and repeatable so that every developer in the team can run them many times a day without waiting.";
-        let got = split_sentences(text);
-        assert_eq!(got.len(), 2, "{got:?}");
-        assert!(got.iter().all(|s| s.split(' ').count() <= MAX_WORDS), "{got:?}");
-        assert_eq!(got.join(" "), text);
-        assert!(got[0].ends_with("collection of functions,"), "{got:?}");
+        assert_eq!(split_sentences(text), [text]);
+        let brackets = "Use PATCH (or PUT with complete objects, as long as feasible, which keeps the request simple and idempotent for every client that calls the API many times a day) to change it.";
+        assert_eq!(split_sentences(brackets), [brackets]);
+    }
 
-        let no_punct = "and ".repeat(70);
-        let got = split_sentences(no_punct.trim());
-        assert!(got.iter().all(|s| s.split(' ').count() <= MAX_WORDS), "{got:?}");
-        assert_eq!(got.iter().map(|s| s.split(' ').count()).sum::<usize>(), 70);
+    #[test]
+    fn long_sentences_are_highlighted_in_fragments() {
+        // Real playbook sentences: (sentence, the words each fragment starts with).
+        let cases: &[(&str, &[&str])] = &[
+            ("Unit tests check one function at a time.", &[]),
+            (
+                "When creating a new endpoint or adding new functionality to an API it's good practice to start by writing an end to end test outlining the functionality you are hoping to achieve.",
+                &["When", "to start"],
+            ),
+            (
+                "These guidelines are not intended to be prescriptive on what developers should test but to ensure that with a consistent understanding of our tests, it will be easy to grasp by other developers.",
+                &["These", "but to", "it will"],
+            ),
+            (
+                "Use PATCH (or PUT with complete objects, as long as feasible, which keeps the request simple and idempotent for every client that calls the API many times a day) to change it.",
+                &["Use", "as long", "that calls"],
+            ),
+            (
+                "Hackney’s development standards have evolved over the past couple of years and one of the underpinning principles of this evolution is the adoption of **Test-Driven Development** (TDD) where developers are encouraged to start implementing a solution by first writing tests.",
+                &["Hackney’s", "is the adoption", "where developers"],
+            ),
+        ];
+        let letters =
+            |w: &str| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<Vec<_>>();
+        for (sentence, firsts) in cases {
+            let starts = highlight_fragments(sentence);
+            if firsts.is_empty() {
+                assert_eq!(starts, [0; 0], "{sentence}");
+                continue;
+            }
+            let all = letters(sentence);
+            let got: Vec<String> =
+                std::iter::once(0).chain(starts).map(|at| all[at..].iter().take(20).collect()).collect();
+            let want: Vec<String> = firsts.iter().map(|w| letters(w).into_iter().collect()).collect();
+            assert_eq!(got.len(), want.len(), "{sentence}: {got:?}");
+            for (fragment, first) in got.iter().zip(&want) {
+                assert!(fragment.starts_with(first.as_str()), "{sentence}: {got:?}, want {want:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn words_split_on_spoken_ends_and_keep_shown_text() {
+        let w = |shown: &str, spoken: &str| Word { shown: shown.into(), spoken: spoken.into() };
+        let words = [
+            w("", "3:"),
+            w("Edit", "Edit"),
+            w("`a.yml`.", "a dot YAML."),
+            w("**", ""),
+            w("Then", "Then"),
+            w("go", "go."),
+        ];
+        let got = split_words(&words);
+        assert_eq!(
+            got,
+            [
+                Sentence { spoken: "3: Edit a dot YAML.".into(), shown: "Edit `a.yml`.".into() },
+                Sentence { spoken: "Then go.".into(), shown: "** Then go".into() },
+            ]
+        );
     }
 }

@@ -39,7 +39,7 @@ pub fn page_sentences(path: &Path) -> anyhow::Result<(String, Vec<String>)> {
         .clone()
         .or_else(|| path.file_stem().map(|s| s.to_string_lossy().replace(['-', '_'], " ")))
         .unwrap_or_default();
-    let mut sentences = super::split_sentences(&title);
+    let mut sentences = extract_speech(&format!("<h1>{}</h1>", markdown::escape(&title)));
     sentences.extend(extract_speech(&rendered.html));
     Ok((title, sentences))
 }

@@ -62,6 +62,12 @@ pub fn attrs(doc: &Html, selector: &str, attr: &str) -> Vec<String> {
     doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
 }
 
+/// The text of every element matching `selector`.
+pub fn texts(doc: &Html, selector: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).expect("valid selector");
+    doc.select(&sel).map(|e| e.text().collect()).collect()
+}
+
 /// How many elements match `selector`.
 pub fn count(doc: &Html, selector: &str) -> usize {
     doc.select(&Selector::parse(selector).expect("valid selector")).count()
@@ -97,13 +103,13 @@ pub fn edit(site: &Path, rel: &str, from: &str, to: &str) {
 
 /// The sentences of the fixture's speech block, as the build must extract them.
 pub const INTRO_SENTENCES: [&str; 9] = [
-    "Introduction",
+    "Introduction.",
     "Unit tests check one function at a time.",
-    "They run in seconds, e.g. on every save.",
+    "They run in seconds, for example on every save.",
     "Write the test first.",
     "Watch it fail.",
-    "Name, Default.",
-    "LocalMode, true.",
-    "Code example in C#, skipped.",
-    "Create a file named GreetingTests.cs and see the example API.",
+    "Name: LocalMode.",
+    "Default: true.",
+    "Code example in C sharp, skipped.",
+    "Create a file named greeting tests dot C S and see the example API.",
 ];

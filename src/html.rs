@@ -53,10 +53,12 @@ pub fn tokens(html: &str) -> std::vec::IntoIter<(usize, usize, Token<'_>)> {
     let mut out = Vec::new();
     let mut text: Option<(usize, usize)> = None;
     // A run of text ends where the next tag starts (a `\n` after a `\r` is read with the tag), or
-    // where the tokenizer last handed text over.
+    // where the tokenizer last handed text over, less a `<` read again as the start of a tag that
+    // the input ends in.
     let flush_text = |out: &mut Vec<_>, text: &mut Option<(usize, usize)>, next_tag: Option<usize>| {
         if let Some((from, last)) = text.take() {
-            let to = next_tag.unwrap_or(last);
+            let reread = last < html.len() && html[..last].ends_with('<');
+            let to = next_tag.unwrap_or(last - usize::from(reread));
             if from < to {
                 out.push((from, to, Token::Text(&html[from..to])));
             }
@@ -327,13 +329,17 @@ mod tests {
     fn attributes_with_stray_equals_signs_and_multibyte_text() {
         let attrs = " = x\u{e9}t\u{600}= \u{e9}\u{e9}\u{e9}";
         assert_eq!(attr(attrs, "class"), None);
-        let _ = crate::speech::extract_speech("p= Lid<p= \u{e9}x =\u{600}y class=a>text</p>");
+        let html = "p= Lid<p= \u{e9}x =\u{600}y class=a>text</p>";
+        assert!(
+            tokens(html).any(
+                |(_, _, t)| matches!(t, Token::Start { attrs, .. } if attr(attrs, "class").as_deref() == Some("a"))
+            )
+        );
     }
 
     #[test]
     fn an_unclosed_tag_ending_in_a_multibyte_character() {
         let html = "lo <<<0<<<i\0\0{\u{19}Sh\u{600}";
-        assert!(tokens(html).next().is_some());
-        let _ = crate::speech::extract_speech(html);
+        assert_eq!(tokens(html).map(|(_, _, t)| t).collect::<Vec<_>>(), vec![Token::Text("lo <<<0<<")]);
     }
 }

@@ -12,19 +12,32 @@ pub mod files;
 pub mod html;
 pub mod site;
 
-// The stages, in pipeline order.
-pub mod check;
+// The stages, in the order the pipeline runs them (one comment each keeps rustfmt from sorting
+// them).
+// 1. lectern.yml, --env and LECTERN_* into a Config.
 pub mod config;
+// 2. The docs folder into docs, categories and static files.
 pub mod content;
-pub mod fingerprint;
+// 3. The link index every page's links resolve against.
 pub mod links;
+// 4. Each page's markdown into HTML.
 pub mod markdown;
-pub mod output;
-pub mod pages;
-pub mod render;
-pub mod search;
+// 5. Sidebars, previous/next, breadcrumbs.
 pub mod sidebar;
+// 6. Spoken sections into audio, captions and players.
 pub mod speech;
+// 7. Broken links and anchors (`lectern check`).
+pub mod check;
+// 8. What each output file is made from, for reuse.
+pub mod fingerprint;
+// 9. Each page's view and the render loop into a sink.
+pub mod pages;
+// 10. The theme's templates, views and escaping.
+pub mod render;
+// 11. The search index.
+pub mod search;
+// 12. The output folder.
+pub mod output;
 
 // On top: the pipeline, and the commands beside it.
 pub mod build;

@@ -111,7 +111,7 @@ pub fn attr(attrs: &str, name: &str) -> Option<String> {
         static LAST: RefCell<(String, Vec<(String, String)>)> = RefCell::default();
     }
     LAST.with_borrow_mut(|(text, read)| {
-        if text != attrs || text.is_empty() {
+        if text != attrs {
             *read = attributes(attrs);
             attrs.clone_into(text);
         }

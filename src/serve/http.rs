@@ -133,10 +133,16 @@ fn without_body(response: Response<Bytes>) -> Response<Bytes> {
     Response::from_parts(parts, Bytes::new())
 }
 
-/// The Content-Type for a file name, by extension ([`mime_guess`]); text in UTF-8.
+/// The Content-Type for a file name, by extension ([`mime_guess`]); text in UTF-8, XML as
+/// `application/xml` (RFC 7303: its encoding is its own declaration's).
 pub fn content_type(name: &str) -> String {
-    let mime = mime_guess::from_path(name).first_or_octet_stream();
-    if mime.type_() == mime_guess::mime::TEXT { format!("{mime}; charset=utf-8") } else { mime.to_string() }
+    use mime_guess::mime;
+    let guess = mime_guess::from_path(name).first_or_octet_stream();
+    match (guess.type_(), guess.subtype()) {
+        (mime::TEXT, mime::XML) => "application/xml".to_string(),
+        (mime::TEXT, _) => format!("{guess}; charset=utf-8"),
+        _ => guess.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -197,7 +203,7 @@ mod tests {
             ("a/index.html", "text/html; charset=utf-8"),
             ("assets/lectern.CSS", "text/css; charset=utf-8"),
             ("x.js", "text/javascript; charset=utf-8"),
-            ("sitemap.xml", "text/xml; charset=utf-8"),
+            ("sitemap.xml", "application/xml"),
             ("search/manifest.json", "application/json"),
             ("audio/a.mp3", "audio/mpeg"),
             ("cues.vtt", "text/vtt; charset=utf-8"),

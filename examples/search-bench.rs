@@ -132,7 +132,9 @@ fn build_figures(lectern: &Path, root: &Path, out: &Path, runs: usize) -> Result
 /// Loads the site once in this process and times the index alone, `runs` times: the same work
 /// as the build's search stage, without other processes' disk writes in the way.
 fn in_process_figures(root: &Path, runs: usize, build_wall: f64) -> Result<()> {
-    let site = lectern::build::load_site(root, &lectern::config::Overrides::default())
+    let config =
+        lectern::config::load(root, &lectern::config::Overrides::default()).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let site = lectern::build::load_site(config, lectern::build::Mode::Memory)
         .map_err(|e| anyhow::anyhow!("loading {}: {e}", root.display()))?;
     let mut times = Vec::new();
     for _ in 0..runs.max(1) {

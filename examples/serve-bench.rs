@@ -47,7 +47,7 @@ fn main() -> anyhow::Result<()> {
     }
     let mut config = lectern::config::load(&root, &Default::default()).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     config.speech.cache_only = true;
-    let site = lectern::build::load_site_with(config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let site = lectern::build::load_site(config, lectern::build::Mode::Memory).map_err(|e| anyhow::anyhow!("{e}"))?;
     let doc = &site.content.docs[site.content.docs.len() / 2];
     let (file, url) = (doc.file.clone(), lectern::links::encode_path(&doc.url));
     let url = if url.ends_with('/') || url.ends_with(".html") { url } else { format!("{url}/") };

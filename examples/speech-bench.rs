@@ -21,8 +21,10 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
 use clap::Parser;
-use lectern::build::{self, OutputFile};
+use lectern::build::{self, Mode};
 use lectern::config::{self, Overrides};
+use lectern::files::OutputFile;
+use lectern::site::Timings;
 use lectern::speech::Prerender;
 
 /// Measures what pre-rendered speech costs a build.
@@ -43,7 +45,7 @@ struct Run {
     total_ms: f64,
     speech_ms: f64,
     summary: String,
-    timings: build::Timings,
+    timings: Timings,
     audio_bytes: u64,
     audio_seconds: f64,
 }
@@ -78,7 +80,7 @@ fn main() -> Result<()> {
     let on_again_ms = median(on_again.iter().map(|r| r.total_ms).collect());
     let off_again_ms = median(off_again.iter().map(|r| r.total_ms).collect());
     let stages = |runs: &[Run]| {
-        let stage = |f: fn(&build::Timings) -> f64| median(runs.iter().map(|r| f(&r.timings)).collect());
+        let stage = |f: fn(&Timings) -> f64| median(runs.iter().map(|r| f(&r.timings)).collect());
         format!(
             "load {:.1}, markdown {:.1}, sidebar {:.1}, speech {:.1}, render {:.1}, search {:.1}, write {:.1}",
             stage(|t| t.load),
@@ -131,7 +133,7 @@ fn build_once(site: &Path, cache: &Path, out: &Path, prerender: Prerender, fresh
     let mut config = config::load(site, &Overrides::default()).map_err(|e| anyhow!("{e}"))?;
     config.speech.cache_dir = cache.to_path_buf();
     config.speech.prerender = prerender;
-    let mut site_data = build::load_site_for_build_with(config).map_err(|e| anyhow!("{e}"))?;
+    let mut site_data = build::load_site(config, Mode::Disk).map_err(|e| anyhow!("{e}"))?;
     let theme = build::load_theme(&site_data.config).map_err(|e| anyhow!("{e}"))?;
     build::write_site(&mut site_data, &theme, out).map_err(|e| anyhow!("{e}"))?;
     let total_ms = started.elapsed().as_secs_f64() * 1000.0;

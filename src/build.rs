@@ -1,20 +1,22 @@
-//! The build pipeline: config → content → markdown → sidebar → render, shared by `build`,
-//! `routes`, `check` and `serve`.
+//! The pipeline: drives the stages in order for `build`, `check`, `routes` and `serve`. It sits
+//! on top: only `main.rs` and `serve/` import it, and no stage does (tests/layout.rs checks).
 //!
-//! In: a site root and overrides. Out: a [`Site`] (everything loaded and parsed) and, from
-//! [`render_site`], the list of files of the built site, in memory. Writing them is `output`'s job.
+//! In: a [`Config`] and a [`Mode`]. Out: a [`Site`] (everything loaded and parsed, [`load_site`]),
+//! then its files: in memory ([`render_site`]) or in a new output folder ([`write_site`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::config::{self, Config, Overrides};
 use crate::content::{self, Content};
 use crate::diagnostic::Diagnostic;
-use crate::links::Resolver;
-use crate::markdown::{self, MarkdownOptions, Rendered};
+use crate::files::{OutputFile, SiteFiles};
+use crate::markdown::{self, Rendered};
+use crate::pages::{self, Pages};
 use crate::sidebar::{self, Sidebars};
+use crate::site::{self, HtmlFacts, Page, PageBody, Site, Timings, ms_since};
 
 /// Why a build failed.
 #[derive(Debug)]
@@ -48,78 +50,6 @@ impl From<anyhow::Error> for BuildError {
     }
 }
 
-/// A loaded site: every page parsed and placed, ready to render.
-pub struct Site {
-    pub config: Config,
-    pub content: Content,
-    /// Per doc, the markdown stage's result.
-    pub rendered: Vec<Rendered>,
-    pub sidebars: Sidebars,
-    /// Files to copy into the output, by path relative to the output folder.
-    pub copies: BTreeMap<String, PathBuf>,
-    /// Per doc, the date of its last git commit (seconds since 1970), when in git.
-    pub git_dates: Vec<Option<i64>>,
-    /// Warnings to print; errors fail [`load_site`] instead.
-    pub warnings: Vec<Diagnostic>,
-    /// How long each stage took, for benchmarks.
-    pub timings: Timings,
-    /// The speech stage's players and audio files.
-    pub speech: crate::speech::SiteSpeech,
-    /// Set when the markdown stage's HTML was dropped once read (a build loaded with
-    /// [`load_site_for_build`]): per doc, what later stages need of it. `rendered[i].html` is then
-    /// empty and [`write_site`] renders each page's markdown again as it writes it.
-    pub html_facts: Option<Vec<HtmlFacts>>,
-}
-
-/// What a build keeps of a page's markdown-stage HTML once it has dropped the HTML itself.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct HtmlFacts {
-    /// [`crate::fingerprint::html_hash`] of the HTML.
-    pub hash: u64,
-    /// Every element id in it, for the anchor check.
-    pub ids: HashSet<String>,
-}
-
-/// Wall time per pipeline stage, in the order they run. `highlight` is the time spent in code
-/// highlighting summed over threads (part of `markdown` in `serve` and `check`, of `render` in `build`).
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Timings {
-    pub load: f64,
-    pub markdown: f64,
-    pub highlight: f64,
-    pub sidebar: f64,
-    pub speech: f64,
-    pub check: f64,
-    pub render: f64,
-    pub search: f64,
-    pub write: f64,
-    /// Peak resident memory (MiB) when each stage ended, in order: which stage raised the peak.
-    #[serde(skip)]
-    pub peak_rss: Vec<(&'static str, f64)>,
-}
-
-impl Timings {
-    /// Notes the process's peak resident memory so far as of the end of `stage`.
-    pub fn mark_peak(&mut self, stage: &'static str) {
-        if let Some(mib) = peak_rss_mib() {
-            self.peak_rss.push((stage, mib));
-        }
-    }
-}
-
-/// The process's peak resident set size in MiB (Linux `VmHWM`); `None` elsewhere.
-pub fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
-    Some(kib / 1024.0)
-}
-
-/// Milliseconds since `t`.
-pub fn ms_since(t: std::time::Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1000.0
-}
-
 impl From<config::ConfigError> for BuildError {
     fn from(e: config::ConfigError) -> Self {
         match e {
@@ -129,56 +59,27 @@ impl From<config::ConfigError> for BuildError {
     }
 }
 
-/// Loads, parses and places every page of the site at `root`.
-pub fn load_site(root: &Path, overrides: &Overrides) -> Result<Site, BuildError> {
-    load_site_timed(root, overrides, false, true)
-}
-
-/// As [`load_site`], but speech uses cached audio only and synthesises nothing: for `check` and
-/// `routes`, which write no audio and must not wait for it.
-pub fn load_site_cached(root: &Path, overrides: &Overrides) -> Result<Site, BuildError> {
-    load_site_timed(root, overrides, true, true)
-}
-
-/// As [`load_site`], for `lectern build`: each page's HTML is read for what later stages need
-/// ([`Site::html_facts`]) and dropped, so memory does not grow with every page's HTML;
-/// [`write_site`] renders pages again one at a time as it writes them.
-pub fn load_site_for_build(root: &Path, overrides: &Overrides) -> Result<Site, BuildError> {
-    load_site_timed(root, overrides, false, false)
-}
-
-/// As [`load_site_for_build`], for a config already loaded.
-pub fn load_site_for_build_with(config: Config) -> Result<Site, BuildError> {
-    load(config, false)
-}
-
-fn load_site_timed(
-    root: &Path,
-    overrides: &Overrides,
-    speech_cache_only: bool,
-    keep_html: bool,
-) -> Result<Site, BuildError> {
-    let started = std::time::Instant::now();
-    let mut config = config::load(root, overrides)?;
-    config.speech.cache_only |= speech_cache_only;
-    let mut site = load(config, keep_html)?;
-    site.timings.load += ms_since(started) - site.timings.markdown - site.timings.sidebar - site.timings.speech;
-    Ok(site)
-}
-
-/// As [`load_site`], for a config already loaded.
-pub fn load_site_with(config: Config) -> Result<Site, BuildError> {
-    load(config, true)
-}
-
 /// The title a page shows: its front matter's, else its leading H1's, else its file name.
 fn page_title(doc: &content::Doc, r: &Rendered) -> String {
     if doc.title.is_empty() { r.title.clone().unwrap_or_else(|| doc.base_id.clone()) } else { doc.title.clone() }
 }
 
-/// Loads the site; `keep_html: false` keeps [`HtmlFacts`] and the speech blocks of each page
-/// instead of its HTML.
-fn load(config: Config, keep_html: bool) -> Result<Site, BuildError> {
+/// What a caller loads the site for. Whether speech may synthesise audio is the config's
+/// `speech.cache_only`, which `check` and `serve` set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// For writing to disk (`lectern build`): each page's HTML is read for what later stages
+    /// need ([`PageBody::Facts`]) and dropped, so memory does not grow with every page's HTML;
+    /// [`write_site`] renders each page's markdown again as it writes it.
+    Disk,
+    /// For `serve`, `check` and tests: every page's HTML is kept ([`PageBody::Html`]).
+    Memory,
+}
+
+/// Loads, parses and places every page of the site that `config` describes.
+pub fn load_site(config: Config, mode: Mode) -> Result<Site, BuildError> {
+    let loading = std::time::Instant::now();
+    let keep_html = mode == Mode::Memory;
     let mut timings = Timings::default();
     let mut content = content::load(&config).map_err(BuildError::Content)?;
     timings.mark_peak("load");
@@ -187,31 +88,30 @@ fn load(config: Config, keep_html: bool) -> Result<Site, BuildError> {
     let started = std::time::Instant::now();
     let highlight_before = markdown::highlight_time();
     let whole_page = config.speech.whole_page;
-    type Kept = (HtmlFacts, Vec<crate::speech::Block>);
-    let pages: Vec<(Rendered, Option<Kept>)> = content
+    type Read = (PageBody, Option<Vec<crate::speech::Block>>);
+    let pages: Vec<(Rendered, Read)> = content
         .docs
         .par_iter()
         .enumerate()
         .map(|(i, doc)| {
             // Without its HTML kept, this pass needs only the page's facts: code is highlighted
             // when the page is written, and only if it is.
-            let mut r = render_markdown(&resolver_index, doc, keep_html);
+            let mut r = pages::page_markdown(&resolver_index, doc, keep_html);
+            let html = std::mem::take(&mut r.html);
             if keep_html {
-                return (r, None);
+                return (r, (PageBody::Html(html), None));
             }
             let title = page_title(doc, &r);
-            let facts =
-                HtmlFacts { hash: crate::fingerprint::html_hash(&r.html), ids: crate::check::element_ids(&r.html) };
-            let mut blocks = crate::speech::page_blocks(i, &title, &r.html, whole_page);
+            let facts = HtmlFacts { hash: site::html_hash(&html), ids: crate::html::element_ids(&html) };
+            let mut blocks = crate::speech::page_blocks(i, &title, &html, whole_page);
             for block in &mut blocks {
                 block.set_source(facts.hash, &title);
             }
-            r.html = String::new();
-            (r, Some((facts, blocks)))
+            (r, (PageBody::Facts(facts), Some(blocks)))
         })
         .collect();
-    let (rendered, kept): (Vec<Rendered>, Vec<_>) = pages.into_iter().unzip();
-    let (html_facts, blocks): (Vec<HtmlFacts>, Vec<Vec<crate::speech::Block>>) = kept.into_iter().flatten().unzip();
+    let (rendered, read): (Vec<Rendered>, Vec<Read>) = pages.into_iter().unzip();
+    let (bodies, blocks): (Vec<PageBody>, Vec<_>) = read.into_iter().unzip();
     timings.markdown = ms_since(started);
     timings.highlight = (markdown::highlight_time() - highlight_before).as_secs_f64() * 1000.0;
     timings.mark_peak("markdown");
@@ -261,29 +161,25 @@ fn load(config: Config, keep_html: bool) -> Result<Site, BuildError> {
     }
     let started = std::time::Instant::now();
     let titles: Vec<&str> = content.docs.iter().map(|d| d.title.as_str()).collect();
-    let speech = if keep_html {
-        let html: Vec<&str> = rendered.iter().map(|r| r.html.as_str()).collect();
-        crate::speech::run(&config, &titles, &html)?
-    } else {
-        crate::speech::run_on_blocks(&config, &titles, blocks)?
+    let speech = match mode {
+        Mode::Disk => crate::speech::run_on_blocks(&config, &titles, blocks.into_iter().flatten().collect())?,
+        Mode::Memory => {
+            let html: Vec<&str> = bodies.iter().filter_map(PageBody::html).collect();
+            crate::speech::run(&config, &titles, &html)?
+        }
     };
     timings.speech = ms_since(started);
     timings.mark_peak("speech");
     warnings.extend(speech.warnings.iter().cloned());
     let git_dates = content::git_dates(&config, &content.docs);
-    let html_facts = (!keep_html).then_some(html_facts);
-    Ok(Site { config, content, rendered, sidebars, copies, git_dates, warnings, timings, speech, html_facts })
-}
-
-/// The markdown stage for one page, with links resolved against `index`.
-fn render_markdown(index: &crate::links::Index, doc: &content::Doc, highlight: bool) -> Rendered {
-    let opts = MarkdownOptions {
-        toc_min_level: doc.front.toc_min_heading_level.unwrap_or(2),
-        toc_max_level: doc.front.toc_max_heading_level.unwrap_or(3),
-        highlight,
-    };
-    let resolver = Resolver::new(index, doc);
-    markdown::render(doc.body(), &doc.display_path, doc.body_line_offset, &opts, &resolver)
+    let pages = rendered
+        .into_iter()
+        .zip(bodies)
+        .zip(git_dates)
+        .map(|((markdown, body), git_date)| Page { markdown, body, git_date })
+        .collect();
+    timings.load = ms_since(loading) - timings.markdown - timings.sidebar - timings.speech;
+    Ok(Site { config, content, pages, sidebars, copies, warnings, timings, speech })
 }
 
 /// What re-reading one page changed (for `serve`'s incremental rebuilds).
@@ -309,7 +205,8 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
     }
     let statics = content::walk_static(&site.config);
     let index = crate::links::Index::new(&site.config, &site.content, &statics);
-    let rendered = render_markdown(&index, &doc, true);
+    let mut rendered = pages::page_markdown(&index, &doc, true);
+    let html = std::mem::take(&mut rendered.html);
     let errors: Vec<Diagnostic> = rendered.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if !errors.is_empty() {
         return Err(BuildError::Content(errors));
@@ -317,7 +214,7 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
     if doc.title.is_empty() {
         doc.title = rendered.title.clone().unwrap_or_else(|| doc.base_id.clone());
     }
-    let speech = crate::speech::run(&site.config, &[doc.title.as_str()], &[rendered.html.as_str()])?;
+    let speech = crate::speech::run(&site.config, &[doc.title.as_str()], &[html.as_str()])?;
     // Images the page now embeds; files it no longer uses stay servable until the next full load.
     let new_copies =
         index.copies(&Content { docs: vec![doc.clone()], ..Default::default() }, std::slice::from_ref(&rendered));
@@ -333,7 +230,8 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
         site.sidebars = sidebars;
     }
     site.warnings = rendered.diagnostics.clone();
-    site.rendered[i] = rendered;
+    site.pages[i].markdown = rendered;
+    site.pages[i].body = PageBody::Html(html);
     site.speech.update_page(i, speech);
     site.copies.extend(new_copies);
     Ok(Some(update))
@@ -353,32 +251,6 @@ fn nav_key(d: &content::Doc) -> impl PartialEq + '_ {
         (&f.displayed_sidebar, &f.pagination_label),
     )
 }
-
-/// Renders the pages `docs` (indices into `site.content.docs`) alone: (output path, HTML).
-pub fn render_pages(
-    site: &Site,
-    theme: &crate::render::Theme,
-    live_reload: Option<String>,
-    docs: &[usize],
-) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
-    crate::pages::render_pages(site, theme, live_reload, docs).map_err(BuildError::from)
-}
-
-/// One file of the built site.
-#[derive(Debug, Clone, PartialEq)]
-pub enum OutputFile {
-    /// Generated content.
-    Bytes(Vec<u8>),
-    /// A file copied from the source tree.
-    Copy(PathBuf),
-    /// A file of lectern's own cache that never changes once made (named by a hash of what it
-    /// holds, such as a block's audio): hard-linked into the output where it can be, as copying
-    /// megabytes of audio into every fresh output folder costs more than the rest of the build.
-    Cached(PathBuf),
-}
-
-/// The whole built site, by path relative to the output folder (`/` separators).
-pub type SiteFiles = BTreeMap<String, OutputFile>;
 
 /// A route of the site, for `lectern routes`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -448,13 +320,15 @@ pub fn routes(content: &Content, sidebars: &Sidebars) -> Vec<Route> {
     out
 }
 
-/// Renders every page of the site with the theme. `live_reload` is the script `serve` injects.
+/// Renders `which` files of the site with the theme, in memory. `live_reload` is the script
+/// `serve` injects.
 pub fn render_site(
     site: &Site,
     theme: &crate::render::Theme,
     live_reload: Option<String>,
+    which: Pages,
 ) -> Result<SiteFiles, BuildError> {
-    crate::pages::render_all(site, theme, live_reload).map_err(BuildError::from)
+    pages::render_all(site, theme, live_reload, which).map_err(BuildError::from)
 }
 
 /// Renders the site and its search index straight into a new output folder and swaps it in
@@ -468,59 +342,30 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
     let staging = crate::output::Staging::begin(out)?;
     let previous = crate::output::BuildRecord::load(&site.config, out);
     let t = std::time::Instant::now();
-    let docs = &site.content.docs;
-    let html_hashes: Vec<u64> = match &site.html_facts {
-        Some(facts) => facts.iter().map(|f| f.hash).collect(),
-        None => site.rendered.par_iter().map(|r| crate::fingerprint::html_hash(&r.html)).collect(),
-    };
-    let fingerprints = crate::fingerprint::pages(site, theme, &html_hashes);
+    let html_hashes: Vec<u64> = site.pages.par_iter().map(|p| p.body.html_hash()).collect();
     let indexed = crate::search::indexed_docs(site);
     let search_fingerprint = crate::fingerprint::search(site, &indexed, &html_hashes);
-    let search_kept = previous.current_search(out, search_fingerprint);
-    let mut wanted_for_search = vec![false; docs.len()];
+    let search_kept = previous.current_search(out, search_fingerprint).map(<[String]>::to_vec);
+    let mut for_search = vec![false; site.pages.len()];
     if search_kept.is_none() {
         for &i in &indexed {
-            wanted_for_search[i] = true;
+            for_search[i] = true;
         }
     }
-    let links = site
-        .html_facts
-        .is_some()
-        .then(|| crate::links::Index::new(&site.config, &site.content, &content::walk_static(&site.config)));
-    let site_view = crate::pages::site_view(site, None);
-    let mut search = crate::search::IndexBuilder::default();
-    let mut to_staging =
-        |path: String, bytes: Vec<u8>| -> anyhow::Result<()> { staging.write(&path, &OutputFile::Bytes(bytes)) };
+    let mut disk = Disk {
+        site,
+        staging,
+        fingerprints: crate::fingerprint::pages(site, theme, &html_hashes),
+        for_search,
+        previous,
+        out,
+        search: crate::search::IndexBuilder::default(),
+        record: crate::output::BuildRecord::default(),
+        reused: Reused { pages: 0, search: search_kept.is_some() },
+    };
     let highlight_before = markdown::highlight_time();
-    let mut record = crate::output::BuildRecord::default();
-    let mut reused = Reused { pages: 0, search: search_kept.is_some() };
-    // In batches in page order: pages render in parallel within a batch, and their search
-    // records go to the index in order, so none wait in memory for the whole site.
-    for batch in (0..docs.len()).collect::<Vec<_>>().chunks(PAGE_BATCH) {
-        // Made per batch: it borrows the index builder, which then takes the batch's records.
-        let pass = PagePass {
-            site,
-            theme,
-            site_view: &site_view,
-            links: links.as_ref(),
-            previous: &previous,
-            staging: &staging,
-            out,
-            search: &search,
-        };
-        let pages: Vec<WrittenPage> = batch
-            .par_iter()
-            .map(|&i| pass.write(i, fingerprints[i], wanted_for_search[i]))
-            .collect::<anyhow::Result<_>>()?;
-        for (&i, page) in batch.iter().zip(pages) {
-            record.pages.insert(docs[i].output_file.clone(), (fingerprints[i], page.size));
-            reused.pages += usize::from(page.kept);
-            if let Some(indexed) = page.indexed {
-                search.add(indexed, &mut to_staging)?;
-            }
-        }
-    }
-    crate::pages::render_extras_to(site, theme, &site_view, &|rel, file| staging.write(rel, &file))?;
+    pages::render_into(site, theme, None, Pages::All, &mut disk)?;
+    let Disk { staging, search, mut record, reused, .. } = disk;
     site.timings.render = ms_since(t);
     site.timings.highlight += (markdown::highlight_time() - highlight_before).as_secs_f64() * 1000.0;
     site.timings.mark_peak("render");
@@ -528,15 +373,15 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
     let t = std::time::Instant::now();
     let search_files = match search_kept {
         Some(files) => {
-            for f in files {
+            for f in &files {
                 if !staging.keep_previous(f)? {
                     return Err(anyhow::anyhow!("the previous build's {f} vanished while building").into());
                 }
             }
-            files.to_vec()
+            files
         }
         None => {
-            let files = search.finish(&mut to_staging)?;
+            let files = search.finish(&mut |path, bytes| staging.write(&path, &OutputFile::Bytes(bytes)))?;
             site.timings.search = ms_since(t);
             site.timings.mark_peak("search");
             files
@@ -552,62 +397,61 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
     Ok(reused)
 }
 
-/// Pages rendered in parallel before their search records go to the index, in page order.
-const PAGE_BATCH: usize = 256;
-
-/// What writing one page needs: [`write_site`]'s pass over the pages.
-struct PagePass<'a> {
+/// [`write_site`]'s sink: a new output folder, with the previous build's unchanged pages linked
+/// into it and the search index built from the pages as they pass.
+struct Disk<'a> {
     site: &'a Site,
-    theme: &'a crate::render::Theme,
-    site_view: &'a crate::render::SiteView,
-    /// Set when the site's HTML was dropped: each page's markdown is rendered again.
-    links: Option<&'a crate::links::Index<'a>>,
-    previous: &'a crate::output::BuildRecord,
-    staging: &'a crate::output::Staging,
+    staging: crate::output::Staging,
+    /// Per page, what its file is made from ([`crate::fingerprint::pages`]).
+    fingerprints: Vec<u64>,
+    /// Per page, whether the search index reads it (the index is built again and lists it).
+    for_search: Vec<bool>,
+    previous: crate::output::BuildRecord,
     out: &'a Path,
-    search: &'a crate::search::IndexBuilder,
+    search: crate::search::IndexBuilder,
+    record: crate::output::BuildRecord,
+    reused: Reused,
 }
 
-/// One page of [`write_site`]'s pass.
-struct WrittenPage {
-    /// Its search record, when the index is built again.
-    indexed: Option<crate::search::IndexedPage>,
-    /// The size of its file.
-    size: u64,
-    /// Whether the file was kept from the previous build.
-    kept: bool,
-}
+impl pages::Sink for Disk<'_> {
+    /// The page's search record (when the index is built again), the size of its file, and
+    /// whether the file was kept from the previous build.
+    type Page = (Option<crate::search::IndexedPage>, u64, bool);
 
-impl PagePass<'_> {
-    /// Keeps doc `i`'s file from the previous build when its `fingerprint` is unchanged, else
-    /// renders and writes it; reads it for the search index when `for_search`.
-    fn write(&self, i: usize, fingerprint: u64, for_search: bool) -> anyhow::Result<WrittenPage> {
-        let doc = &self.site.content.docs[i];
-        let rel = &doc.output_file;
-        let kept = match self.previous.current_page(self.out, rel, fingerprint) {
+    fn write(&self, rel: &str, file: OutputFile) -> anyhow::Result<()> {
+        self.staging.write(rel, &file)
+    }
+
+    fn kept(&self, i: usize) -> anyhow::Result<Option<u64>> {
+        let rel = &self.site.content.docs[i].output_file;
+        Ok(match self.previous.current_page(self.out, rel, self.fingerprints[i]) {
             Some(size) if self.staging.keep_previous(rel)? => Some(size),
             _ => None,
-        };
-        if let Some(size) = kept
-            && !for_search
-        {
-            return Ok(WrittenPage { indexed: None, size, kept: true });
-        }
-        let html = match self.links {
-            Some(links) => std::borrow::Cow::Owned(render_markdown(links, doc, true).html),
-            None => std::borrow::Cow::Borrowed(self.site.rendered[i].html.as_str()),
-        };
-        let size = match kept {
-            Some(size) => size,
-            None => {
-                let page = crate::pages::render_doc(self.site, self.theme, self.site_view, i, &html)?.into_bytes();
-                let size = page.len() as u64;
-                self.staging.write(rel, &OutputFile::Bytes(page))?;
-                size
+        })
+    }
+
+    fn reads_html(&self, i: usize) -> bool {
+        self.for_search[i]
+    }
+
+    fn page(&self, i: usize, html: Option<&str>, size: u64, kept: bool) -> anyhow::Result<Self::Page> {
+        let indexed = html
+            .filter(|_| self.for_search[i])
+            .map(|html| self.search.page(&crate::search::page_input(self.site, i, html)));
+        Ok((indexed, size, kept))
+    }
+
+    fn batch(&mut self, pages: Vec<(usize, Self::Page)>) -> anyhow::Result<()> {
+        for (i, (indexed, size, kept)) in pages {
+            let rel = self.site.content.docs[i].output_file.clone();
+            self.record.pages.insert(rel, (self.fingerprints[i], size));
+            self.reused.pages += usize::from(kept);
+            if let Some(indexed) = indexed {
+                let staging = &self.staging;
+                self.search.add(indexed, &mut |path, bytes| staging.write(&path, &OutputFile::Bytes(bytes)))?;
             }
-        };
-        let indexed = for_search.then(|| self.search.page(&crate::search::page_input(self.site, i, &html)));
-        Ok(WrittenPage { indexed, size, kept: kept.is_some() })
+        }
+        Ok(())
     }
 }
 
@@ -649,9 +493,4 @@ pub fn load_theme(config: &Config) -> Result<crate::render::Theme, BuildError> {
         ),
         other => other,
     })
-}
-
-/// Docs by their source path, for link resolution.
-pub fn docs_by_source(content: &Content) -> HashMap<&str, usize> {
-    content.docs.iter().enumerate().map(|(i, d)| (d.source.as_str(), i)).collect()
 }

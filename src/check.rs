@@ -9,13 +9,13 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::build::Site;
 use crate::config::Policy;
 use crate::content::Doc;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, closest};
 use crate::links::{Index, Target, encode_path, is_external, normalise_rel, percent_decode, source_candidates};
 use crate::markdown::{LinkKind, LinkRef};
 use crate::sidebar::{CategoryLink, Item};
+use crate::site::{PageBody, Site};
 
 /// What every page's checks look things up in.
 struct Lookup<'a> {
@@ -45,7 +45,7 @@ pub fn check_site(site: &Site) -> Vec<Diagnostic> {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, doc)| {
-            let links = &site.rendered[i].links;
+            let links = &site.pages[i].markdown.links;
             let problems: Vec<Diagnostic> = links.iter().filter_map(|l| lookup.check(i, doc, l)).collect();
             // One line index per file with problems: each problem finds its line at once.
             let index = (!problems.is_empty()).then(|| LineIndex::new(&doc.text));
@@ -75,10 +75,14 @@ impl<'a> Lookup<'a> {
             statics: statics.iter().map(|s| url_key(&format!("{}{s}", c.base_url))).collect(),
             draft_sources: site.content.drafts.iter().map(|(s, _)| s.as_str()).collect(),
             draft_urls: site.content.drafts.iter().map(|(_, u)| url_key(u)).collect(),
-            ids: match &site.html_facts {
-                Some(facts) => facts.iter().map(|f| f.ids.clone()).collect(),
-                None => site.rendered.par_iter().map(|r| element_ids(&r.html)).collect(),
-            },
+            ids: site
+                .pages
+                .par_iter()
+                .map(|p| match &p.body {
+                    PageBody::Html(html) => crate::html::element_ids(html),
+                    PageBody::Facts(facts) => facts.ids.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -369,24 +373,6 @@ fn strip_base(base: &str, url: &str) -> String {
     encode_path(rest)
 }
 
-/// Every `id="…"` in an HTML fragment (headings, explicit ids, footnotes).
-pub fn element_ids(html: &str) -> HashSet<String> {
-    let mut out = HashSet::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
-        rest = &rest[i + 5..];
-        if let Some(end) = rest.find('"') {
-            out.insert(unescape(&rest[..end]));
-            rest = &rest[end..];
-        }
-    }
-    out
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-}
-
 /// The path from folder `from` to the source `to`, both relative to docs_dir: `../b/x.md`.
 fn relative_source(from: &str, to: &str) -> String {
     let from: Vec<&str> = from.split('/').filter(|p| !p.is_empty()).collect();
@@ -416,11 +402,5 @@ mod tests {
         assert_eq!(relative_source("06-Testing", "06-Testing/unit.md"), "./unit.md");
         assert_eq!(relative_source("a/b", "a/c/x.md"), "../c/x.md");
         assert_eq!(relative_source("", "a/x.md"), "./a/x.md");
-    }
-
-    #[test]
-    fn finds_ids() {
-        let ids = element_ids("<h2 id=\"a-b\">x</h2><p id=\"q&amp;a\">y</p><a href=\"#z\">");
-        assert!(ids.contains("a-b") && ids.contains("q&a") && ids.len() == 2);
     }
 }

@@ -10,15 +10,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
-use crate::build::Site;
 use crate::render::Theme;
-
-/// A hash of a page's markdown-stage HTML.
-pub fn html_hash(html: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    html.hash(&mut h);
-    h.finish()
-}
+use crate::site::Site;
 
 /// Streams `Debug` output into a hasher, so large structures are hashed without building a string.
 struct HashWriter<'a>(&'a mut DefaultHasher);
@@ -72,7 +65,7 @@ fn site_fingerprint(site: &Site, theme: &Theme) -> u64 {
 }
 
 /// Per page: a hash of everything its output file is made from. `html[i]` is the hash of page
-/// `i`'s markdown-stage HTML ([`html_hash`]).
+/// `i`'s markdown-stage HTML ([`crate::site::html_hash`]).
 pub fn pages(site: &Site, theme: &Theme, html: &[u64]) -> Vec<u64> {
     let whole = site_fingerprint(site, theme);
     (0..site.content.docs.len())
@@ -82,8 +75,9 @@ pub fn pages(site: &Site, theme: &Theme, html: &[u64]) -> Vec<u64> {
             whole.hash(&mut h);
             i.hash(&mut h);
             html[i].hash(&mut h);
-            let r = &site.rendered[i];
-            (&r.description, &site.git_dates[i]).hash(&mut h);
+            let page = &site.pages[i];
+            let r = &page.markdown;
+            (&r.description, &page.git_date).hash(&mut h);
             hash_debug(&mut h, &r.toc);
             // Hashed as they are: players are kilobytes each, which `Debug` would escape first.
             site.speech.players.get(i).hash(&mut h);
@@ -108,7 +102,7 @@ pub fn search(site: &Site, indexed: &[usize], html: &[u64]) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::site::html_hash;
 
     #[test]
     fn html_hash_tells_pages_apart() {

@@ -1,24 +1,47 @@
 //! lectern: builds a Docusaurus-style docs folder into a fast static site.
 //!
-//! The pipeline, one module per stage: `config` → `content` → `sidebar` → `markdown` →
-//! `render` → `output`. `build` ties them together; the binary in `main.rs` only parses
-//! arguments and prints errors.
+//! The model sits below every stage: `files` (the built site's files) and `site` (the loaded
+//! site, one record per page), with `diagnostic` for mistakes in a user's files and `html` for
+//! reading HTML back. The stages, in the order the pipeline runs them, each taking the model and
+//! giving data back; `build` drives them and only the binary (`main.rs`) and `serve` import it.
+//! See docs/06-ways-of-working/04-code-layout.md for the picture.
 
-pub mod build;
-pub mod check;
-pub mod config;
-pub mod content;
+// The model.
 pub mod diagnostic;
-pub mod fingerprint;
+pub mod files;
+pub mod html;
+pub mod site;
+
+// The stages, in the order the pipeline runs them (one comment each keeps rustfmt from sorting
+// them).
+// 1. lectern.yml, --env and LECTERN_* into a Config.
+pub mod config;
+// 2. The docs folder into docs, categories and static files.
+pub mod content;
+// 3. The link index every page's links resolve against.
 pub mod links;
+// 4. Each page's markdown into HTML.
 pub mod markdown;
-pub mod new;
-pub mod output;
-pub mod pages;
-pub mod render;
-pub mod search;
-pub mod serve;
+// 5. Sidebars, previous/next, breadcrumbs.
 pub mod sidebar;
+// 6. Spoken sections into audio, captions and players.
 pub mod speech;
+// 7. Broken links and anchors (`lectern check`).
+pub mod check;
+// 8. What each output file is made from, for reuse.
+pub mod fingerprint;
+// 9. Each page's view and the render loop into a sink.
+pub mod pages;
+// 10. The theme's templates, views and escaping.
+pub mod render;
+// 11. The search index.
+pub mod search;
+// 12. The output folder.
+pub mod output;
+
+// On top: the pipeline, and the commands beside it.
+pub mod build;
+pub mod new;
+pub mod serve;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};

@@ -178,55 +178,39 @@ pub fn normalise_rel(base: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Decodes `%20` and friends; invalid sequences stay as written.
+/// `%XX` decoding of a link as written in a page: malformed escapes stay as written, and the
+/// text stays as it is when the decoded bytes are not UTF-8.
 pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
+    percent_encoding::percent_decode_str(s).decode_utf8().map_or_else(|_| s.to_string(), |d| d.into_owned())
+}
+
+/// `%XX` decoding; None when an escape is malformed or the bytes are not UTF-8 (`serve` answers
+/// such a request with 400).
+pub fn percent_decode_exact(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    let well_formed = s
+        .match_indices('%')
+        .all(|(i, _)| bytes.get(i + 1..i + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)));
+    let decoded = percent_encoding::percent_decode_str(s).decode_utf8().ok()?;
+    well_formed.then(|| decoded.into_owned())
 }
 
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
-}
+/// What [`encode_path`] escapes of ASCII: controls and what would end or change a URL path.
+const PATH_ESCAPED: &percent_encoding::AsciiSet =
+    &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'\\');
 
-/// Percent-encodes what may not stand in a URL path (spaces, quotes, `#`, `?`, `%`, controls,
-/// non-ASCII stays as is: browsers and servers handle UTF-8 paths).
+/// A URL path as it goes into `href`: characters that would end or change the path and control
+/// characters escaped; other Unicode kept as it is, as Docusaurus writes it.
 pub fn encode_path(path: &str) -> String {
+    let kept = |c: char| !c.is_ascii() && !c.is_control();
     let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        match c {
-            ' ' => out.push_str("%20"),
-            '"' => out.push_str("%22"),
-            '#' => out.push_str("%23"),
-            '%' => out.push_str("%25"),
-            '<' => out.push_str("%3C"),
-            '>' => out.push_str("%3E"),
-            '?' => out.push_str("%3F"),
-            '\\' => out.push_str("%5C"),
-            c if c.is_control() => {
-                let mut buf = [0; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
-            c => out.push(c),
-        }
+    let mut rest = path;
+    while !rest.is_empty() {
+        let plain = rest.find(|c: char| !kept(c)).unwrap_or(rest.len());
+        out.push_str(&rest[..plain]);
+        let escaped = rest[plain..].find(kept).map_or(rest.len(), |i| plain + i);
+        out.extend(percent_encoding::utf8_percent_encode(&rest[plain..escaped], PATH_ESCAPED));
+        rest = &rest[escaped..];
     }
     out
 }

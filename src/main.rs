@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use lectern::build::{self, BuildError};
+use lectern::build::{self, BuildError, Mode};
 use lectern::config::Overrides;
 use lectern::diagnostic::{PER_FILE_CAP, Shown, capped, more_text};
 
@@ -155,14 +155,15 @@ fn run(cli: Cli) -> Result<(), BuildError> {
         }
         Command::Build { root, out, env, force } => {
             let started = std::time::Instant::now();
-            let mut site = build::load_site_for_build(&root, &Overrides::from_process(env))?;
+            let config = lectern::config::load(&root, &Overrides::from_process(env))?;
+            let mut site = build::load_site(config, Mode::Disk)?;
             print_warnings(&site.warnings);
             if let Some(summary) = &site.speech.summary {
                 eprintln!("{summary}");
             }
             let t = std::time::Instant::now();
             let problems = lectern::check::check_site(&site);
-            site.timings.check = build::ms_since(t);
+            site.timings.check = lectern::site::ms_since(t);
             let (errors, warnings): (Vec<_>, Vec<_>) = problems.into_iter().partition(|d| d.is_error());
             print_warnings(&warnings);
             if !errors.is_empty() {
@@ -196,7 +197,13 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             } else {
                 CheckFormat::Human
             });
-            let site = match build::load_site_cached(&root, &Overrides::from_process(env)) {
+            // Speech from the cache only: `check` writes no audio and must not wait for it.
+            let load = || {
+                let mut config = lectern::config::load(&root, &Overrides::from_process(env))?;
+                config.speech.cache_only = true;
+                build::load_site(config, Mode::Memory)
+            };
+            let site = match load() {
                 Ok(site) => site,
                 Err(BuildError::Content(ds)) if format != CheckFormat::Human => {
                     print_problems(&ds, format);
@@ -205,7 +212,7 @@ fn run(cli: Cli) -> Result<(), BuildError> {
                 Err(e) => return Err(e),
             };
             let theme = build::load_theme(&site.config)?;
-            build::render_site(&site, &theme, None)?;
+            build::render_site(&site, &theme, None, lectern::pages::Pages::All)?;
             let mut problems = site.warnings.clone();
             problems.extend(lectern::check::check_site(&site));
             print_problems(&problems, format);

@@ -1,8 +1,9 @@
 //! Output stage: writes a built site to disk, all or nothing.
 //!
-//! In: [`SiteFiles`] and the output folder. Out: the folder, replaced only once every file of
-//! the new build is written: the build goes into a hidden sibling folder first and is swapped
-//! in at the end, so a failed or killed build leaves the previous output whole.
+//! In: a build's files ([`OutputFile`]) as the render loop makes them, and the output folder.
+//! Out: the folder, replaced only once every file of the new build is written: the build goes
+//! into a hidden sibling folder first and is swapped in at the end, so a failed or killed build
+//! leaves the previous output whole.
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -10,8 +11,8 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Context, bail};
 use rayon::prelude::*;
 
-use crate::build::{OutputFile, SiteFiles};
 use crate::config::Config;
+use crate::files::OutputFile;
 
 mod safety;
 
@@ -158,13 +159,6 @@ fn normalise(p: &Path) -> PathBuf {
         }
     }
     out
-}
-
-/// Writes every file into a fresh sibling folder, then swaps it in for `out`.
-pub fn write_site(out: &Path, files: &SiteFiles) -> anyhow::Result<()> {
-    let staging = Staging::begin(out)?;
-    files.par_iter().try_for_each(|(rel, file)| staging.write(rel, file))?;
-    staging.finish()
 }
 
 /// A build being written: files go into a hidden sibling of the output folder as they are made
@@ -421,6 +415,14 @@ fn clean_leftovers(parent: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::SiteFiles;
+
+    /// Writes every file into a fresh sibling folder, then swaps it in for `out`.
+    fn write_site(out: &Path, files: &SiteFiles) -> anyhow::Result<()> {
+        let staging = Staging::begin(out)?;
+        files.par_iter().try_for_each(|(rel, file)| staging.write(rel, file))?;
+        staging.finish()
+    }
 
     #[test]
     fn build_records_round_trip_and_reject_damage() {

@@ -1,99 +1,200 @@
 //! Page assembly: turns a loaded [`Site`] into the theme's views and renders every file of the
 //! built site (pages, generated category pages, 404, sitemap, assets, copies).
 //!
-//! In: a [`Site`] and a [`Theme`]. Out: [`SiteFiles`], in memory. Pages render in parallel.
+//! In: a [`Site`] and a [`Theme`]. Out: every file, into a [`Sink`]: [`Memory`] for `serve`
+//! and `check`, a new output folder for `build`. One render loop ([`render_into`]) serves both;
+//! pages render in parallel.
 
 use rayon::prelude::*;
 
-use crate::build::{OutputFile, Site, SiteFiles};
 use crate::content::Doc;
+use crate::files::{OutputFile, SiteFiles};
 use crate::links::encode_path;
 use crate::render::{self, Crumb, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, Theme, TocEntry};
 use crate::sidebar::{CategoryLink, Item, Stop};
+use crate::site::Site;
 
 /// Up to this many sidebar entries, every page carries the whole sidebar; above it, pages carry
 /// their own branch and load other categories on demand, so output grows linearly.
 const FULL_SIDEBAR_LIMIT: usize = 300;
 
-/// Renders every file of the site, in memory.
-pub fn render_all(site: &Site, theme: &Theme, live_reload: Option<String>) -> anyhow::Result<SiteFiles> {
-    let files = std::sync::Mutex::new(SiteFiles::new());
-    render_all_to(site, theme, live_reload, &|rel, file| {
-        let mut files = files.lock().map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?;
-        files.entry(rel.to_string()).or_insert(file);
+/// Pages rendered in parallel before the sink takes them, in page order.
+const PAGE_BATCH: usize = 256;
+
+/// Where the render loop puts what it makes: memory for `serve` and `check`, a new output
+/// folder for `build`. Called from several threads.
+pub trait Sink: Sync {
+    /// What the sink keeps of each page once written, handed back in page order.
+    type Page: Send;
+    /// Takes one file; for a path given twice the first wins.
+    fn write(&self, rel: &str, file: OutputFile) -> anyhow::Result<()>;
+    /// The size of page `i`'s file when the sink already holds it unchanged: it is then not
+    /// rendered again.
+    fn kept(&self, _i: usize) -> anyhow::Result<Option<u64>> {
+        Ok(None)
+    }
+    /// Whether the sink reads page `i`'s markdown-stage HTML even when its file was kept.
+    fn reads_html(&self, _i: usize) -> bool {
+        false
+    }
+    /// Page `i` is written: its markdown-stage `html` when it was read, the `size` of its file
+    /// and whether the file was `kept`.
+    fn page(&self, i: usize, html: Option<&str>, size: u64, kept: bool) -> anyhow::Result<Self::Page>;
+    /// A batch of pages is written, in page order.
+    fn batch(&mut self, _pages: Vec<(usize, Self::Page)>) -> anyhow::Result<()> {
         Ok(())
-    })?;
-    files.into_inner().map_err(|_| anyhow::anyhow!("a rendering thread panicked"))
+    }
 }
 
-/// Where rendered files go: called from several threads; for a path given twice the first wins.
-pub type Sink<'a> = dyn Fn(&str, OutputFile) -> anyhow::Result<()> + Sync + 'a;
+/// Which files the render loop makes.
+#[derive(Debug, Clone, Copy)]
+pub enum Pages<'a> {
+    /// Every file of the site.
+    All,
+    /// Only these docs' pages (indices into the site's docs).
+    Only(&'a [usize]),
+}
 
-/// Renders every file of the site into `sink` as soon as it is made, pages in parallel.
-pub fn render_all_to(site: &Site, theme: &Theme, live_reload: Option<String>, sink: &Sink) -> anyhow::Result<()> {
+/// The site in memory, for `serve` and `check`.
+#[derive(Default)]
+pub struct Memory(std::sync::Mutex<SiteFiles>);
+
+impl Memory {
+    /// The files written into it.
+    pub fn into_files(self) -> anyhow::Result<SiteFiles> {
+        self.0.into_inner().map_err(|_| anyhow::anyhow!("a rendering thread panicked"))
+    }
+}
+
+impl Sink for Memory {
+    type Page = ();
+
+    fn write(&self, rel: &str, file: OutputFile) -> anyhow::Result<()> {
+        let mut files = self.0.lock().map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?;
+        files.entry(rel.to_string()).or_insert(file);
+        Ok(())
+    }
+
+    fn page(&self, _: usize, _: Option<&str>, _: u64, _: bool) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// Renders `which` files of the site in memory. `live_reload` is the script `serve` injects.
+pub fn render_all(site: &Site, theme: &Theme, live_reload: Option<String>, which: Pages) -> anyhow::Result<SiteFiles> {
+    let mut memory = Memory::default();
+    render_into(site, theme, live_reload, which, &mut memory)?;
+    memory.into_files()
+}
+
+/// The render loop: renders `which` files of the site into `sink` as soon as each is made. Pages
+/// go in batches in page order; within a batch they render in parallel, so the sink can take
+/// each batch in order and none wait in memory for the whole site.
+pub fn render_into<S: Sink>(
+    site: &Site,
+    theme: &Theme,
+    live_reload: Option<String>,
+    which: Pages,
+    sink: &mut S,
+) -> anyhow::Result<()> {
     let site_view = site_view(site, live_reload);
     let docs = &site.content.docs;
-    (0..docs.len()).into_par_iter().try_for_each(|i| {
-        let html = render_doc(site, theme, &site_view, i, &site.rendered[i].html)?;
-        sink(&docs[i].output_file, OutputFile::Bytes(html.into_bytes()))
-    })?;
-    render_extras_to(site, theme, &site_view, sink)
+    let indices: Vec<usize> = match which {
+        Pages::All => (0..docs.len()).collect(),
+        Pages::Only(only) => only.iter().copied().filter(|&i| i < docs.len()).collect(),
+    };
+    // Made on first use: only pages loaded without their HTML render their markdown again.
+    let statics = std::sync::OnceLock::new();
+    let links = std::sync::OnceLock::new();
+    let markdown_html = |i: usize| match site.pages[i].body.html() {
+        Some(html) => std::borrow::Cow::Borrowed(html),
+        None => {
+            let statics = statics.get_or_init(|| crate::content::walk_static(&site.config));
+            let links = links.get_or_init(|| crate::links::Index::new(&site.config, &site.content, statics));
+            std::borrow::Cow::Owned(page_markdown(links, &docs[i], true).html)
+        }
+    };
+    for batch in indices.chunks(PAGE_BATCH) {
+        let sink_ref = &*sink;
+        let pages = batch
+            .par_iter()
+            .map(|&i| {
+                let kept = sink_ref.kept(i)?;
+                if let Some(size) = kept
+                    && !sink_ref.reads_html(i)
+                {
+                    return Ok((i, sink_ref.page(i, None, size, true)?));
+                }
+                let html = markdown_html(i);
+                let size = match kept {
+                    Some(size) => size,
+                    None => {
+                        let page = render_doc(site, theme, &site_view, i, &html)?.into_bytes();
+                        let size = page.len() as u64;
+                        sink_ref.write(&docs[i].output_file, OutputFile::Bytes(page))?;
+                        size
+                    }
+                };
+                Ok((i, sink_ref.page(i, Some(&html), size, kept.is_some())?))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        sink.batch(pages)?;
+    }
+    match which {
+        Pages::All => render_extras_to(site, theme, &site_view, sink),
+        Pages::Only(_) => Ok(()),
+    }
+}
+
+/// The markdown stage for one page, with links resolved against `index`; `highlight` colours
+/// code blocks.
+pub fn page_markdown(index: &crate::links::Index, doc: &Doc, highlight: bool) -> crate::markdown::Rendered {
+    let opts = crate::markdown::MarkdownOptions {
+        toc_min_level: doc.front.toc_min_heading_level.unwrap_or(2),
+        toc_max_level: doc.front.toc_max_heading_level.unwrap_or(3),
+        highlight,
+    };
+    let resolver = crate::links::Resolver::new(index, doc);
+    crate::markdown::render(doc.body(), &doc.display_path, doc.body_line_offset, &opts, &resolver)
 }
 
 /// The HTML document of doc `i`, whose markdown-stage HTML is `html`.
-pub fn render_doc(site: &Site, theme: &Theme, site_view: &SiteView, i: usize, html: &str) -> anyhow::Result<String> {
+fn render_doc(site: &Site, theme: &Theme, site_view: &SiteView, i: usize, html: &str) -> anyhow::Result<String> {
     theme.render_page(&doc_view(site, site_view, i, html))
 }
 
 /// Every file of the site but the docs' pages: generated category pages, sidebar fragments,
 /// 404, sitemap, theme assets, static files, copied images and speech audio.
-pub fn render_extras_to(site: &Site, theme: &Theme, site_view: &SiteView, sink: &Sink) -> anyhow::Result<()> {
+fn render_extras_to(site: &Site, theme: &Theme, site_view: &SiteView, sink: &impl Sink) -> anyhow::Result<()> {
     for (path, html) in generated_pages(site, site_view, theme)? {
-        sink(&path, OutputFile::Bytes(html.into_bytes()))?;
+        sink.write(&path, OutputFile::Bytes(html.into_bytes()))?;
     }
     for (si, sb) in site.sidebars.sidebars.iter().enumerate() {
         if site.sidebars.index[si].item_count > FULL_SIDEBAR_LIMIT {
             for (n, items) in lazy_fragments(site, si) {
-                sink(&format!("sidebar/{}/{n}.json", sb.id), OutputFile::Bytes(items.into_bytes()))?;
+                sink.write(&format!("sidebar/{}/{n}.json", sb.id), OutputFile::Bytes(items.into_bytes()))?;
             }
         }
     }
-    sink("404.html", OutputFile::Bytes(theme.render_404(site_view)?.into_bytes()))?;
-    sink("sitemap.xml", OutputFile::Bytes(sitemap(site).into_bytes()))?;
+    sink.write("404.html", OutputFile::Bytes(theme.render_404(site_view)?.into_bytes()))?;
+    sink.write("sitemap.xml", OutputFile::Bytes(sitemap(site).into_bytes()))?;
     for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
-        sink(&format!("assets/{name}"), OutputFile::Bytes(bytes))?;
+        sink.write(&format!("assets/{name}"), OutputFile::Bytes(bytes))?;
     }
     for rel in crate::content::walk_static(&site.config) {
         if let Some(src) = crate::content::static_file(&site.config, &rel) {
-            sink(&rel, OutputFile::Copy(src))?;
+            sink.write(&rel, OutputFile::Copy(src))?;
         }
     }
     for (rel, src) in &site.copies {
-        sink(rel, OutputFile::Copy(src.clone()))?;
+        sink.write(rel, OutputFile::Copy(src.clone()))?;
     }
     // Speech audio in parallel: hundreds of small files, each a hard link where it can be.
-    site.speech.files.par_iter().try_for_each(|(rel, file)| sink(rel, file.clone()))
-}
-
-/// Renders only the pages `docs` (indices into the site's docs): (output path, HTML).
-pub fn render_pages(
-    site: &Site,
-    theme: &Theme,
-    live_reload: Option<String>,
-    docs: &[usize],
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let site_view = site_view(site, live_reload);
-    docs.par_iter()
-        .filter(|i| **i < site.content.docs.len())
-        .map(|&i| {
-            let html = render_doc(site, theme, &site_view, i, &site.rendered[i].html)?;
-            Ok((site.content.docs[i].output_file.clone(), html.into_bytes()))
-        })
-        .collect()
+    site.speech.files.par_iter().try_for_each(|(rel, file)| sink.write(rel, file.clone()))
 }
 
 /// What every page shows of the site; `live_reload` is the script `serve` injects.
-pub fn site_view(site: &Site, live_reload: Option<String>) -> SiteView {
+fn site_view(site: &Site, live_reload: Option<String>) -> SiteView {
     let c = &site.config;
     let navbar = site
         .sidebars
@@ -194,7 +295,8 @@ fn neighbours(site: &Site, sidebar: usize, here: &Stop, doc: Option<&Doc>) -> (O
 
 fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -> PageView<'a> {
     let d = &site.content.docs[i];
-    let r = &site.rendered[i];
+    let page = &site.pages[i];
+    let r = &page.markdown;
     let c = &site.config;
     let mut v = PageView::new(site_view, d.title.clone(), encode_path(&d.url));
     v.hide_title = d.front.hide_title == Some(true);
@@ -218,7 +320,7 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     let page_url = if c.url.is_empty() { encode_path(&d.url) } else { format!("{}{}", c.url, encode_path(&d.url)) };
     v.feedback_url = c.repository.as_ref().map(|repo| render::feedback_url(repo, &d.title, &page_url));
     v.last_updated =
-        d.front.last_update.as_ref().and_then(|l| l.date.clone()).or_else(|| site.git_dates[i].map(format_date));
+        d.front.last_update.as_ref().and_then(|l| l.date.clone()).or_else(|| page.git_date.map(format_date));
     if let Some(p) = &site.sidebars.placements[i] {
         v.breadcrumbs = p
             .categories
@@ -381,34 +483,11 @@ fn sitemap(site: &Site) -> String {
     xml
 }
 
-/// `1700000000` → `14 November 2023` (UTC), without a date library.
+/// `1700000000` → `14 November 2023` (UTC); empty for a date out of range.
 pub fn format_date(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{day} {} {year}", MONTHS[(month - 1) as usize])
+    const FORMAT: &[time::format_description::BorrowedFormatItem] =
+        time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    time::OffsetDateTime::from_unix_timestamp(secs).ok().and_then(|d| d.format(FORMAT).ok()).unwrap_or_default()
 }
 
 #[cfg(test)]

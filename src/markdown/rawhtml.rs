@@ -3,6 +3,10 @@
 //! In: the text of an HTML block or inline HTML. Out: the same text without comments and
 //! without capitalised MDX component tags (their children stay), the component names
 //! seen, and the `href`/`src` values with their byte offsets, for link checking.
+//!
+//! A scanner of its own rather than lectern's HTML reader ([`crate::html`]): diagnostics point
+//! at an attribute value's byte offset in the page, and component names keep their case, which
+//! an HTML5 tokenizer gives neither of. It reads no character references.
 
 /// A URL found in an `href` or `src` attribute.
 #[derive(Debug, PartialEq)]

@@ -378,7 +378,7 @@ fn rendering_without_highlighting_changes_only_the_code_markup() {
     assert_ne!(full.html, plain.html, "highlighting adds spans");
     assert_eq!(Rendered { html: String::new(), ..full.clone() }, Rendered { html: String::new(), ..plain.clone() });
     assert_eq!(crate::speech::extract_speech(&full.html), crate::speech::extract_speech(&plain.html));
-    assert_eq!(crate::check::element_ids(&full.html), crate::check::element_ids(&plain.html));
+    assert_eq!(crate::html::element_ids(&full.html), crate::html::element_ids(&plain.html));
     let text = |html: &str| Html::parse_fragment(html).root_element().text().collect::<String>();
     assert_eq!(text(&full.html), text(&plain.html));
     assert_eq!(select(&plain.html, "pre code.language-csharp").len(), 1);

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use crate::build::Site;
+use crate::site::Site;
 use extract::Section;
 
 /// Files of the search index, by path below the output folder (`search/...`).
@@ -54,9 +54,10 @@ pub fn build_index(site: &Site) -> SearchFiles {
     index_pages(&page_inputs(site))
 }
 
-/// The pages of `site` that are indexed: listed and not drafts.
+/// The pages of `site` that are indexed: listed and not drafts. Only a site loaded with its
+/// pages' HTML has any (a build indexes pages as it renders them again).
 pub fn page_inputs(site: &Site) -> Vec<PageInput<'_>> {
-    indexed_docs(site).into_iter().map(|i| page_input(site, i, &site.rendered[i].html)).collect()
+    indexed_docs(site).into_iter().filter_map(|i| Some(page_input(site, i, site.pages[i].body.html()?))).collect()
 }
 
 /// The docs that are indexed, by index: listed and not drafts.

@@ -44,7 +44,7 @@ pub fn resolve(snapshot: &Snapshot, raw_path: &str) -> Resolved {
 /// The decoded path below `base_url` (`Getting Started/install/`), or None when the path is
 /// outside the site or could name something outside it.
 pub fn site_key(base_url: &str, raw_path: &str) -> Option<String> {
-    let decoded = percent_decode(raw_path)?;
+    let decoded = crate::links::percent_decode_exact(raw_path)?;
     let base = if base_url.ends_with('/') { base_url.to_string() } else { format!("{base_url}/") };
     let rest = if decoded == base.trim_end_matches('/') { "" } else { decoded.strip_prefix(&base)? };
     if rest.contains(['\\', '\0']) {
@@ -58,24 +58,6 @@ pub fn site_key(base_url: &str, raw_path: &str) -> Option<String> {
         }
     }
     Some(rest.to_string())
-}
-
-/// `%XX` decoding of a whole path; None when it is malformed or not UTF-8.
-fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Answers one request.
@@ -129,7 +111,11 @@ fn file(status: StatusCode, name: &str, body: Bytes) -> Response<Bytes> {
     let mut r = Response::new(body);
     *r.status_mut() = status;
     let headers = r.headers_mut();
-    headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(content_type(name)));
+    headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_str(&content_type(name))
+            .unwrap_or(header::HeaderValue::from_static("application/octet-stream")),
+    );
     // A preview must never show a stale file.
     headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
@@ -152,35 +138,15 @@ fn without_body(response: Response<Bytes>) -> Response<Bytes> {
     Response::from_parts(parts, Bytes::new())
 }
 
-/// The Content-Type for a file name, by extension.
-pub fn content_type(name: &str) -> &'static str {
-    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    match extension.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "xml" => "application/xml",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "mp3" => "audio/mpeg",
-        "wav" => "audio/wav",
-        "ogg" => "audio/ogg",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "vtt" => "text/vtt; charset=utf-8",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "ttf" => "font/ttf",
-        _ => "application/octet-stream",
+/// The Content-Type for a file name, by extension ([`mime_guess`]); text in UTF-8, XML as
+/// `application/xml` (RFC 7303: its encoding is its own declaration's).
+pub fn content_type(name: &str) -> String {
+    use mime_guess::mime;
+    let guess = mime_guess::from_path(name).first_or_octet_stream();
+    match (guess.type_(), guess.subtype()) {
+        (mime::TEXT, mime::XML) => "application/xml".to_string(),
+        (mime::TEXT, _) => format!("{guess}; charset=utf-8"),
+        _ => guess.to_string(),
     }
 }
 
@@ -243,6 +209,12 @@ mod tests {
             ("assets/lectern.CSS", "text/css; charset=utf-8"),
             ("x.js", "text/javascript; charset=utf-8"),
             ("sitemap.xml", "application/xml"),
+            ("search/manifest.json", "application/json"),
+            ("audio/a.mp3", "audio/mpeg"),
+            ("cues.vtt", "text/vtt; charset=utf-8"),
+            ("a.woff2", "font/woff2"),
+            ("a.JPG", "image/jpeg"),
+            ("a.wasm", "application/wasm"),
             ("i.svg", "image/svg+xml"),
             ("noext", "application/octet-stream"),
         ] {

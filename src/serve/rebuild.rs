@@ -10,9 +10,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::build::{self, BuildError, PageUpdate, Site};
+use crate::build::{self, BuildError, Mode, PageUpdate};
 use crate::config::{Config, Overrides};
+use crate::files::OutputFile;
+use crate::pages::Pages;
 use crate::render::Theme;
+use crate::site::Site;
 
 use super::state::{ErrorReport, Event, ServedFiles, Snapshot, served, served_files};
 use super::watch::Plan;
@@ -172,7 +175,7 @@ impl Rebuilder {
         if plan.theme {
             let site = self.site.as_ref().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
             let theme = build::load_theme(&site.config)?;
-            self.files = keeping_search(&self.files, build::render_site(site, &theme, Some(script()))?);
+            self.files = keeping_search(&self.files, build::render_site(site, &theme, Some(script()), Pages::All)?);
             self.theme = Some(theme);
             return Ok(Touched::All);
         }
@@ -194,9 +197,9 @@ impl Rebuilder {
     fn load_all(&mut self) -> Result<Touched, BuildError> {
         let mut config = crate::config::load(&self.root, &self.overrides)?;
         config.speech.cache_only = true;
-        let site = build::load_site_with(config)?;
+        let site = build::load_site(config, Mode::Memory)?;
         let theme = build::load_theme(&site.config)?;
-        let files = build::render_site(&site, &theme, Some(script()))?;
+        let files = build::render_site(&site, &theme, Some(script()), Pages::All)?;
         self.files = keeping_search(&self.files, files);
         self.speech_docs = (0..site.content.docs.len()).collect();
         self.site = Some(site);
@@ -218,7 +221,7 @@ impl Rebuilder {
         }
         self.files.retain(|path, _| !path.starts_with("search/"));
         for (path, bytes) in files {
-            self.files.insert(path, served(build::OutputFile::Bytes(bytes)));
+            self.files.insert(path, served(OutputFile::Bytes(bytes)));
         }
         true
     }
@@ -236,7 +239,7 @@ impl Rebuilder {
         Some(super::speech::SpeechJob {
             config,
             titles: with_speech.iter().map(|&i| site.content.docs[i].title.clone()).collect(),
-            html: with_speech.iter().map(|&i| site.rendered[i].html.clone()).collect(),
+            html: with_speech.iter().map(|&i| site.pages[i].body.html().unwrap_or_default().to_string()).collect(),
         })
     }
 
@@ -245,7 +248,7 @@ impl Rebuilder {
     pub fn refresh_speech(&mut self) -> Vec<Event> {
         let Some(site) = self.site.as_mut() else { return Vec::new() };
         let titles: Vec<&str> = site.content.docs.iter().map(|d| d.title.as_str()).collect();
-        let html: Vec<&str> = site.rendered.iter().map(|r| r.html.as_str()).collect();
+        let html: Vec<&str> = site.pages.iter().map(|p| p.body.html().unwrap_or_default()).collect();
         let speech = match crate::speech::run(&site.config, &titles, &html) {
             Ok(speech) => speech,
             Err(e) => {
@@ -260,14 +263,14 @@ impl Rebuilder {
             return Vec::new();
         }
         let Some(theme) = self.theme.as_ref() else { return Vec::new() };
-        match build::render_pages(site, theme, Some(script()), &changed) {
+        match build::render_site(site, theme, Some(script()), Pages::Only(&changed)) {
             Ok(pages) => {
                 for (rel, file) in &site.speech.files {
                     self.files.insert(rel.clone(), served(file.clone()));
                 }
                 let mut files = Vec::new();
-                for (path, html) in pages {
-                    self.files.insert(path.clone(), served(build::OutputFile::Bytes(html)));
+                for (path, page) in pages {
+                    self.files.insert(path.clone(), served(page));
                     files.push(path);
                 }
                 self.record(Touched::Files(files), false)
@@ -296,7 +299,7 @@ impl Rebuilder {
         }
         let theme = self.theme.as_ref().ok_or_else(|| anyhow::anyhow!("the theme has not been loaded"))?;
         if navigation {
-            self.files = keeping_search(&self.files, build::render_site(site, theme, Some(script()))?);
+            self.files = keeping_search(&self.files, build::render_site(site, theme, Some(script()), Pages::All)?);
             self.speech_docs.extend(&indices);
             return Ok(Touched::All);
         }
@@ -305,8 +308,8 @@ impl Rebuilder {
         }
         self.speech_docs.extend(&indices);
         let mut changed = Vec::new();
-        for (path, html) in build::render_pages(site, theme, Some(script()), &indices)? {
-            self.files.insert(path.clone(), served(build::OutputFile::Bytes(html)));
+        for (path, page) in build::render_site(site, theme, Some(script()), Pages::Only(&indices))? {
+            self.files.insert(path.clone(), served(page));
             changed.push(path);
         }
         Ok(Touched::Files(changed))
@@ -317,7 +320,7 @@ impl Rebuilder {
         let site = self.site.as_ref().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
         let theme = build::load_theme(&site.config)?;
         for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
-            self.files.insert(format!("assets/{name}"), served(build::OutputFile::Bytes(bytes)));
+            self.files.insert(format!("assets/{name}"), served(OutputFile::Bytes(bytes)));
         }
         self.theme = Some(theme);
         Ok(())
@@ -327,7 +330,7 @@ impl Rebuilder {
 /// The files of a new render, with the search index of the files served so far: the index is
 /// made in the background (see [`super::search`]) and the last good one serves until the next is
 /// installed, so search never answers 404 while a burst of saves keeps the site rebuilding.
-fn keeping_search(served: &ServedFiles, files: build::SiteFiles) -> ServedFiles {
+fn keeping_search(served: &ServedFiles, files: crate::files::SiteFiles) -> ServedFiles {
     let mut next = served_files(files);
     for (path, file) in served {
         if path.starts_with("search/") {

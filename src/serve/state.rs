@@ -13,7 +13,8 @@ use bytes::Bytes;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::build::{BuildError, OutputFile, SiteFiles};
+use crate::build::BuildError;
+use crate::files::{OutputFile, SiteFiles};
 
 /// One file as the server holds it: cheap to clone into the next snapshot.
 #[derive(Debug, Clone)]

@@ -15,7 +15,7 @@ use anyhow::Context;
 use sha2::{Digest, Sha256};
 
 use super::wav::Pcm;
-use crate::build::OutputFile;
+use crate::files::OutputFile;
 
 const PCM_MAGIC: &[u8; 8] = b"LSPCM01\n";
 /// A cue file that also records the block's VTT file (its length and checksum).

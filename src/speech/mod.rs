@@ -31,9 +31,9 @@ use std::io::IsTerminal;
 use anyhow::Context;
 use rayon::prelude::*;
 
-use crate::build::OutputFile;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::files::OutputFile;
 
 pub use cache::{BlockAudio, Cache, block_key, block_key_of, sentence_key};
 pub use encode::{SENTENCE_GAP, join, mp3, timestamp, vtt};

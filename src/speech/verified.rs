@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::cache::{BlockAudio, checksum};
-use crate::build::OutputFile;
+use crate::files::OutputFile;
 
 const MAGIC: &[u8; 8] = b"LSVER02\n";
 

@@ -134,7 +134,7 @@ fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
 
 fn respond(root: &Path, target: &str, range: Option<&str>) -> Response {
     let raw_path = target.split(['?', '#']).next().unwrap_or("");
-    let Some(decoded) = percent_decode(raw_path) else {
+    let Some(decoded) = lectern::links::percent_decode_exact(raw_path) else {
         return Response::text(400, "Bad Request", "bad percent-encoding\n");
     };
     if !decoded.starts_with('/') {
@@ -168,10 +168,8 @@ fn respond(root: &Path, target: &str, range: Option<&str>) -> Response {
 }
 
 fn file_response(file: &Path, body: Vec<u8>, range: Option<&str>) -> Response {
-    let mut headers = vec![
-        ("Content-Type".to_string(), content_type(file).to_string()),
-        ("Accept-Ranges".to_string(), "bytes".to_string()),
-    ];
+    let mut headers =
+        vec![("Content-Type".to_string(), content_type(file)), ("Accept-Ranges".to_string(), "bytes".to_string())];
     // Media elements seek with `Range: bytes=a-b`; serve single ranges, ignore the rest.
     if let Some((start, end)) = range.and_then(|r| parse_range(r, body.len())) {
         headers.push(("Content-Range".into(), format!("bytes {start}-{end}/{}", body.len())));
@@ -197,48 +195,7 @@ fn parse_range(header: &str, len: usize) -> Option<(usize, usize)> {
     (start <= end && start < len).then_some((start, end))
 }
 
-/// The Content-Type a static host sends for `path`, by extension.
-pub fn content_type(path: &Path) -> &'static str {
-    let extension = path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase());
-    match extension.as_deref() {
-        Some("html" | "htm") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js" | "mjs") => "text/javascript; charset=utf-8",
-        Some("json" | "map") => "application/json",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        Some("ico") => "image/x-icon",
-        Some("mp3") => "audio/mpeg",
-        Some("vtt") => "text/vtt; charset=utf-8",
-        Some("wasm") => "application/wasm",
-        Some("woff2") => "font/woff2",
-        Some("woff") => "font/woff",
-        Some("txt") => "text/plain; charset=utf-8",
-        Some("xml") => "application/xml",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Decodes `%XX` escapes; `None` when an escape is malformed or the result isn't UTF-8.
-pub fn percent_decode(input: &str) -> Option<String> {
-    let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            if !hex.iter().all(u8::is_ascii_hexdigit) {
-                return None;
-            }
-            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+/// The Content-Type a static host sends for `path`: lectern's own table, which `serve` sends.
+pub fn content_type(path: &Path) -> String {
+    lectern::serve::http::content_type(&path.to_string_lossy())
 }

@@ -1,0 +1,127 @@
+//! The site model: everything the stages made of the site, one record per page. Below every
+//! stage: stages take it and give back data; only the pipeline (`build`) fills it.
+//!
+//! In: what `config`, `content`, `markdown`, `sidebar`, `speech` made. Out: [`Site`], whose
+//! [`Page`] `i` holds what the stages made of `content.docs[i]`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::diagnostic::Diagnostic;
+use crate::markdown::Rendered;
+use crate::sidebar::Sidebars;
+
+/// A loaded site: every page parsed and placed, ready to render.
+pub struct Site {
+    pub config: Config,
+    /// The pages' sources (`docs`), categories, assets and drafts as the content stage read them.
+    pub content: Content,
+    /// What the later stages made of each doc: `pages[i]` is `content.docs[i]`'s.
+    pub pages: Vec<Page>,
+    pub sidebars: Sidebars,
+    /// Files to copy into the output, by path relative to the output folder.
+    pub copies: BTreeMap<String, PathBuf>,
+    /// Warnings to print; errors fail loading instead.
+    pub warnings: Vec<Diagnostic>,
+    /// How long each stage took, for benchmarks.
+    pub timings: Timings,
+    /// The speech stage's players and audio files.
+    pub speech: crate::speech::SiteSpeech,
+}
+
+/// What the stages made of one doc.
+pub struct Page {
+    /// The markdown stage's result: title, headings, links, diagnostics. Its HTML is in `body`.
+    pub markdown: Rendered,
+    /// The markdown stage's HTML, or only what later stages need of it.
+    pub body: PageBody,
+    /// The date of the doc's last git commit (seconds since 1970), when in git.
+    pub git_date: Option<i64>,
+}
+
+/// A page's markdown-stage HTML as the load mode kept it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageBody {
+    /// The HTML itself (`serve`, `check`).
+    Html(String),
+    /// Only its facts (`build`): the page's markdown is rendered again as it is written, so
+    /// memory does not grow with every page's HTML.
+    Facts(HtmlFacts),
+}
+
+/// What a build keeps of a page's markdown-stage HTML once it has dropped the HTML itself.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HtmlFacts {
+    /// [`html_hash`] of the HTML.
+    pub hash: u64,
+    /// Every element id in it, for the anchor check.
+    pub ids: HashSet<String>,
+}
+
+impl PageBody {
+    /// The page's markdown-stage HTML, when it was kept.
+    pub fn html(&self) -> Option<&str> {
+        match self {
+            PageBody::Html(html) => Some(html),
+            PageBody::Facts(_) => None,
+        }
+    }
+
+    /// [`html_hash`] of the page's markdown-stage HTML.
+    pub fn html_hash(&self) -> u64 {
+        match self {
+            PageBody::Html(html) => html_hash(html),
+            PageBody::Facts(facts) => facts.hash,
+        }
+    }
+}
+
+/// A hash of a page's markdown-stage HTML.
+pub fn html_hash(html: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    html.hash(&mut h);
+    h.finish()
+}
+
+/// Wall time per pipeline stage, in the order they run. `highlight` is the time spent in code
+/// highlighting summed over threads (part of `markdown` in `serve` and `check`, of `render` in `build`).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Timings {
+    pub load: f64,
+    pub markdown: f64,
+    pub highlight: f64,
+    pub sidebar: f64,
+    pub speech: f64,
+    pub check: f64,
+    pub render: f64,
+    pub search: f64,
+    pub write: f64,
+    /// Peak resident memory (MiB) when each stage ended, in order: which stage raised the peak.
+    #[serde(skip)]
+    pub peak_rss: Vec<(&'static str, f64)>,
+}
+
+impl Timings {
+    /// Notes the process's peak resident memory so far as of the end of `stage`.
+    pub fn mark_peak(&mut self, stage: &'static str) {
+        if let Some(mib) = peak_rss_mib() {
+            self.peak_rss.push((stage, mib));
+        }
+    }
+}
+
+/// The process's peak resident set size in MiB (Linux `VmHWM`); `None` elsewhere.
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Milliseconds since `t`.
+pub fn ms_since(t: std::time::Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}

@@ -12,6 +12,7 @@
 
 mod admonition;
 mod events;
+mod footnote;
 mod highlight;
 pub mod memo;
 mod preprocess;

@@ -288,7 +288,24 @@ fn gfm_tables_footnotes_tasks_strikethrough() {
     assert_eq!(select(&r.html, "div.table-wrap > table").len(), 1);
     assert_eq!(select(&r.html, "input[type=\"checkbox\"]").len(), 2);
     assert_eq!(texts(&r.html, "del"), ["old"]);
-    assert_eq!(select(&r.html, "sup.footnote-reference").len(), 1);
+    assert_eq!(attrs(&r.html, "sup > a[data-footnote-ref]", "href"), ["#user-content-fn-1"]);
+}
+
+#[test]
+fn footnotes_have_docusaurus_ids_and_sit_at_the_end() {
+    let body = "Intro[^Note] and[^1] again[^note].\n\n[^1]: First.\n\n[^note]: Second *one*.\n\n[^unused]: Never referenced.\n\nAfter.\n";
+    let r = md(body);
+    assert_eq!(attrs(&r.html, "sup > a", "id"), ["user-content-fnref-note", "user-content-fnref-1", "user-content-fnref-note-2"]);
+    assert_eq!(texts(&r.html, "sup > a"), ["1", "2", "1"]);
+    assert_eq!(attrs(&r.html, "section.footnotes li", "id"), ["user-content-fn-note", "user-content-fn-1"]);
+    assert_eq!(texts(&r.html, "section.footnotes li p"), ["Second one. ↩ ↩2", "First. ↩"]);
+    assert_eq!(
+        attrs(&r.html, "section.footnotes a.data-footnote-backref", "href"),
+        ["#user-content-fnref-note", "#user-content-fnref-note-2", "#user-content-fnref-1"]
+    );
+    // The section comes after the page's last paragraph, and unused definitions are dropped.
+    assert!(r.html.find("After.").unwrap() < r.html.find("<section data-footnotes").unwrap());
+    assert!(!r.html.contains("Never referenced"));
 }
 
 #[test]

@@ -176,7 +176,10 @@ fn admonitions() {
         (":::warning Be careful\n\nBody\n\n:::\n", "admonition-warning", "Be careful", "Warning: Be careful", "Body"),
         ("> [!NOTE]\n> Body\n", "admonition-note", "Note", "Note", "Body"),
         ("> [!TIP]\n> Body\n", "admonition-tip", "Tip", "Tip", "Body"),
-        ("> [!IMPORTANT]\n> Body\n", "admonition-info", "Info", "Info", "Body"),
+        ("> [!IMPORTANT]\n> Body\n", "admonition-info", "Important", "Important", "Body"),
+        (":::important\nBody\n:::\n", "admonition-info", "Important", "Important", "Body"),
+        (":::success\nBody\n:::\n", "admonition-tip", "Success", "Success", "Body"),
+        (":::secondary Aside\nBody\n:::\n", "admonition-note", "Aside", "Secondary: Aside", "Body"),
         ("> [!WARNING]\n> Body\n", "admonition-warning", "Warning", "Warning", "Body"),
         ("> [!CAUTION]\n> Body\n", "admonition-danger", "Danger", "Danger", "Body"),
     ];

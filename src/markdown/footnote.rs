@@ -93,7 +93,8 @@ impl<'a> Footnotes<'a> {
             let safe = safe_id(id);
             let backrefs = (1..=*count)
                 .map(|k| {
-                    let (suffix, sup) = if k > 1 { (format!("-{k}"), format!("<sup>{k}</sup>")) } else { Default::default() };
+                    let (suffix, sup) =
+                        if k > 1 { (format!("-{k}"), format!("<sup>{k}</sup>")) } else { Default::default() };
                     let label = if k > 1 { format!("{number}-{k}") } else { number.to_string() };
                     format!(
                         " <a href=\"#{PREFIX}fnref-{safe}{suffix}\" data-footnote-backref=\"\" \

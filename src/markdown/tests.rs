@@ -298,7 +298,10 @@ fn gfm_tables_footnotes_tasks_strikethrough() {
 fn footnotes_have_docusaurus_ids_and_sit_at_the_end() {
     let body = "Intro[^Note] and[^1] again[^note].\n\n[^1]: First.\n\n[^note]: Second *one*.\n\n[^unused]: Never referenced.\n\nAfter.\n";
     let r = md(body);
-    assert_eq!(attrs(&r.html, "sup > a", "id"), ["user-content-fnref-note", "user-content-fnref-1", "user-content-fnref-note-2"]);
+    assert_eq!(
+        attrs(&r.html, "sup > a", "id"),
+        ["user-content-fnref-note", "user-content-fnref-1", "user-content-fnref-note-2"]
+    );
     assert_eq!(texts(&r.html, "sup > a"), ["1", "2", "1"]);
     assert_eq!(attrs(&r.html, "section.footnotes li", "id"), ["user-content-fn-note", "user-content-fn-1"]);
     assert_eq!(texts(&r.html, "section.footnotes li p"), ["Second one. ↩ ↩2", "First. ↩"]);

@@ -1,0 +1,66 @@
+//! Docusaurus's rules beyond the spec's starting set (docs/05-migrating-from-docusaurus.md lists
+//! them with their Docusaurus sources): the body's H1 as the page heading, site-relative
+//! `/docs/….md` links, admonition aliases and footnote ids. A fixture of our own is built with
+//! the binary and its HTML parsed.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use scraper::{Html, Selector};
+
+fn page(out: &Path, rel: &str) -> Html {
+    let path = out.join(rel);
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    Html::parse_document(&text)
+}
+
+fn texts(doc: &Html, selector: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).unwrap();
+    doc.select(&sel).map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+}
+
+fn attrs(doc: &Html, selector: &str, attr: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).unwrap();
+    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+}
+
+fn built() -> (tempfile::TempDir, std::path::PathBuf) {
+    let site = support::copy_fixture("docusaurus-compat");
+    let out = site.path().join("build");
+    support::lectern_ok(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    (site, out)
+}
+
+#[test]
+fn the_body_h1_is_the_heading_and_front_matter_names_the_page() {
+    let (_site, out) = built();
+    let intro = page(&out, "docs/intro/index.html");
+    assert_eq!(texts(&intro, "article h1"), ["Radically Digital"]);
+    assert_eq!(texts(&intro, "title"), ["Introduction | Compat Fixture"]);
+    assert!(texts(&intro, "#sidebar a").contains(&"Introduction".to_string()));
+}
+
+#[test]
+fn site_relative_markdown_links_resolve_like_docusaurus() {
+    let (site, out) = built();
+    let intro = page(&out, "docs/intro/index.html");
+    let hrefs = attrs(&intro, "article p a:not([data-footnote-ref])", "href");
+    assert_eq!(hrefs[..2], ["/docs/guide/second#a-section", "/docs/guide/second"]);
+    // And `lectern check` agrees: no broken link, no broken anchor (footnote ids included).
+    let check = support::lectern(["check".as_ref(), site.path().as_os_str()]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+}
+
+#[test]
+fn admonition_aliases_and_footnotes() {
+    let (_site, out) = built();
+    let intro = page(&out, "docs/intro/index.html");
+    assert_eq!(texts(&intro, "aside.admonition-info > p.admonition-title"), ["Important"]);
+    assert_eq!(texts(&intro, "aside.admonition-tip > p.admonition-title"), ["Done"]);
+    assert_eq!(attrs(&intro, "sup > a[data-footnote-ref]", "href"), ["#user-content-fn-1"]);
+    assert_eq!(attrs(&intro, "section.footnotes li", "id"), ["user-content-fn-1"]);
+    let second = page(&out, "docs/guide/second/index.html");
+    assert_eq!(attrs(&second, "article a[href*='user-content']", "href"), ["/docs/intro#user-content-fn-1"]);
+}

@@ -64,3 +64,15 @@ fn admonition_aliases_and_footnotes() {
     let second = page(&out, "docs/guide/second/index.html");
     assert_eq!(attrs(&second, "article a[href*='user-content']", "href"), ["/docs/intro#user-content-fn-1"]);
 }
+
+#[test]
+fn emoji_shortcodes_and_bare_urls() {
+    let (_site, out) = built();
+    let intro = page(&out, "docs/intro/index.html");
+    let para = texts(&intro, "article p").into_iter().find(|p| p.starts_with("Secure")).unwrap();
+    assert_eq!(para, "Secure by default 🔒, checked ✅, see https://example.org/guide. or www.example.org.");
+    assert_eq!(
+        attrs(&intro, "article p a[href*='example.org']", "href"),
+        ["https://example.org/guide", "http://www.example.org"]
+    );
+}

@@ -10,6 +10,7 @@
 use super::admonition::{AdmonitionKind, open_html};
 use super::footnote::Footnotes;
 use super::highlight::render_code;
+use super::inline;
 use super::preprocess::{MARKER_PREFIX, Marker, Prepared};
 use super::slug::Slugger;
 use super::{Heading, LinkKind, LinkRef, LinkResolver, escape, escape_url, rawhtml};
@@ -170,6 +171,7 @@ impl<'a> Pass<'a, '_> {
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag),
+            Event::Text(t) if self.inline_rewrite(&t) => {}
             Event::Text(_) | Event::Code(_) => {
                 if let Event::Text(t) | Event::Code(t) = &event {
                     self.add_text(t);
@@ -191,6 +193,28 @@ impl<'a> Pass<'a, '_> {
             }
             other => self.emit(other),
         }
+    }
+
+    /// Emoji shortcodes and bare URLs in prose ([`inline`]); true when `text` had some and was
+    /// emitted rewritten.
+    fn inline_rewrite(&mut self, text: &str) -> bool {
+        let Some(pieces) = inline::rewrite(text, self.link_depth > 0) else { return false };
+        for piece in pieces {
+            match piece {
+                inline::Piece::Text(t) => {
+                    self.add_text(&t);
+                    self.emit(Event::Text(CowStr::from(t.into_owned())));
+                }
+                inline::Piece::Url { text, href } => {
+                    self.add_text(text);
+                    let (dest_url, title, id) = (CowStr::from(href), CowStr::from(""), CowStr::from(""));
+                    self.emit(Event::Start(Tag::Link { link_type: LinkType::Autolink, dest_url, title, id }));
+                    self.emit(Event::Text(CowStr::from(text.to_string())));
+                    self.emit(Event::End(TagEnd::Link));
+                }
+            }
+        }
+        true
     }
 
     /// Code blocks, HTML blocks and image alt text collect their content; true when the

@@ -14,6 +14,7 @@ mod admonition;
 mod events;
 mod footnote;
 mod highlight;
+mod inline;
 pub mod memo;
 mod preprocess;
 mod rawhtml;

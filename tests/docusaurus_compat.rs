@@ -5,6 +5,9 @@
 
 mod support;
 
+use serde_json::json;
+use support::{StaticServer, browser};
+
 use std::fs;
 use std::path::Path;
 
@@ -75,4 +78,29 @@ fn emoji_shortcodes_and_bare_urls() {
         attrs(&intro, "article p a[href*='example.org']", "href"),
         ["https://example.org/guide", "http://www.example.org"]
     );
+}
+
+#[test]
+fn tabs_and_details_are_built_readable() {
+    let (_site, out) = built();
+    let install = page(&out, "docs/guide/install/index.html");
+    assert_eq!(attrs(&install, "div.tabs", "data-group-id"), ["os", "os"]);
+    assert_eq!(attrs(&install, "div.tabs", "data-default"), ["mac", "mac"]);
+    assert_eq!(texts(&install, "div.tab-panel > p.tab-panel-label"), ["macOS", "Windows", "macOS", "Windows"]);
+    assert_eq!(texts(&install, "details.details > summary"), ["Why two steps?"]);
+    assert_eq!(texts(&install, "details.details > p"), ["Because the second one is optional."]);
+}
+
+#[test]
+fn tabs_work_in_a_browser_and_without_javascript() {
+    if !support::require("chromium") {
+        return;
+    }
+    let (_site, out) = built();
+    let server = StaticServer::start(&out);
+    let result = browser::run_script("tests/tabs.mjs", &server.url, json!({ "page": "/docs/guide/install/" }));
+    browser::assert_ok(&result);
+    // axe on the same page, tabs enhanced, light and dark.
+    let job = json!({ "pages": [server.url_for("/docs/guide/install/")], "checks": ["axe"], "modes": browser::standard_modes() });
+    browser::assert_ok(&browser::run(job));
 }

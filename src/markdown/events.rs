@@ -493,6 +493,7 @@ impl<'a> Pass<'a, '_> {
                 None => open_html(*kind, None),
             },
             Marker::AdmonitionClose => "</aside>\n".to_string(),
+            Marker::Html(html) => html.clone(),
         }
     }
 }

@@ -11,6 +11,7 @@
 //! headers for their size, and safe to run on many pages in parallel.
 
 mod admonition;
+mod components;
 mod events;
 mod footnote;
 mod highlight;

@@ -88,9 +88,9 @@ fn mdx_lite() {
 #[test]
 fn components_are_reported_once_and_code_is_not_a_component() {
     let r = md(
-        "<Tabs>\n<TabItem value=\"a\">\n\nx\n\n</TabItem>\n</Tabs>\n\nA <Entity> and `<Startup>`\n\n```\n<Code>\n```\n",
+        "<Steps>\n<Step value=\"a\">\n\nx\n\n</Step>\n</Steps>\n\n<Tabs>\n</Tabs>\n\nA <Entity> and `<Startup>`\n\n```\n<Code>\n```\n",
     );
-    assert_eq!(r.components, ["Tabs", "TabItem", "Entity"]);
+    assert_eq!(r.components, ["Steps", "Step", "Entity"]);
 }
 
 #[test]
@@ -405,4 +405,31 @@ fn rendering_without_highlighting_changes_only_the_code_markup() {
     let text = |html: &str| Html::parse_fragment(html).root_element().text().collect::<String>();
     assert_eq!(text(&full.html), text(&plain.html));
     assert_eq!(select(&plain.html, "pre code.language-csharp").len(), 1);
+}
+
+#[test]
+fn tabs_render_every_panel_with_its_label() {
+    let body = "import Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n<Tabs groupId=\"os\"\n  values={[\n    {label: 'macOS', value: 'mac'},\n    {label: 'Windows', value: 'win'},\n  ]}>\n<TabItem value=\"mac\">\n\nRun **brew**.\n\n</TabItem>\n<TabItem value=\"win\" default>\n\n```bash\n<TabItem value=\"not-a-tab\">\n```\n\n</TabItem>\n</Tabs>\n\nAfter.\n";
+    let r = md(body);
+    assert_eq!(attrs(&r.html, "div.tabs", "data-group-id"), ["os"]);
+    assert_eq!(attrs(&r.html, "div.tabs", "data-default"), ["win"]);
+    assert_eq!(attrs(&r.html, "div.tabs > div.tab-panel", "data-value"), ["mac", "win"]);
+    assert_eq!(texts(&r.html, "div.tab-panel > p.tab-panel-label"), ["macOS", "Windows"]);
+    assert_eq!(texts(&r.html, "div.tab-panel strong"), ["brew"]);
+    assert_eq!(select(&r.html, "div.tab-panel pre").len(), 1);
+    assert_eq!(texts(&r.html, "div.tabs + p"), ["After."]);
+    assert!(r.components.is_empty(), "{:?}", r.components);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+}
+
+#[test]
+fn details_and_admonition_components() {
+    let body = "<Details summary=\"More\">\n\nHidden *text*.\n\n</Details>\n\n<Admonition type=\"warning\" title=\"Careful\">\n\nBody.\n\n</Admonition>\n\n<Tabs>\n<TabItem value=\"a\" label=\"A\">\n\nNever closed.\n</Tabs>\n";
+    let r = md(body);
+    assert_eq!(texts(&r.html, "details.details > summary"), ["More"]);
+    assert_eq!(texts(&r.html, "details.details em"), ["text"]);
+    assert_eq!(texts(&r.html, "aside.admonition-warning > p.admonition-title"), ["Careful"]);
+    assert_eq!(texts(&r.html, "div.tabs > div.tab-panel > p:not(.tab-panel-label)"), ["Never closed."]);
+    let messages: Vec<_> = r.diagnostics.iter().map(|d| (d.line, d.message.as_str())).collect();
+    assert_eq!(messages, [(14, "<TabItem> is never closed")]);
 }

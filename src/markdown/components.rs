@@ -95,7 +95,7 @@ pub(crate) fn get<'v>(attrs: &'v [(String, Value)], name: &str) -> Option<&'v st
 
 /// Whether attribute `name` is present (as a flag or `name={true}`).
 pub(crate) fn flag(attrs: &[(String, Value)], name: &str) -> bool {
-    attrs.iter().any(|(n, v)| n == name && matches!(v, Value::Flag) || n == name && *v == Value::Expr("true".into()))
+    attrs.iter().any(|(n, v)| n == name && (matches!(v, Value::Flag) || *v == Value::Expr("true".into())))
 }
 
 /// The `{label, value}` objects of a `<Tabs values={[…]}>` array, read without running it.

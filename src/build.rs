@@ -178,7 +178,7 @@ fn page_title(doc: &content::Doc, r: &Rendered) -> String {
 
 /// Loads the site; `keep_html: false` keeps [`HtmlFacts`] and the speech blocks of each page
 /// instead of its HTML.
-fn load(config: Config, keep_html: bool) -> Result<Site, BuildError> {
+fn load(mut config: Config, keep_html: bool) -> Result<Site, BuildError> {
     let mut timings = Timings::default();
     let mut content = content::load(&config).map_err(BuildError::Content)?;
     timings.mark_peak("load");
@@ -219,7 +219,8 @@ fn load(config: Config, keep_html: bool) -> Result<Site, BuildError> {
     drop(resolver_index);
 
     let mut errors = Vec::new();
-    let mut warnings = std::mem::take(&mut content.warnings);
+    let mut warnings = std::mem::take(&mut config.warnings);
+    warnings.append(&mut content.warnings);
     let mut components = BTreeMap::new();
     let mut languages = BTreeMap::new();
     for (doc, r) in content.docs.iter_mut().zip(&rendered) {

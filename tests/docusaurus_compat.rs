@@ -104,3 +104,66 @@ fn tabs_work_in_a_browser_and_without_javascript() {
     let job = json!({ "pages": [server.url_for("/docs/guide/install/")], "checks": ["axe"], "modes": browser::standard_modes() });
     browser::assert_ok(&browser::run(job));
 }
+
+/// A site with a docusaurus.config.js and no lectern.yml builds with the config's title, base
+/// URL, docs folder, routes (Docusaurus's default /docs), edit links and logo; values only
+/// running JavaScript would give are warnings at their line, and the build goes on.
+#[test]
+fn a_docusaurus_config_is_read_when_there_is_no_lectern_yml() {
+    let site = support::copy_fixture("docusaurus-config");
+    let out = site.path().join("build");
+    let run = support::lectern(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: docusaurus.config.js:11:8: `url` is `process.env.HANDBOOK_URL`, an environment variable, which lectern cannot know without running JavaScript; skipped"
+        ],
+        "{stderr}"
+    );
+
+    let home = page(&out, "docs/index.html");
+    assert_eq!(texts(&home, "title"), ["Welcome | Example Council Handbook"]);
+    assert!(attrs(&home, "a", "href").contains(&"/handbook/docs/guides/start".to_string()));
+    assert_eq!(attrs(&home, "img.navbar-logo", "src"), ["/handbook/img/logo.svg"]);
+    let hrefs = attrs(&home, "a", "href");
+    assert!(
+        hrefs.contains(&"https://github.com/example-council/handbook/tree/main/content/index.md".to_string()),
+        "the edit link is editUrl (a template of a const) + the docs path + the file: {hrefs:?}"
+    );
+    assert!(
+        hrefs.iter().any(|h| h.starts_with("https://github.com/example-council/handbook/issues/new?")),
+        "{hrefs:?}"
+    );
+    assert!(out.join("docs/guides/start/index.html").is_file());
+
+    // A lectern.yml beside it wins, whole: the Docusaurus config is not read at all.
+    fs::write(site.path().join("lectern.yml"), "title: From lectern.yml\ndocs_dir: content\n").unwrap();
+    let out2 = site.path().join("build2");
+    let run = support::lectern(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out2.as_os_str()]);
+    assert_eq!(run.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&run.stderr).contains("docusaurus.config.js"));
+    let home = page(&out2, "index.html");
+    assert_eq!(texts(&home, "title"), ["Welcome | From lectern.yml"]);
+}
+
+/// A docusaurus.config.js that does not parse stops the build with its position.
+#[test]
+fn a_broken_docusaurus_config_is_an_error_with_its_position() {
+    let site = support::copy_fixture("docusaurus-config");
+    let path = site.path().join("docusaurus.config.js");
+    let text = fs::read_to_string(&path).unwrap().replace("baseUrl: '/handbook/',", "baseUrl: '/handbook/',,");
+    fs::write(&path, text).unwrap();
+    let run = support::lectern([
+        "build".as_ref(),
+        site.path().as_os_str(),
+        "--out".as_ref(),
+        site.path().join("b").as_os_str(),
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("error: docusaurus.config.js:12:"), "{stderr}");
+    assert!(stderr.contains("help: lectern reads docusaurus.config.js without running it"), "{stderr}");
+}

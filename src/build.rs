@@ -77,7 +77,7 @@ pub enum Mode {
 }
 
 /// Loads, parses and places every page of the site that `config` describes.
-pub fn load_site(config: Config, mode: Mode) -> Result<Site, BuildError> {
+pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
     let loading = std::time::Instant::now();
     let keep_html = mode == Mode::Memory;
     let mut timings = Timings::default();
@@ -119,7 +119,8 @@ pub fn load_site(config: Config, mode: Mode) -> Result<Site, BuildError> {
     drop(resolver_index);
 
     let mut errors = Vec::new();
-    let mut warnings = std::mem::take(&mut content.warnings);
+    let mut warnings = std::mem::take(&mut config.warnings);
+    warnings.append(&mut content.warnings);
     let mut components = BTreeMap::new();
     let mut languages = BTreeMap::new();
     for (doc, r) in content.docs.iter_mut().zip(&rendered) {

@@ -155,7 +155,7 @@ impl<'a> Lookup<'a> {
         anchor: Option<&str>,
     ) -> Option<Diagnostic> {
         let here = doc.dir_path();
-        let candidates = source_candidates(&here, path);
+        let candidates = source_candidates(&here, path, &self.site.config.docs_dir);
         if candidates.iter().all(Option::is_none) {
             return self.problem(
                 doc,

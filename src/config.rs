@@ -121,6 +121,9 @@ pub struct Config {
     pub speech: crate::speech::SpeechConfig,
     /// `development` unless `--env` or `LECTERN_ENV` say otherwise.
     pub environment: String,
+    /// What reading the settings skipped (values of a docusaurus.config.js only running it tells).
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Config {
@@ -178,11 +181,20 @@ impl std::error::Error for ConfigError {}
 /// Loads `ROOT/lectern.yml` (if any) and resolves the environment.
 pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
     let path = root.join(CONFIG_FILE);
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|e| ConfigError::Io(anyhow::anyhow!("reading {}: {e}", path.display())))
+    };
+    let mut warnings = Vec::new();
     let mut text = String::new();
     let raw = if path.is_file() {
-        text = std::fs::read_to_string(&path)
-            .map_err(|e| ConfigError::Io(anyhow::anyhow!("reading {}: {e}", path.display())))?;
+        text = read(&path)?;
         parse(&text, Path::new(CONFIG_FILE)).map_err(ConfigError::Invalid)?
+    } else if let Some(name) = crate::docusaurus::find_config(root) {
+        // No lectern.yml: the site's Docusaurus config says what it can.
+        let found =
+            crate::docusaurus::config(&read(&root.join(name))?, Path::new(name)).map_err(ConfigError::Invalid)?;
+        warnings = found.warnings;
+        found.raw
     } else {
         RawConfig::default()
     };
@@ -191,8 +203,9 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         .clone()
         .or_else(|| overrides.vars.get("LECTERN_ENV").cloned())
         .unwrap_or_else(|| "development".to_string());
-    let config = resolve(root, raw, &environment, overrides, &GitInfo::read(root));
+    let mut config = resolve(root, raw, &environment, overrides, &GitInfo::read(root));
     check_static_dirs(&config, &text).map_err(ConfigError::Invalid)?;
+    config.warnings = warnings;
     Ok(config)
 }
 
@@ -385,6 +398,7 @@ pub fn resolve(root: &Path, raw: RawConfig, environment: &str, overrides: &Overr
         footer: raw.footer,
         speech: crate::speech::SpeechConfig::resolve(root, raw.speech),
         environment: environment.to_string(),
+        warnings: Vec::new(),
     }
 }
 

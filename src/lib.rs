@@ -16,6 +16,8 @@ pub mod site;
 // them).
 // 1. lectern.yml, --env and LECTERN_* into a Config.
 pub mod config;
+// 1a. A Docusaurus site's own config, when there is no lectern.yml.
+pub mod docusaurus;
 // 2. The docs folder into docs, categories and static files.
 pub mod content;
 // 3. The link index every page's links resolve against.

@@ -54,7 +54,7 @@ impl<'a> Index<'a> {
         let path = percent_decode(path);
         let here = from.dir_path();
         if path.ends_with(".md") || path.ends_with(".mdx") {
-            return source_candidates(&here, &path)
+            return source_candidates(&here, &path, &self.config.docs_dir)
                 .into_iter()
                 .flatten()
                 .find_map(|c| self.docs.get(c.as_str()))
@@ -134,10 +134,15 @@ impl LinkResolver for Resolver<'_> {
 }
 
 /// The sources (relative to docs_dir) a `.md` link written in folder `here` may mean, in the
-/// order spec section 7 tries them; `None` for one that would leave the docs folder.
-pub fn source_candidates(here: &str, path: &str) -> Vec<Option<String>> {
+/// order spec section 7 tries them; `None` for one that would leave the docs folder. A link
+/// starting with `/` is tried, as Docusaurus's `resolveMarkdownLinkPathname` does, against the docs
+/// folder, then the site's root (`/docs/a/b.md` with `docs_dir: docs`), then the page's folder.
+pub fn source_candidates(here: &str, path: &str, docs_dir: &std::path::Path) -> Vec<Option<String>> {
     if let Some(abs) = path.strip_prefix('/') {
-        vec![normalise_rel("", abs)]
+        let docs_dir = normalise_rel("", &crate::diagnostic::display_path(docs_dir)).unwrap_or_default();
+        let from_root = normalise_rel("", abs)
+            .and_then(|p| p.strip_prefix(docs_dir.as_str()).and_then(|r| r.strip_prefix('/')).map(str::to_string));
+        vec![normalise_rel("", abs), from_root, normalise_rel(here, abs)]
     } else if path.starts_with("./") || path.starts_with("../") {
         vec![normalise_rel(here, path)]
     } else {
@@ -241,6 +246,22 @@ mod tests {
         assert_eq!(normalise_rel("a/b", "./c.md").as_deref(), Some("a/b/c.md"));
         assert_eq!(normalise_rel("", "../../../../etc/passwd"), None);
         assert_eq!(normalise_rel("a", "../../x.png"), None);
+    }
+
+    #[test]
+    fn source_link_candidates() {
+        let docs = std::path::Path::new("docs");
+        let some = |v: &[&str]| v.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>();
+        assert_eq!(source_candidates("guide", "x.md", docs), some(&["guide/x.md", "x.md"]));
+        assert_eq!(source_candidates("guide", "../x.md", docs), some(&["x.md"]));
+        // Site-relative: the docs folder, then the site's root, then the page's folder.
+        assert_eq!(
+            source_candidates("guide", "/docs/a/b.md", docs),
+            some(&["docs/a/b.md", "a/b.md", "guide/docs/a/b.md"])
+        );
+        assert_eq!(source_candidates("", "/a.md", docs), vec![Some("a.md".into()), None, Some("a.md".into())]);
+        assert_eq!(source_candidates("", "/a.md", std::path::Path::new("./docs/"))[1], None);
+        assert_eq!(source_candidates("", "/docs/a.md", std::path::Path::new("./docs/"))[1].as_deref(), Some("a.md"));
     }
 
     #[test]

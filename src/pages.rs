@@ -299,6 +299,7 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     let r = &page.markdown;
     let c = &site.config;
     let mut v = PageView::new(site_view, d.title.clone(), encode_path(&d.url));
+    v.heading = r.title.clone();
     v.hide_title = d.front.hide_title == Some(true);
     v.description = d.front.description.clone().or_else(|| r.description.clone());
     v.canonical_url = (!c.url.is_empty()).then(|| format!("{}{}", c.url, encode_path(&d.url)));

@@ -101,11 +101,11 @@ fn mdx_lite_keeps_content_and_drops_syntax() {
     assert!(text(&speech[0]).contains("This part is read aloud."));
     assert_eq!(all(&p, "article section.lectern-speech h2").len(), 1);
     assert!(article.contains("Tab content stays."));
-    assert_eq!(all(&p, "article tabs").len(), 0);
+    assert_eq!(all(&p, "article steps").len(), 0);
     let inline: Vec<String> = all(&p, "article p code").iter().map(text).collect();
     assert!(inline.contains(&"IntegrationTests<Startup>".to_string()), "{inline:?}");
     // Warned about once per build, naming the first page that uses it.
-    assert_eq!(b.stderr.matches("component <Tabs> is not known").count(), 1, "{}", b.stderr);
+    assert_eq!(b.stderr.matches("component <Steps> is not known").count(), 1, "{}", b.stderr);
     assert_eq!(b.stderr.matches("code language `brainfuck` is not known").count(), 1, "{}", b.stderr);
 }
 

@@ -151,7 +151,69 @@ function setupLightbox() {
   }
 }
 
-for (const setup of [setupThemeToggle, setupMenu, setupCopyButtons, setupLazySidebar, setupTocHighlight, setupTables, setupLightbox]) {
+// <Tabs>: the build writes every panel with its label, readable without JavaScript; here they
+// become tabs (WAI-ARIA tabs pattern, arrow keys move between them). Tabs that share a groupId
+// switch together, and the choice is remembered.
+function setupTabs() {
+  const blocks = [...document.querySelectorAll("div.tabs")];
+  const key = (group) => "lectern-tabs-" + group;
+  const stored = (group) => {
+    try { return group ? localStorage.getItem(key(group)) : null; } catch { return null; }
+  };
+  const selectors = [];
+  blocks.forEach((block, n) => {
+    const panels = [...block.children].filter((c) => c.classList.contains("tab-panel"));
+    if (!panels.length) return;
+    const list = document.createElement("div");
+    list.className = "tabs-list";
+    list.setAttribute("role", "tablist");
+    const buttons = panels.map((panel, i) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "tab";
+      button.id = `tabs-${n}-${i}`;
+      button.setAttribute("role", "tab");
+      button.textContent = panel.dataset.label;
+      panel.id = `tabs-${n}-${i}-panel`;
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", button.id);
+      panel.tabIndex = 0;
+      button.setAttribute("aria-controls", panel.id);
+      list.append(button);
+      return button;
+    });
+    const select = (value, remember) => {
+      const index = Math.max(0, panels.findIndex((p) => p.dataset.value === value));
+      panels.forEach((panel, i) => {
+        panel.hidden = i !== index;
+        buttons[i].setAttribute("aria-selected", String(i === index));
+        buttons[i].tabIndex = i === index ? 0 : -1;
+      });
+      const group = block.dataset.groupId;
+      if (remember && group) {
+        try { localStorage.setItem(key(group), panels[index].dataset.value); } catch { /* private mode */ }
+        for (const other of selectors) if (other.group === group && other.select !== select) other.select(value, false);
+      }
+    };
+    selectors.push({ group: block.dataset.groupId, select });
+    buttons.forEach((button, i) => {
+      button.addEventListener("click", () => select(panels[i].dataset.value, true));
+      button.addEventListener("keydown", (event) => {
+        const moves = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: buttons.length - 1 };
+        if (!(event.key in moves)) return;
+        event.preventDefault();
+        const next = (moves[event.key] + buttons.length) % buttons.length;
+        select(panels[next].dataset.value, true);
+        buttons[next].focus();
+      });
+    });
+    block.prepend(list);
+    block.classList.add("tabs-ready");
+    select(stored(block.dataset.groupId) ?? block.dataset.default, false);
+  });
+}
+
+for (const setup of [setupThemeToggle, setupMenu, setupCopyButtons, setupLazySidebar, setupTocHighlight, setupTables, setupLightbox, setupTabs]) {
   try {
     setup();
   } catch (error) {

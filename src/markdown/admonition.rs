@@ -6,7 +6,9 @@
 use super::escape;
 use pulldown_cmark::BlockQuoteKind;
 
-/// The six Docusaurus admonition kinds.
+/// The Docusaurus admonition kinds, and the legacy names it still accepts (`important`,
+/// `success`, `secondary`: theme-classic's `Admonition/Types`), which take the style of the kind
+/// they stand for and keep their own title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AdmonitionKind {
     Note,
@@ -15,44 +17,57 @@ pub(crate) enum AdmonitionKind {
     Warning,
     Danger,
     Caution,
+    Important,
+    Success,
+    Secondary,
 }
 
 impl AdmonitionKind {
     /// The names accepted after `:::`.
-    pub(crate) const NAMES: [&'static str; 6] = ["note", "tip", "info", "warning", "danger", "caution"];
+    pub(crate) const NAMES: [&'static str; 9] =
+        ["note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary"];
 
     /// The kind written after `:::` (case-insensitive).
     pub(crate) fn from_name(name: &str) -> Option<Self> {
-        Some(match name.to_ascii_lowercase().as_str() {
-            "note" => Self::Note,
-            "tip" => Self::Tip,
-            "info" => Self::Info,
-            "warning" => Self::Warning,
-            "danger" => Self::Danger,
-            "caution" => Self::Caution,
-            _ => return None,
-        })
+        const KINDS: [AdmonitionKind; 9] = [
+            AdmonitionKind::Note,
+            AdmonitionKind::Tip,
+            AdmonitionKind::Info,
+            AdmonitionKind::Warning,
+            AdmonitionKind::Danger,
+            AdmonitionKind::Caution,
+            AdmonitionKind::Important,
+            AdmonitionKind::Success,
+            AdmonitionKind::Secondary,
+        ];
+        let name = name.to_ascii_lowercase();
+        Self::NAMES.iter().position(|n| *n == name).map(|i| KINDS[i])
     }
 
-    /// GitHub alerts map onto the Docusaurus kinds (IMPORTANT → info, CAUTION → danger).
+    /// GitHub alerts map onto the Docusaurus kinds (CAUTION → danger).
     pub(crate) fn from_alert(kind: BlockQuoteKind) -> Self {
         match kind {
             BlockQuoteKind::Note => Self::Note,
             BlockQuoteKind::Tip => Self::Tip,
-            BlockQuoteKind::Important => Self::Info,
+            BlockQuoteKind::Important => Self::Important,
             BlockQuoteKind::Warning => Self::Warning,
             BlockQuoteKind::Caution => Self::Danger,
         }
     }
 
-    /// The lowercase name, used in class names.
+    /// The style's lowercase name, used in class names: an alias takes its kind's.
     pub(crate) fn name(self) -> &'static str {
-        Self::NAMES[self as usize]
+        match self {
+            Self::Important => "info",
+            Self::Success => "tip",
+            Self::Secondary => "note",
+            other => Self::NAMES[other as usize],
+        }
     }
 
     /// The default title.
     pub(crate) fn label(self) -> &'static str {
-        ["Note", "Tip", "Info", "Warning", "Danger", "Caution"][self as usize]
+        ["Note", "Tip", "Info", "Warning", "Danger", "Caution", "Important", "Success", "Secondary"][self as usize]
     }
 }
 

@@ -4,10 +4,13 @@
 //! the pipeline needs from it: title, headings with final ids, description, every link
 //! with its file position, components, unknown code languages. Events are rewritten into
 //! `Html` events where lectern's markup differs from pulldown-cmark's, then written by
-//! `pulldown_cmark::html::push_html` in one go, so tables and footnotes keep its handling.
+//! `pulldown_cmark::html::push_html` in one go, so tables keep its handling;
+//! footnotes are gathered at the page's end as Docusaurus places them (`footnote`).
 
 use super::admonition::{AdmonitionKind, open_html};
+use super::footnote::Footnotes;
 use super::highlight::render_code;
+use super::inline;
 use super::preprocess::{MARKER_PREFIX, Marker, Prepared};
 use super::slug::Slugger;
 use super::{Heading, LinkKind, LinkRef, LinkResolver, escape, escape_url, rawhtml};
@@ -102,6 +105,9 @@ struct Pass<'a, 'r> {
     html_block: Option<(String, usize)>,
     link_depth: usize,
     footnote_depth: usize,
+    /// The footnote definition being read: its label and events, emitted at the page's end.
+    footnote: Option<(String, Vec<Event<'a>>)>,
+    footnotes: Footnotes<'a>,
     seen_block: bool,
     description: Description,
     /// Whether code blocks are highlighted.
@@ -133,6 +139,8 @@ pub(crate) fn transform(
         html_block: None,
         link_depth: 0,
         footnote_depth: 0,
+        footnote: None,
+        footnotes: Footnotes::default(),
         seen_block: false,
         description: Description::Waiting,
         highlight,
@@ -141,15 +149,17 @@ pub(crate) fn transform(
         pass.event(event, range);
     }
     let mut page = std::mem::take(&mut pass.page);
-    pulldown_cmark::html::push_html(&mut page.html, pass.out.into_iter());
+    let footnotes = pass.footnotes.section();
+    pulldown_cmark::html::push_html(&mut page.html, pass.out.into_iter().chain(footnotes));
     page
 }
 
 impl<'a> Pass<'a, '_> {
     fn emit(&mut self, event: Event<'a>) {
-        match &mut self.heading {
-            Some(h) => h.events.push(event),
-            None => self.out.push(event),
+        match (&mut self.heading, &mut self.footnote) {
+            (Some(h), _) => h.events.push(event),
+            (None, Some((_, f))) => f.push(event),
+            (None, None) => self.out.push(event),
         }
     }
 
@@ -164,6 +174,7 @@ impl<'a> Pass<'a, '_> {
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag),
+            Event::Text(t) if self.inline_rewrite(&t) => {}
             Event::Text(_) | Event::Code(_) => {
                 if let Event::Text(t) | Event::Code(t) = &event {
                     self.add_text(t);
@@ -175,12 +186,38 @@ impl<'a> Pass<'a, '_> {
                 self.emit(event);
             }
             Event::Html(t) | Event::InlineHtml(t) => self.inline_html(&t, range.start),
+            Event::FootnoteReference(label) => {
+                let html = self.footnotes.reference(&label);
+                self.emit(Event::InlineHtml(CowStr::from(html)));
+            }
             Event::Rule => {
                 self.seen_block = true;
                 self.emit(Event::Rule);
             }
             other => self.emit(other),
         }
+    }
+
+    /// Emoji shortcodes and bare URLs in prose ([`inline`]); true when `text` had some and was
+    /// emitted rewritten.
+    fn inline_rewrite(&mut self, text: &str) -> bool {
+        let Some(pieces) = inline::rewrite(text, self.link_depth > 0) else { return false };
+        for piece in pieces {
+            match piece {
+                inline::Piece::Text(t) => {
+                    self.add_text(&t);
+                    self.emit(Event::Text(CowStr::from(t.into_owned())));
+                }
+                inline::Piece::Url { text, href } => {
+                    self.add_text(text);
+                    let (dest_url, title, id) = (CowStr::from(href), CowStr::from(""), CowStr::from(""));
+                    self.emit(Event::Start(Tag::Link { link_type: LinkType::Autolink, dest_url, title, id }));
+                    self.emit(Event::Text(CowStr::from(text.to_string())));
+                    self.emit(Event::End(TagEnd::Link));
+                }
+            }
+        }
+        true
     }
 
     /// Code blocks, HTML blocks and image alt text collect their content; true when the
@@ -260,10 +297,10 @@ impl<'a> Pass<'a, '_> {
                 }
                 self.emit(Event::Start(tag));
             }
-            Tag::FootnoteDefinition(_) => {
+            Tag::FootnoteDefinition(label) => {
                 self.seen_block = true;
                 self.footnote_depth += 1;
-                self.emit(Event::Start(tag));
+                self.footnote = Some((label.to_string(), Vec::new()));
             }
             other => {
                 self.seen_block = true;
@@ -311,7 +348,9 @@ impl<'a> Pass<'a, '_> {
             }
             TagEnd::FootnoteDefinition => {
                 self.footnote_depth = self.footnote_depth.saturating_sub(1);
-                self.emit(Event::End(tag));
+                if let Some((label, events)) = self.footnote.take() {
+                    self.footnotes.define(&label, events);
+                }
             }
             other => self.emit(Event::End(other)),
         }
@@ -476,6 +515,7 @@ impl<'a> Pass<'a, '_> {
                 None => open_html(*kind, None),
             },
             Marker::AdmonitionClose => "</aside>\n".to_string(),
+            Marker::Html(html) => html.clone(),
         }
     }
 }

@@ -11,8 +11,11 @@
 //! headers for their size, and safe to run on many pages in parallel.
 
 mod admonition;
+mod components;
 mod events;
+mod footnote;
 mod highlight;
+mod inline;
 pub mod memo;
 mod preprocess;
 mod rawhtml;

@@ -2,13 +2,16 @@
 //!
 //! In: a page body. Out: Markdown that pulldown-cmark can parse, a table of markers and a
 //! map from its lines back to the body's lines. Removed here: top-level `import`/`export`
-//! statements, `{/* comments */}`, lines that hold only a component tag (`<Tabs>`).
+//! statements, `{/* comments */}`, lines that hold only an unknown component's tag.
 //! Replaced by marker comments (each between blank lines, so CommonMark sees a block
-//! boundary): `<TextToSpeech>`, `</TextToSpeech>`, `:::note Title`, `:::`. Fenced code is
+//! boundary): `<TextToSpeech>`, `</TextToSpeech>`, `:::note Title`, `:::`, and the tags of the
+//! components lectern renders (`<Tabs>`, `<TabItem>`, `<Details>`, `<Admonition>`; see
+//! `components`), whose opening tag may span lines. Fenced code is
 //! never touched. The structure of speech blocks and admonitions is checked here, so the
 //! markers that come out are always balanced.
 
 use super::admonition::AdmonitionKind;
+use super::components::{self, Tab};
 use crate::diagnostic::{Diagnostic, closest};
 use std::path::Path;
 
@@ -20,8 +23,13 @@ pub(crate) const MARKER_PREFIX: &str = "<!--lectern:";
 pub(crate) enum Marker {
     SpeechOpen(usize),
     SpeechClose,
-    AdmonitionOpen { kind: AdmonitionKind, title: Option<String> },
+    AdmonitionOpen {
+        kind: AdmonitionKind,
+        title: Option<String>,
+    },
     AdmonitionClose,
+    /// The opening or closing HTML of a component (`components`).
+    Html(String),
 }
 
 /// The body made ready for pulldown-cmark.
@@ -38,9 +46,25 @@ pub(crate) struct Prepared {
 }
 
 enum Open {
-    Speech { line: usize },
-    Admonition { kind: AdmonitionKind, line: usize, column: usize },
+    Speech {
+        line: usize,
+    },
+    Admonition {
+        kind: AdmonitionKind,
+        line: usize,
+        column: usize,
+    },
+    /// A known component (`KNOWN`); `tabs` holds a `<Tabs>` block's tabs for its `<TabItem>`s.
+    Component {
+        name: &'static str,
+        line: usize,
+        column: usize,
+        tabs: Vec<Tab>,
+    },
 }
+
+/// The components rendered here; others keep their children and are reported.
+const KNOWN: [&str; 4] = ["Tabs", "TabItem", "Details", "Admonition"];
 
 struct Fence {
     ch: char,
@@ -72,9 +96,15 @@ impl Pass<'_> {
         let mut in_mdx_comment = false; // inside a `{/* ... */}` that spans lines
         let mut in_esm = false; // inside an import/export statement, which ends at a blank line
         let mut prev_blank = true;
+        let mut joined_lines = 0; // lines already read as part of a multi-line tag
         for idx in 0..self.lines.len() {
             let raw = self.lines[idx];
             let number = idx + 1;
+            if joined_lines > 0 {
+                joined_lines -= 1;
+                self.push("", number);
+                continue;
+            }
             let trimmed = raw.trim_start();
             let indent = raw.len() - trimmed.len();
             let blank = trimmed.is_empty();
@@ -98,6 +128,14 @@ impl Pass<'_> {
             } else if indent == 0 && prev_blank && is_esm(trimmed) {
                 in_esm = true;
                 self.push("", number);
+            } else if let Some((tag, extra)) = self.multi_line_tag(idx, indent) {
+                joined_lines = extra;
+                if !self.directive(&tag, &tag, 0, number) {
+                    // Not one lectern reads: keep the lines as they were, for CommonMark.
+                    joined_lines = 0;
+                    let cleaned = strip_mdx_comments(raw, &mut in_mdx_comment);
+                    self.push(&cleaned, number);
+                }
             } else if !self.directive(raw, trimmed, indent, number) {
                 let cleaned = strip_mdx_comments(raw, &mut in_mdx_comment);
                 self.push(&cleaned, number);
@@ -123,6 +161,38 @@ impl Pass<'_> {
         self.push("", number);
     }
 
+    /// A known component's opening tag written over several lines (`<Tabs\n  values={[…]}>`),
+    /// joined into one line, with the number of lines after the first that it took.
+    fn multi_line_tag(&self, idx: usize, indent: usize) -> Option<(String, usize)> {
+        let first = self.lines[idx].trim();
+        let name = first.strip_prefix('<')?;
+        if indent > 3
+            || first.ends_with('>')
+            || !KNOWN
+                .iter()
+                .any(|k| name.strip_prefix(k).is_some_and(|r| r.is_empty() || r.starts_with(char::is_whitespace)))
+        {
+            return None;
+        }
+        let mut tag = first.to_string();
+        for (extra, line) in self.lines.iter().enumerate().skip(idx + 1).take(40).map(|(i, l)| (i - idx, l.trim())) {
+            if line.is_empty() {
+                return None;
+            }
+            tag.push(' ');
+            tag.push_str(line);
+            let depth = tag.chars().fold(0i32, |d, c| match c {
+                '{' => d + 1,
+                '}' => d - 1,
+                _ => d,
+            });
+            if depth == 0 && line.ends_with('>') {
+                return Some((tag, extra));
+            }
+        }
+        None
+    }
+
     /// Handles a line that is a speech tag, an admonition fence or a lone component tag.
     fn directive(&mut self, raw: &str, trimmed: &str, indent: usize, number: usize) -> bool {
         let lead = &raw[..indent];
@@ -137,11 +207,159 @@ impl Pass<'_> {
         let Some(tag) = lone_tag(trimmed.trim_end()) else { return false };
         if tag.name == "TextToSpeech" {
             self.speech(&tag, lead, number, column);
+        } else if let Some(name) = KNOWN.iter().find(|k| **k == tag.name) {
+            self.component(name, &tag, lead, number, column);
         } else {
             self.out.components.push((number, tag.name.to_string()));
             self.push("", number);
         }
         true
+    }
+
+    /// `<Tabs>`, `<TabItem>`, `<Details>` or `<Admonition>`, opening or closing.
+    fn component(&mut self, name: &'static str, tag: &LoneTag<'_>, lead: &str, number: usize, column: usize) {
+        if tag.closing {
+            let Some(at) = self.stack.iter().rposition(|o| matches!(o, Open::Component { name: n, .. } if *n == name))
+            else {
+                self.warning(number, column, format!("</{name}> closes no <{name}>"));
+                self.push("", number);
+                return;
+            };
+            while self.stack.len() > at + 1 {
+                let open = self.stack.pop();
+                self.close(open, number, true);
+            }
+            let open = self.stack.pop();
+            self.close(open, number, false);
+            return;
+        }
+        let attrs = components::attributes(tag.attrs);
+        let marker = match name {
+            "Tabs" => {
+                let tabs = self.tab_items(number, &attrs);
+                let selected = tabs
+                    .iter()
+                    .find(|(_, default)| *default)
+                    .map(|(t, _)| t.value.clone())
+                    .or_else(|| components::get(&attrs, "defaultValue").map(str::to_string))
+                    .or_else(|| tabs.first().map(|(t, _)| t.value.clone()))
+                    .unwrap_or_default();
+                let group = components::get(&attrs, "groupId");
+                let html = components::tabs_open(group, &selected);
+                self.stack.push(Open::Component {
+                    name,
+                    line: number,
+                    column,
+                    tabs: tabs.into_iter().map(|(t, _)| t).collect(),
+                });
+                Marker::Html(html)
+            }
+            "TabItem" => {
+                let value = components::get(&attrs, "value").unwrap_or_default().to_string();
+                let known = self.stack.iter().rev().find_map(|o| match o {
+                    Open::Component { name: "Tabs", tabs, .. } => tabs.iter().find(|t| t.value == value).cloned(),
+                    _ => None,
+                });
+                let label = components::get(&attrs, "label").map(str::to_string);
+                let tab = Tab { label: label.or(known.map(|t| t.label)).unwrap_or_else(|| value.clone()), value };
+                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new() });
+                Marker::Html(components::panel_open(&tab))
+            }
+            "Details" => {
+                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new() });
+                let summary = components::get(&attrs, "summary")
+                    .map(|s| format!("<summary>{}</summary>\n", super::escape(s)))
+                    .unwrap_or_default();
+                Marker::Html(format!("<details class=\"details\">\n{summary}"))
+            }
+            _ => {
+                let kind =
+                    components::get(&attrs, "type").and_then(AdmonitionKind::from_name).unwrap_or(AdmonitionKind::Note);
+                let title = components::get(&attrs, "title").map(str::to_string);
+                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new() });
+                Marker::AdmonitionOpen { kind, title }
+            }
+        };
+        if tag.self_closing {
+            let open = self.stack.pop();
+            self.push_marker(marker, lead, number);
+            self.close(open, number, false);
+        } else {
+            self.push_marker(marker, lead, number);
+        }
+    }
+
+    /// The `<TabItem>`s of the `<Tabs>` opened on line `number` (not those of nested tabs), with
+    /// whether each is marked `default`; labels missing from a tab come from `values={[…]}`.
+    fn tab_items(&self, number: usize, attrs: &[(String, components::Value)]) -> Vec<(Tab, bool)> {
+        let values = attrs
+            .iter()
+            .find_map(|(n, v)| match v {
+                components::Value::Expr(e) if n == "values" => Some(components::tab_values(e)),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let mut items = Vec::new();
+        let mut depth = 1;
+        let mut fence: Option<Fence> = None;
+        for line in self.lines.iter().skip(number) {
+            let trimmed = line.trim();
+            if let Some(open) = &fence {
+                if closes_fence(trimmed, open) {
+                    fence = None;
+                }
+                continue;
+            }
+            if let Some(open) = opens_fence(trimmed) {
+                fence = Some(open);
+                continue;
+            }
+            let Some(tag) = lone_tag(trimmed) else { continue };
+            match (tag.name, tag.closing) {
+                ("Tabs", false) if !tag.self_closing => depth += 1,
+                ("Tabs", true) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                ("TabItem", false) if depth == 1 => {
+                    let attrs = components::attributes(tag.attrs);
+                    let value = components::get(&attrs, "value").unwrap_or_default().to_string();
+                    let label = components::get(&attrs, "label")
+                        .map(str::to_string)
+                        .or_else(|| values.iter().find(|t| t.value == value).map(|t| t.label.clone()))
+                        .unwrap_or_else(|| value.clone());
+                    items.push((Tab { value, label }, components::flag(&attrs, "default")));
+                }
+                _ => {}
+            }
+        }
+        if items.is_empty() {
+            items = values.into_iter().map(|t| (t, false)).collect();
+        }
+        items
+    }
+
+    /// Writes the closing marker of `open`; `unclosed`: it is closed because an enclosing block
+    /// ended first, which is reported.
+    fn close(&mut self, open: Option<Open>, at: usize, unclosed: bool) {
+        match open {
+            Some(Open::Admonition { kind, line, column }) => self.unclosed_admonition(kind, line, column, at),
+            Some(Open::Component { name, line, column, .. }) => {
+                if unclosed {
+                    self.warning(line, column, format!("<{name}> is never closed")).help =
+                        Some(format!("add `</{name}>` on its own line where it ends"));
+                }
+                let marker = match name {
+                    "Details" => Marker::Html("</details>\n".into()),
+                    "Admonition" => Marker::AdmonitionClose,
+                    _ => Marker::Html("</div>\n".into()),
+                };
+                self.push_marker(marker, "", at);
+            }
+            Some(Open::Speech { .. }) | None => {}
+        }
     }
 
     fn speech(&mut self, tag: &LoneTag<'_>, lead: &str, number: usize, column: usize) {
@@ -165,10 +383,10 @@ impl Pass<'_> {
             self.push("", number);
         } else if self.stack.iter().any(|o| matches!(o, Open::Speech { .. })) {
             while let Some(open) = self.stack.pop() {
-                match open {
-                    Open::Speech { .. } => break,
-                    Open::Admonition { kind, line, column } => self.unclosed_admonition(kind, line, column, number),
+                if matches!(open, Open::Speech { .. }) {
+                    break;
                 }
+                self.close(Some(open), number, true);
             }
             self.push_marker(Marker::SpeechClose, lead, number);
         } else {
@@ -215,7 +433,7 @@ impl Pass<'_> {
                         Some("add `</TextToSpeech>` on its own line where the spoken part ends".into());
                     self.push_marker(Marker::SpeechClose, "", end);
                 }
-                Open::Admonition { kind, line, column } => self.unclosed_admonition(kind, line, column, end),
+                other => self.close(Some(other), end, true),
             }
         }
     }
@@ -290,6 +508,8 @@ fn is_esm(line: &str) -> bool {
 
 struct LoneTag<'a> {
     name: &'a str,
+    /// What follows the name: the attributes, and `/` when self-closing.
+    attrs: &'a str,
     closing: bool,
     self_closing: bool,
 }
@@ -310,7 +530,7 @@ fn lone_tag(line: &str) -> Option<LoneTag<'_>> {
     if !(attrs.is_empty() || attrs.starts_with(char::is_whitespace) || attrs == "/") || attrs.contains(['<', '>']) {
         return None;
     }
-    Some(LoneTag { name, closing, self_closing: attrs.trim_end().ends_with('/') })
+    Some(LoneTag { name, attrs, closing, self_closing: attrs.trim_end().ends_with('/') })
 }
 
 /// Blanks `{/* ... */}` outside inline code, keeping the columns of what follows.

@@ -88,9 +88,9 @@ fn mdx_lite() {
 #[test]
 fn components_are_reported_once_and_code_is_not_a_component() {
     let r = md(
-        "<Tabs>\n<TabItem value=\"a\">\n\nx\n\n</TabItem>\n</Tabs>\n\nA <Entity> and `<Startup>`\n\n```\n<Code>\n```\n",
+        "<Steps>\n<Step value=\"a\">\n\nx\n\n</Step>\n</Steps>\n\n<Tabs>\n</Tabs>\n\nA <Entity> and `<Startup>`\n\n```\n<Code>\n```\n",
     );
-    assert_eq!(r.components, ["Tabs", "TabItem", "Entity"]);
+    assert_eq!(r.components, ["Steps", "Step", "Entity"]);
 }
 
 #[test]
@@ -176,7 +176,10 @@ fn admonitions() {
         (":::warning Be careful\n\nBody\n\n:::\n", "admonition-warning", "Be careful", "Warning: Be careful", "Body"),
         ("> [!NOTE]\n> Body\n", "admonition-note", "Note", "Note", "Body"),
         ("> [!TIP]\n> Body\n", "admonition-tip", "Tip", "Tip", "Body"),
-        ("> [!IMPORTANT]\n> Body\n", "admonition-info", "Info", "Info", "Body"),
+        ("> [!IMPORTANT]\n> Body\n", "admonition-info", "Important", "Important", "Body"),
+        (":::important\nBody\n:::\n", "admonition-info", "Important", "Important", "Body"),
+        (":::success\nBody\n:::\n", "admonition-tip", "Success", "Success", "Body"),
+        (":::secondary Aside\nBody\n:::\n", "admonition-note", "Aside", "Secondary: Aside", "Body"),
         ("> [!WARNING]\n> Body\n", "admonition-warning", "Warning", "Warning", "Body"),
         ("> [!CAUTION]\n> Body\n", "admonition-danger", "Danger", "Danger", "Body"),
     ];
@@ -288,7 +291,27 @@ fn gfm_tables_footnotes_tasks_strikethrough() {
     assert_eq!(select(&r.html, "div.table-wrap > table").len(), 1);
     assert_eq!(select(&r.html, "input[type=\"checkbox\"]").len(), 2);
     assert_eq!(texts(&r.html, "del"), ["old"]);
-    assert_eq!(select(&r.html, "sup.footnote-reference").len(), 1);
+    assert_eq!(attrs(&r.html, "sup > a[data-footnote-ref]", "href"), ["#user-content-fn-1"]);
+}
+
+#[test]
+fn footnotes_have_docusaurus_ids_and_sit_at_the_end() {
+    let body = "Intro[^Note] and[^1] again[^note].\n\n[^1]: First.\n\n[^note]: Second *one*.\n\n[^unused]: Never referenced.\n\nAfter.\n";
+    let r = md(body);
+    assert_eq!(
+        attrs(&r.html, "sup > a", "id"),
+        ["user-content-fnref-note", "user-content-fnref-1", "user-content-fnref-note-2"]
+    );
+    assert_eq!(texts(&r.html, "sup > a"), ["1", "2", "1"]);
+    assert_eq!(attrs(&r.html, "section.footnotes li", "id"), ["user-content-fn-note", "user-content-fn-1"]);
+    assert_eq!(texts(&r.html, "section.footnotes li p"), ["Second one. ↩ ↩2", "First. ↩"]);
+    assert_eq!(
+        attrs(&r.html, "section.footnotes a.data-footnote-backref", "href"),
+        ["#user-content-fnref-note", "#user-content-fnref-note-2", "#user-content-fnref-1"]
+    );
+    // The section comes after the page's last paragraph, and unused definitions are dropped.
+    assert!(r.html.find("After.").unwrap() < r.html.find("<section data-footnotes").unwrap());
+    assert!(!r.html.contains("Never referenced"));
 }
 
 #[test]
@@ -397,4 +420,31 @@ fn placeholder_alt_text_is_an_accessibility_warning() {
             (false, 5, 24, "image alt text 'Pic' does not describe the image"),
         ]
     );
+}
+
+#[test]
+fn tabs_render_every_panel_with_its_label() {
+    let body = "import Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n<Tabs groupId=\"os\"\n  values={[\n    {label: 'macOS', value: 'mac'},\n    {label: 'Windows', value: 'win'},\n  ]}>\n<TabItem value=\"mac\">\n\nRun **brew**.\n\n</TabItem>\n<TabItem value=\"win\" default>\n\n```bash\n<TabItem value=\"not-a-tab\">\n```\n\n</TabItem>\n</Tabs>\n\nAfter.\n";
+    let r = md(body);
+    assert_eq!(attrs(&r.html, "div.tabs", "data-group-id"), ["os"]);
+    assert_eq!(attrs(&r.html, "div.tabs", "data-default"), ["win"]);
+    assert_eq!(attrs(&r.html, "div.tabs > div.tab-panel", "data-value"), ["mac", "win"]);
+    assert_eq!(texts(&r.html, "div.tab-panel > p.tab-panel-label"), ["macOS", "Windows"]);
+    assert_eq!(texts(&r.html, "div.tab-panel strong"), ["brew"]);
+    assert_eq!(select(&r.html, "div.tab-panel pre").len(), 1);
+    assert_eq!(texts(&r.html, "div.tabs + p"), ["After."]);
+    assert!(r.components.is_empty(), "{:?}", r.components);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+}
+
+#[test]
+fn details_and_admonition_components() {
+    let body = "<Details summary=\"More\">\n\nHidden *text*.\n\n</Details>\n\n<Admonition type=\"warning\" title=\"Careful\">\n\nBody.\n\n</Admonition>\n\n<Tabs>\n<TabItem value=\"a\" label=\"A\">\n\nNever closed.\n</Tabs>\n";
+    let r = md(body);
+    assert_eq!(texts(&r.html, "details.details > summary"), ["More"]);
+    assert_eq!(texts(&r.html, "details.details em"), ["text"]);
+    assert_eq!(texts(&r.html, "aside.admonition-warning > p.admonition-title"), ["Careful"]);
+    assert_eq!(texts(&r.html, "div.tabs > div.tab-panel > p:not(.tab-panel-label)"), ["Never closed."]);
+    let messages: Vec<_> = r.diagnostics.iter().map(|d| (d.line, d.message.as_str())).collect();
+    assert_eq!(messages, [(14, "<TabItem> is never closed")]);
 }

@@ -50,6 +50,9 @@ pub struct NavLink {
 pub struct PageView<'a> {
     pub site: &'a SiteView,
     pub title: String,
+    /// The page's own leading `# H1`, shown as its heading instead of `title` when present:
+    /// Docusaurus keeps the body's H1 even when front matter sets another title.
+    pub heading: Option<String>,
     pub hide_title: bool,
     pub description: Option<String>,
     pub canonical_url: Option<String>,
@@ -81,6 +84,7 @@ impl<'a> PageView<'a> {
         PageView {
             site,
             title: title.into(),
+            heading: None,
             hide_title: false,
             description: None,
             canonical_url: None,

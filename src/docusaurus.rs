@@ -1,0 +1,437 @@
+//! Reading a Docusaurus site's own `docusaurus.config.{js,mjs,cjs,ts}` when it has no
+//! `lectern.yml`, so a playbook builds unchanged with its real title, URLs and edit links.
+//!
+//! In: the config file's text. Out: the `RawConfig` it describes, and a warning with `file:line`
+//! for each value lectern would use but cannot know without running JavaScript (a function, a
+//! `require`, `process.env`), which is skipped. Nothing is executed: the file is parsed with oxc
+//! and its object literals are evaluated statically, following `const` names declared at the
+//! top level (`const config = {…}; module.exports = config;`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use oxc_allocator::Allocator;
+use oxc_ast::ast::{ArrayExpressionElement, ExportDefaultDeclarationKind, Expression, ObjectPropertyKind, Statement};
+use oxc_parser::Parser;
+use oxc_span::{GetSpan, SourceType};
+
+use crate::config::{Policy, RawConfig};
+use crate::diagnostic::Diagnostic;
+
+/// The names Docusaurus looks for, in its order.
+pub const CONFIG_FILES: &[&str] =
+    &["docusaurus.config.js", "docusaurus.config.mjs", "docusaurus.config.cjs", "docusaurus.config.ts"];
+
+/// A JavaScript value known without running code; `Opaque` is what is not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Js {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    Arr(Vec<Js>),
+    Obj(Vec<(String, Js)>),
+    /// Something only running the file would tell: where it is and what it is, in words.
+    Opaque {
+        line: usize,
+        column: usize,
+        what: String,
+    },
+}
+
+impl Js {
+    /// The value of `key` in an object.
+    pub fn get(&self, key: &str) -> Option<&Js> {
+        match self {
+            Js::Obj(props) => props.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// The config file in `root`, if the site has one.
+pub fn find_config(root: &Path) -> Option<&'static str> {
+    CONFIG_FILES.iter().copied().find(|name| root.join(name).is_file())
+}
+
+/// Evaluates the object a config or sidebars file exports (`module.exports = …` or
+/// `export default …`). A file that does not parse is an error with its position.
+pub fn exported_value(text: &str, path: &Path) -> Result<Js, Diagnostic> {
+    let allocator = Allocator::default();
+    let source_type = SourceType::from_path(path).unwrap_or_else(|_| SourceType::mjs());
+    let parsed = Parser::new(&allocator, text, source_type).parse();
+    if let Some(err) = parsed.diagnostics.first() {
+        let start = err.labels.as_ref().first().map_or(0, |l| l.offset());
+        let (line, column) = line_col(text, start);
+        return Err(Diagnostic::error(path, line, column, format!("cannot parse this file: {}", err.message))
+            .with_source(text)
+            .with_help(
+                "lectern reads docusaurus.config.js without running it; fix the syntax, or write a lectern.yml",
+            ));
+    }
+    let mut consts: HashMap<&str, &Expression> = HashMap::new();
+    let mut exported: Option<&Expression> = None;
+    for stmt in &parsed.program.body {
+        match stmt {
+            Statement::VariableDeclaration(decl) => {
+                for d in &decl.declarations {
+                    if let (Some(name), Some(init)) = (d.id.get_identifier_name(), &d.init) {
+                        consts.insert(name.as_str(), init);
+                    }
+                }
+            }
+            Statement::ExpressionStatement(s) => {
+                if let Expression::AssignmentExpression(a) = s.expression.get_inner_expression()
+                    && &text[a.left.span().start as usize..a.left.span().end as usize] == "module.exports"
+                {
+                    exported = Some(&a.right);
+                }
+            }
+            Statement::ExportDefaultDeclaration(d) => {
+                if let Some(e) = d.declaration.as_expression() {
+                    exported = Some(e);
+                } else if let ExportDefaultDeclarationKind::FunctionDeclaration(f) = &d.declaration {
+                    let (line, column) = line_col(text, f.span.start);
+                    return Ok(Js::Opaque { line, column, what: "a function".into() });
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(exported) = exported else {
+        return Err(Diagnostic::error(path, 1, 1, "this file exports nothing lectern can read")
+            .with_source(text)
+            .with_help("lectern reads `module.exports = {…}` or `export default {…}`; write a lectern.yml instead"));
+    };
+    let eval = Eval { text, consts: &consts };
+    Ok(eval.value(exported, 0))
+}
+
+struct Eval<'s, 'a> {
+    text: &'s str,
+    consts: &'s HashMap<&'a str, &'s Expression<'a>>,
+}
+
+impl Eval<'_, '_> {
+    fn opaque(&self, e: &Expression, what: &str) -> Js {
+        let (line, column) = line_col(self.text, e.span().start);
+        Js::Opaque { line, column, what: what.to_string() }
+    }
+
+    fn value(&self, e: &Expression, depth: usize) -> Js {
+        if depth > 64 {
+            return self.opaque(e, "a value nested too deeply");
+        }
+        match e.get_inner_expression() {
+            Expression::NullLiteral(_) => Js::Null,
+            Expression::BooleanLiteral(b) => Js::Bool(b.value),
+            Expression::NumericLiteral(n) => Js::Num(n.value),
+            Expression::StringLiteral(s) => Js::Str(s.value.as_str().to_string()),
+            Expression::TemplateLiteral(t) => {
+                let mut out = String::new();
+                for (i, q) in t.quasis.iter().enumerate() {
+                    out.push_str(q.value.cooked.as_ref().map_or(q.value.raw.as_str(), |c| c.as_str()));
+                    match t.expressions.get(i).map(|x| (x, self.value(x, depth + 1))) {
+                        None => {}
+                        Some((_, Js::Str(s))) => out.push_str(&s),
+                        Some((_, Js::Num(n))) => out.push_str(&n.to_string()),
+                        Some((x, _)) => return self.opaque(x, "a value in a template string not known here"),
+                    }
+                }
+                Js::Str(out)
+            }
+            Expression::UnaryExpression(u) if u.operator.as_str() == "-" => match self.value(&u.argument, depth + 1) {
+                Js::Num(n) => Js::Num(-n),
+                _ => self.opaque(e, "an expression"),
+            },
+            Expression::UnaryExpression(u) if u.operator.as_str() == "!" => match self.value(&u.argument, depth + 1) {
+                Js::Num(n) => Js::Bool(n == 0.0),
+                Js::Bool(b) => Js::Bool(!b),
+                _ => self.opaque(e, "an expression"),
+            },
+            Expression::Identifier(id) if id.name.as_str() == "undefined" => Js::Null,
+            Expression::Identifier(id) => match self.consts.get(id.name.as_str()) {
+                Some(init) => self.value(init, depth + 1),
+                None => self.opaque(e, &format!("`{}`, a name imported or computed elsewhere", id.name.as_str())),
+            },
+            Expression::ArrayExpression(a) => Js::Arr(
+                a.elements
+                    .iter()
+                    .filter_map(|el| match el {
+                        ArrayExpressionElement::SpreadElement(s) => match self.value(&s.argument, depth + 1) {
+                            Js::Arr(items) => Some(items),
+                            _ => Some(vec![self.opaque(&s.argument, "a spread of a value not known here")]),
+                        },
+                        ArrayExpressionElement::Elision(_) => None,
+                        other => other.as_expression().map(|x| vec![self.value(x, depth + 1)]),
+                    })
+                    .flatten()
+                    .collect(),
+            ),
+            Expression::ObjectExpression(o) => {
+                let mut props = Vec::new();
+                for p in &o.properties {
+                    match p {
+                        ObjectPropertyKind::ObjectProperty(p) => {
+                            let Some(key) = p.key.static_name() else { continue };
+                            props.push((key.to_string(), self.value(&p.value, depth + 1)));
+                        }
+                        ObjectPropertyKind::SpreadProperty(s) => {
+                            if let Js::Obj(more) = self.value(&s.argument, depth + 1) {
+                                props.extend(more);
+                            }
+                        }
+                    }
+                }
+                Js::Obj(props)
+            }
+            Expression::ArrowFunctionExpression(_) | Expression::FunctionExpression(_) => self.opaque(e, "a function"),
+            Expression::CallExpression(c) => {
+                let callee = &self.text[c.callee.span().start as usize..c.callee.span().end as usize];
+                if callee == "require" || callee == "require.resolve" {
+                    self.opaque(e, "a `require(…)`")
+                } else {
+                    self.opaque(e, &format!("a call of `{callee}`"))
+                }
+            }
+            Expression::StaticMemberExpression(m) => {
+                let path = &self.text[m.span.start as usize..m.span.end as usize];
+                if path.starts_with("process.env") {
+                    self.opaque(e, &format!("`{path}`, an environment variable"))
+                } else {
+                    match self.value(&m.object, depth + 1) {
+                        Js::Obj(_) => {
+                            self.value(&m.object, depth + 1).get(m.property.name.as_str()).cloned().unwrap_or(Js::Null)
+                        }
+                        _ => self.opaque(e, &format!("`{path}`")),
+                    }
+                }
+            }
+            _ => self.opaque(e, "an expression"),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: u32) -> (usize, usize) {
+    let before = &text[..(offset as usize).min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// A config read: what lectern understood and what it had to skip.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub raw: RawConfig,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads `docusaurus.config.*` as lectern settings (the keys in the configuration reference's
+/// "From Docusaurus" table). `display` names the file in diagnostics.
+pub fn config(text: &str, display: &Path) -> Result<Read, Diagnostic> {
+    let value = exported_value(text, display)?;
+    let mut read = Read::default();
+    if let Js::Opaque { line, column, what } = &value {
+        read.warnings.push(opaque_warning(display, text, *line, *column, what, "the whole config"));
+        return Ok(read);
+    }
+    let mut take = |key: &str, v: Option<&Js>| -> Option<Js> {
+        match v? {
+            Js::Opaque { line, column, what } => {
+                read.warnings.push(opaque_warning(display, text, *line, *column, what, key));
+                None
+            }
+            Js::Null => None,
+            other => Some(other.clone()),
+        }
+    };
+    let string = |v: Option<Js>| match v {
+        Some(Js::Str(s)) => Some(s),
+        _ => None,
+    };
+    let policy = |v: Option<Js>| match v {
+        Some(Js::Str(s)) => match s.as_str() {
+            "throw" => Some(Policy::Error),
+            "warn" | "log" => Some(Policy::Warn),
+            "ignore" => Some(Policy::Ignore),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut raw = RawConfig {
+        title: string(take("title", value.get("title"))),
+        tagline: string(take("tagline", value.get("tagline"))),
+        url: string(take("url", value.get("url"))),
+        base_url: string(take("baseUrl", value.get("baseUrl"))),
+        favicon: string(take("favicon", value.get("favicon"))),
+        on_broken_links: policy(take("onBrokenLinks", value.get("onBrokenLinks"))),
+        on_broken_anchors: policy(take("onBrokenAnchors", value.get("onBrokenAnchors"))),
+        on_broken_images: policy(take("onBrokenMarkdownImages", value.get("onBrokenMarkdownImages"))),
+        ..RawConfig::default()
+    };
+    if let Some(Js::Bool(b)) = take("trailingSlash", value.get("trailingSlash")) {
+        raw.trailing_slash = Some(b);
+    }
+    if let Some(Js::Arr(dirs)) = take("staticDirectories", value.get("staticDirectories")) {
+        raw.static_dirs = Some(dirs.into_iter().filter_map(|d| string(Some(d))).collect());
+    }
+    if let (Some(org), Some(project)) = (
+        string(take("organizationName", value.get("organizationName"))),
+        string(take("projectName", value.get("projectName"))),
+    ) {
+        raw.repository = Some(format!("https://github.com/{org}/{project}"));
+    }
+    let logo =
+        value.get("themeConfig").and_then(|t| t.get("navbar")).and_then(|n| n.get("logo")).and_then(|l| l.get("src"));
+    raw.logo = string(take("themeConfig.navbar.logo.src", logo));
+    let copyright = value.get("themeConfig").and_then(|t| t.get("footer")).and_then(|f| f.get("copyright"));
+    raw.footer = string(take("themeConfig.footer.copyright", copyright));
+    // Docusaurus's docs default to /docs; lectern's own default (/) is for lectern.yml sites.
+    raw.route_base_path = Some("/docs".into());
+    if let Some(docs) = docs_options(&value) {
+        match docs {
+            Js::Obj(_) => {
+                raw.docs_dir = string(take("docs.path", docs.get("path")));
+                if let Some(r) = string(take("docs.routeBasePath", docs.get("routeBasePath"))) {
+                    raw.route_base_path = Some(r);
+                }
+                raw.edit_url = string(take("docs.editUrl", docs.get("editUrl")));
+            }
+            Js::Opaque { line, column, what } => {
+                read.warnings.push(opaque_warning(display, text, *line, *column, what, "the docs options"));
+            }
+            _ => {}
+        }
+    }
+    read.raw = raw;
+    Ok(read)
+}
+
+/// The docs plugin's options: from the classic preset (`presets: [['classic', {docs: …}]]`) or a
+/// `@docusaurus/plugin-content-docs` plugin without an `id` (the default docs instance).
+fn docs_options(config: &Js) -> Option<&Js> {
+    for (key, names) in [
+        ("presets", &["classic", "@docusaurus/preset-classic"][..]),
+        ("plugins", &["@docusaurus/plugin-content-docs", "content-docs"][..]),
+    ] {
+        let Some(Js::Arr(items)) = config.get(key) else { continue };
+        for item in items {
+            let Js::Arr(pair) = item else { continue };
+            let (Some(Js::Str(name)), Some(options)) = (pair.first(), pair.get(1)) else { continue };
+            if !names.contains(&name.as_str()) {
+                continue;
+            }
+            let docs = if key == "presets" { options.get("docs") } else { Some(options) };
+            match docs {
+                Some(d @ Js::Obj(_)) if d.get("id").is_none_or(|id| *id == Js::Str("default".into())) => {
+                    return Some(d);
+                }
+                Some(d @ Js::Opaque { .. }) => return Some(d),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+fn opaque_warning(path: &Path, text: &str, line: usize, column: usize, what: &str, key: &str) -> Diagnostic {
+    Diagnostic::warning(
+        path,
+        line,
+        column,
+        format!("`{key}` is {what}, which lectern cannot know without running JavaScript; skipped"),
+    )
+    .with_source(text)
+    .with_help("set it in a lectern.yml beside this file (`lectern.yml` takes precedence over docusaurus.config.js)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Read {
+        config(text, Path::new("docusaurus.config.js")).unwrap()
+    }
+
+    #[test]
+    fn a_commonjs_config_with_the_classic_preset() {
+        let r = read(
+            r#"// @ts-check
+const lightCodeTheme = require('prism-react-renderer/themes/github');
+const org = 'LBHackney-IT';
+/** @type {import('@docusaurus/types').Config} */
+const config = {
+  title: 'Hackney API Playbook',
+  tagline: `A guide on Hackney's practices`,
+  url: 'https://playbook.hackney.gov.uk',
+  baseUrl: '/API-Playbook/',
+  onBrokenLinks: 'warn',
+  trailingSlash: false,
+  favicon: 'img/favicon.ico',
+  organizationName: org,
+  projectName: "API-Playbook",
+  presets: [
+    [
+      'classic',
+      /** @type {import('@docusaurus/preset-classic').Options} */
+      ({
+        docs: {
+          routeBasePath: '/',
+          sidebarPath: require.resolve('./sidebars.js'),
+          editUrl: 'https://github.com/LBHackney-IT/API-Playbook/edit/main/',
+        },
+        theme: { customCss: require.resolve('./src/css/custom.css') },
+      }),
+    ],
+  ],
+  themeConfig: { navbar: { logo: { alt: 'Logo', src: 'img/logo.svg' } }, prism: { theme: lightCodeTheme } },
+};
+module.exports = config;
+"#,
+        );
+        let raw = &r.raw;
+        assert_eq!(raw.title.as_deref(), Some("Hackney API Playbook"));
+        assert_eq!(raw.tagline.as_deref(), Some("A guide on Hackney's practices"));
+        assert_eq!(raw.url.as_deref(), Some("https://playbook.hackney.gov.uk"));
+        assert_eq!(raw.base_url.as_deref(), Some("/API-Playbook/"));
+        assert_eq!(raw.on_broken_links, Some(Policy::Warn));
+        assert_eq!(raw.trailing_slash, Some(false));
+        assert_eq!(raw.route_base_path.as_deref(), Some("/"));
+        assert_eq!(raw.edit_url.as_deref(), Some("https://github.com/LBHackney-IT/API-Playbook/edit/main/"));
+        assert_eq!(raw.repository.as_deref(), Some("https://github.com/LBHackney-IT/API-Playbook"));
+        assert_eq!(raw.logo.as_deref(), Some("img/logo.svg"));
+        // The theme and sidebarPath are functions of require: not read, so not reported.
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn an_esm_typescript_config_with_the_docs_plugin() {
+        let text = "import type {Config} from '@docusaurus/types';\nexport default {\n  title: 'Handbook',\n  url: process.env.SITE_URL,\n  baseUrl: '/',\n  plugins: [['@docusaurus/plugin-content-docs', {path: 'handbook', editUrl: ({docPath}) => docPath}]],\n} satisfies Config;\n";
+        let r = config(text, Path::new("docusaurus.config.ts")).unwrap();
+        assert_eq!(r.raw.title.as_deref(), Some("Handbook"));
+        assert_eq!(r.raw.docs_dir.as_deref(), Some("handbook"));
+        assert_eq!(r.raw.route_base_path.as_deref(), Some("/docs"), "Docusaurus's default");
+        assert_eq!(r.raw.url, None);
+        let w: Vec<(usize, usize, &str)> = r.warnings.iter().map(|d| (d.line, d.column, d.message.as_str())).collect();
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert_eq!((w[0].0, w[0].1), (4, 8));
+        assert!(w[0].2.contains("`url` is `process.env.SITE_URL`, an environment variable"), "{w:?}");
+        assert_eq!((w[1].0, w[1].1), (6, 77));
+        assert!(w[1].2.contains("`docs.editUrl` is a function"), "{w:?}");
+    }
+
+    #[test]
+    fn a_config_built_by_a_function_is_one_warning() {
+        let r = read("module.exports = async function createConfig() {\n  return {title: 'x'};\n};\n");
+        assert_eq!(r.raw.title, None);
+        assert_eq!(r.warnings.len(), 1);
+        assert!(r.warnings[0].message.contains("`the whole config` is a function"));
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let e = config("module.exports = {\n  title: 'x',,\n};\n", Path::new("docusaurus.config.js")).unwrap_err();
+        assert_eq!(e.line, 2, "{e:?}");
+    }
+}

@@ -108,7 +108,7 @@ pub fn site_view(site: &Site, live_reload: Option<String>) -> SiteView {
         .collect();
     SiteView {
         title: c.title.clone(),
-        language: "en".into(),
+        language: c.lang.clone(),
         tagline: c.tagline.clone(),
         base_url: c.base_url.clone(),
         url: c.url.clone(),

@@ -329,3 +329,19 @@ fn highlighted_code_is_cached_between_builds() {
     let changed: Vec<String> = all(&blocks, ".code-block").iter().take(2).map(|b| b.html()).collect();
     assert!(changed.iter().all(|b| !b.contains("hl-CODE")), "edited blocks are highlighted again");
 }
+
+/// `lang` in lectern.yml is the language of every page, the 404 page included.
+#[test]
+fn lang_key_sets_the_page_language() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("docs")).unwrap();
+    fs::write(site.path().join("lectern.yml"), "title: Documentació\nlang: ca\n").unwrap();
+    fs::write(site.path().join("docs/index.md"), "# Inici\n\nBenvinguts.\n").unwrap();
+    let out = site.path().join("out");
+    support::lectern_ok(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    for file in ["index.html", "404.html"] {
+        assert_eq!(attr(&page(&out, file), "html", "lang").as_deref(), Some("ca"), "{file}");
+    }
+    let default = build_fixture(false);
+    assert_eq!(attr(&page(&default.out, "404.html"), "html", "lang").as_deref(), Some("en"));
+}

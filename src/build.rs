@@ -488,7 +488,7 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
         .is_some()
         .then(|| crate::links::Index::new(&site.config, &site.content, &content::walk_static(&site.config)));
     let site_view = crate::pages::site_view(site, None);
-    let mut search = crate::search::IndexBuilder::default();
+    let mut search = crate::search::IndexBuilder::new(&site.config.lang);
     let mut to_staging =
         |path: String, bytes: Vec<u8>| -> anyhow::Result<()> { staging.write(&path, &OutputFile::Bytes(bytes)) };
     let highlight_before = markdown::highlight_time();

@@ -45,6 +45,19 @@ pub struct NavLink {
     pub active: bool,
 }
 
+/// One card of the generated home page: a sidebar.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HomeCard {
+    /// The sidebar's label.
+    pub label: String,
+    /// Its first page's URL.
+    pub url: String,
+    /// Its first page's title.
+    pub first_title: String,
+    /// From the sidebar's index page (front matter `description`), else its `_category_` file.
+    pub description: Option<String>,
+}
+
 /// One documentation page.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView<'a> {

@@ -205,6 +205,7 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     v.canonical_url = (!c.url.is_empty()).then(|| format!("{}{}", c.url, encode_path(&d.url)));
     v.og_image = d.front.image.as_ref().map(|img| absolute(c, &asset_link(c, img)));
     v.noindex = d.is_unlisted();
+    v.standalone = d.standalone;
     v.content_html = site.speech.page_html(i, html).into_owned();
     v.has_speech = site.speech.has_players(i);
     if d.front.hide_table_of_contents != Some(true) {
@@ -213,6 +214,10 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     v.edit_url = match &d.front.custom_edit_url {
         Some(Some(u)) if !u.is_empty() => Some(u.clone()),
         Some(_) => None,
+        None if d.standalone => c.edit_url.as_ref().map(|e| {
+            let path = crate::diagnostic::display_path(&d.display_path);
+            format!("{}/{}", e.trim_end_matches('/'), encode_path(&path))
+        }),
         None => c.edit_url.as_ref().map(|e| {
             let docs_dir = crate::diagnostic::display_path(&c.docs_dir);
             format!("{}/{}/{}", e.trim_end_matches('/'), docs_dir.trim_matches('/'), encode_path(&d.source))
@@ -360,7 +365,9 @@ pub fn home_cards(site: &Site) -> Option<Vec<HomeCard>> {
                 .docs
                 .iter()
                 .enumerate()
-                .find(|(i, d)| d.is_index && d.dir_path() == root && site.sidebars.placements[*i].is_some())
+                .find(|(i, d)| {
+                    d.is_index && !d.standalone && d.dir_path() == root && site.sidebars.placements[*i].is_some()
+                })
                 .map(|(_, d)| d)
                 .or(match first {
                     Stop::Doc(i) => site.content.docs.get(*i),

@@ -80,3 +80,36 @@ fn check_accepts_links_to_the_generated_home_page_and_still_reports_missing_page
     assert!(stderr.contains("/no-such-page"), "the missing page is reported: {stderr}");
     assert!(!stderr.lines().any(|l| l.contains("'/'") || l.contains("`/`")), "the home page exists: {stderr}");
 }
+
+#[test]
+fn markdown_pages_of_src_pages_build_at_their_paths_without_a_sidebar_and_the_sites_landing_page_wins() {
+    let site = support::copy_fixture("header-seven");
+    let pages = site.path().join("src/pages");
+    std::fs::create_dir_all(pages.join("team")).expect("creating src/pages");
+    std::fs::write(pages.join("index.md"), "# Welcome to the handbook\n\nStart with the [guides](/guides/).\n")
+        .expect("writing a page");
+    std::fs::write(pages.join("team/people.mdx"), "---\ntitle: Our people\n---\n\nWho we are.\n")
+        .expect("writing a page");
+    std::fs::write(pages.join("_draft.md"), "# Not a page\n").expect("writing a partial");
+    std::fs::write(pages.join("react.js"), "export default () => null;\n").expect("writing a React page");
+    let out = build(site.path());
+
+    let home = parse(&out.join("index.html"));
+    assert_eq!(texts(&home, "article.content h1"), ["Welcome to the handbook"]);
+    assert!(texts(&home, ".home-card").is_empty(), "the site's own landing page wins");
+    assert!(texts(&home, "#sidebar").is_empty(), "no sidebar on a standalone page");
+    assert_eq!(attrs(&home, "#site-menu .menu-links a", "href").len(), 7, "the site's menu instead");
+    assert_eq!(attrs(&home, ".layout", "class"), ["layout layout-standalone"]);
+
+    let people = parse(&out.join("team/people/index.html"));
+    assert_eq!(texts(&people, "article.content h1"), ["Our people"]);
+    assert!(texts(&people, "#sidebar").is_empty());
+    // Not in any sidebar or the navbar; in the sitemap.
+    let guide = parse(&out.join("guides/index.html"));
+    assert!(!attrs(&guide, "#sidebar a, .navbar-links a", "href").iter().any(|h| h.contains("team")));
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).expect("sitemap");
+    assert!(sitemap.contains("<loc>/team/people</loc>") || sitemap.contains("<loc>/team/people/</loc>"), "{sitemap}");
+    assert!(!out.join("_draft/index.html").exists() && !out.join("react/index.html").exists());
+    // check follows their links too.
+    support::lectern_ok(["check".as_ref(), site.path().as_os_str()]);
+}

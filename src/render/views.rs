@@ -86,6 +86,8 @@ pub struct PageView<'a> {
     pub url: String,
     /// The page has speech players: the theme loads `speech.css` and `speech.js`.
     pub has_speech: bool,
+    /// A standalone page (`src/pages`): no sidebar, the site's menu instead.
+    pub standalone: bool,
 }
 
 impl<'a> PageView<'a> {
@@ -110,6 +112,7 @@ impl<'a> PageView<'a> {
             next: None,
             url: url.into(),
             has_speech: false,
+            standalone: false,
         }
     }
 }

@@ -36,7 +36,7 @@ fn long_title_and_seven_navbar_links_fit_every_width() {
     }
     let site = support::copy_fixture("header-seven");
     let out = build(site.path());
-    check_widths(&out, &["/guides/", "/playbooks/working", "/404.html"], true);
+    check_widths(&out, &["/", "/guides/", "/playbooks/working", "/404.html"], true);
 }
 
 #[test]

@@ -36,6 +36,8 @@ fn long_title_and_seven_navbar_links_fit_every_width() {
     }
     let site = support::copy_fixture("header-seven");
     let out = build(site.path());
+    // `/playbooks/working` has a previous page and a long "Next" label, which once pushed
+    // phones sideways.
     check_widths(&out, &["/", "/guides/", "/playbooks/working", "/404.html"], true);
 }
 

@@ -110,6 +110,12 @@ fn markdown_pages_of_src_pages_build_at_their_paths_without_a_sidebar_and_the_si
     let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).expect("sitemap");
     assert!(sitemap.contains("<loc>/team/people</loc>") || sitemap.contains("<loc>/team/people/</loc>"), "{sitemap}");
     assert!(!out.join("_draft/index.html").exists() && !out.join("react/index.html").exists());
-    // check follows their links too.
-    support::lectern_ok(["check".as_ref(), site.path().as_os_str()]);
+    // check follows their links too, and says the React page is not built.
+    let check = support::lectern_ok(["check".as_ref(), site.path().as_os_str()]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        stderr.lines().any(|l| l.starts_with("warning: src/pages/react.js") && l.contains("React page")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("_draft"), "{stderr}");
 }

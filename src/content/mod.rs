@@ -123,7 +123,8 @@ pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
         ]);
     }
     let mut found = walk(&docs_path, &config.docs_dir)?;
-    found.pages.extend(walk_pages(config)?);
+    let (pages, page_warnings) = walk_pages(config)?;
+    found.pages.extend(pages);
     // Read when a code block is first looked up: a rebuild that renders no page never pays for it.
     let cache_file = highlight_cache_file(config);
     crate::markdown::memo::load_lazily(Box::new(move || std::fs::read(&cache_file).ok()));
@@ -153,7 +154,7 @@ pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
         errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         return Err(errors);
     }
-    Ok(Content { docs, categories, assets: found.assets, drafts, warnings: Vec::new() })
+    Ok(Content { docs, categories, assets: found.assets, drafts, warnings: page_warnings })
 }
 
 fn rel_file(dir: &str, file: &Path) -> PathBuf {
@@ -215,15 +216,32 @@ fn standalone_rel(source: &str) -> Option<&str> {
     (rest.len() < source.len()).then(|| rest.strip_prefix(PAGES_DIR)?.strip_prefix('/')).flatten()
 }
 
-/// The Markdown pages of [`PAGES_DIR`], as (source, file); none when there is no such folder.
-/// As Docusaurus does, names starting with `_` are left out.
-fn walk_pages(config: &Config) -> Result<Vec<(String, PathBuf)>, Vec<Diagnostic>> {
+/// The Markdown pages of [`PAGES_DIR`], as (source, file), and a warning for each React page
+/// there, which lectern cannot build; none when there is no such folder. As Docusaurus does,
+/// names starting with `_` are left out.
+type Pages = (Vec<(String, PathBuf)>, Vec<Diagnostic>);
+fn walk_pages(config: &Config) -> Result<Pages, Vec<Diagnostic>> {
     let base = config.root.join(PAGES_DIR);
     if !base.is_dir() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let found = walk(&base, Path::new(PAGES_DIR))?;
-    Ok(found.pages.into_iter().map(|(rel, file)| (standalone_source(config, &rel), file)).collect())
+    let react = [".js", ".jsx", ".ts", ".tsx"];
+    let warnings = found
+        .assets
+        .iter()
+        .filter(|rel| react.iter().any(|ext| rel.ends_with(ext)) && !rel.split('/').any(|p| p.starts_with('_')))
+        .map(|rel| {
+            Diagnostic::warning(
+                Path::new(PAGES_DIR).join(rel),
+                0,
+                0,
+                "a React page: lectern builds only Markdown pages",
+            )
+            .with_help("rewrite it as a .md page, or leave it out: without a page at `/`, lectern makes a home page")
+        })
+        .collect();
+    Ok((found.pages.into_iter().map(|(rel, file)| (standalone_source(config, &rel), file)).collect(), warnings))
 }
 
 /// Reads one page.

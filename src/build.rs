@@ -360,7 +360,7 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
         for_search,
         previous,
         out,
-        search: crate::search::IndexBuilder::default(),
+        search: crate::search::IndexBuilder::new(&site.config.lang),
         record: crate::output::BuildRecord::default(),
         reused: Reused { pages: 0, search: search_kept.is_some() },
     };

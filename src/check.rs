@@ -23,7 +23,7 @@ struct Lookup<'a> {
     index: Index<'a>,
     /// Page URLs (decoded, no trailing slash) to doc index.
     pages: HashMap<String, usize>,
-    /// URLs of generated category pages.
+    /// URLs of generated pages: category pages and the home page.
     generated: HashSet<String>,
     /// Static files, by URL (decoded).
     statics: HashSet<String>,
@@ -66,6 +66,10 @@ impl<'a> Lookup<'a> {
         let mut generated = HashSet::new();
         for sb in &site.sidebars.sidebars {
             collect_generated(&sb.items, &mut generated);
+        }
+        if !crate::pages::has_home_page(site) {
+            // The generated home page (see `pages::home_cards`).
+            generated.insert(url_key(&c.base_url));
         }
         Lookup {
             site,

@@ -43,6 +43,7 @@ pub struct SidebarSpec {
 pub struct RawConfig {
     pub title: Option<String>,
     pub tagline: Option<String>,
+    pub lang: Option<String>,
     pub url: Option<String>,
     pub base_url: Option<String>,
     pub docs_dir: Option<String>,
@@ -68,6 +69,7 @@ pub struct RawConfig {
 pub const KEYS: &[&str] = &[
     "title",
     "tagline",
+    "lang",
     "url",
     "base_url",
     "docs_dir",
@@ -95,6 +97,9 @@ pub struct Config {
     pub root: PathBuf,
     pub title: String,
     pub tagline: String,
+    /// BCP 47 language of the pages (`lang`, default `en`): `<html lang>`, the search stemmer,
+    /// and the speech voice when `speech.voice` is not set.
+    pub lang: String,
     /// Origin of the deployed site, e.g. `https://example.org`; empty when unknown.
     pub url: String,
     /// Always starts and ends with `/`.
@@ -374,12 +379,20 @@ pub fn resolve(root: &Path, raw: RawConfig, environment: &str, overrides: &Overr
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "Documentation".into())
     });
+    let lang = raw.lang.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string);
+    let mut speech = crate::speech::SpeechConfig::resolve(root, raw.speech);
+    // espeak-ng takes a language code as a voice; without `lang` its own default (English) stays,
+    // so existing audio caches keep their keys.
+    if speech.voice.is_none() {
+        speech.voice = lang.clone();
+    }
     let sidebars =
         raw.sidebars.unwrap_or_else(|| vec![SidebarSpec { id: "docs".into(), label: None, dir: String::new() }]);
     Config {
         root: root.to_path_buf(),
         title,
         tagline: raw.tagline.unwrap_or_default(),
+        lang: lang.unwrap_or_else(|| "en".into()),
         url: raw.url.unwrap_or_default().trim_end_matches('/').to_string(),
         base_url: slashed(&raw.base_url.unwrap_or_default()),
         docs_dir,
@@ -396,7 +409,7 @@ pub fn resolve(root: &Path, raw: RawConfig, environment: &str, overrides: &Overr
         logo: raw.logo,
         favicon: raw.favicon,
         footer: raw.footer,
-        speech: crate::speech::SpeechConfig::resolve(root, raw.speech),
+        speech,
         environment: environment.to_string(),
         warnings: Vec::new(),
     }
@@ -410,6 +423,7 @@ fn merge(base: &mut RawConfig, over: RawConfig) {
     take!(
         title,
         tagline,
+        lang,
         url,
         base_url,
         docs_dir,
@@ -483,6 +497,20 @@ mod tests {
         assert_eq!(err.help.as_deref(), Some("did you mean `title`?"));
         let err = parse("external_static_dir: [../x]\n", Path::new("lectern.yml")).unwrap_err();
         assert_eq!(err.help.as_deref(), Some("did you mean `external_static_dirs`?"));
+    }
+
+    #[test]
+    fn lang_defaults_to_english_and_voices_speech() {
+        let c = resolve_text("", "development", &[]);
+        assert_eq!((c.lang.as_str(), c.speech.voice.as_deref()), ("en", None));
+        let c = resolve_text("lang: fr\n", "development", &[]);
+        assert_eq!((c.lang.as_str(), c.speech.voice.as_deref()), ("fr", Some("fr")));
+        let c = resolve_text("lang: de\nspeech:\n  voice: en-gb\n", "development", &[]);
+        assert_eq!((c.lang.as_str(), c.speech.voice.as_deref()), ("de", Some("en-gb")));
+        let c = resolve_text("lang: en\nenvironments:\n  production:\n    lang: cy\n", "production", &[]);
+        assert_eq!(c.lang, "cy");
+        let err = parse("langg: fr\n", Path::new("lectern.yml")).unwrap_err();
+        assert_eq!(err.help.as_deref(), Some("did you mean `lang`?"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::content::Doc;
 use crate::files::{OutputFile, SiteFiles};
 use crate::links::encode_path;
-use crate::render::{self, Crumb, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, Theme, TocEntry};
+use crate::render::{self, Crumb, HomeCard, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, Theme, TocEntry};
 use crate::sidebar::{CategoryLink, Item, Stop};
 use crate::site::Site;
 
@@ -176,6 +176,9 @@ fn render_extras_to(site: &Site, theme: &Theme, site_view: &SiteView, sink: &imp
             }
         }
     }
+    if let Some(cards) = home_cards(site) {
+        sink.write(HOME_FILE, OutputFile::Bytes(theme.render_home(site_view, &cards)?.into_bytes()))?;
+    }
     sink.write("404.html", OutputFile::Bytes(theme.render_404(site_view)?.into_bytes()))?;
     sink.write("sitemap.xml", OutputFile::Bytes(sitemap(site).into_bytes()))?;
     for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
@@ -209,7 +212,7 @@ fn site_view(site: &Site, live_reload: Option<String>) -> SiteView {
         .collect();
     SiteView {
         title: c.title.clone(),
-        language: "en".into(),
+        language: c.lang.clone(),
         tagline: c.tagline.clone(),
         base_url: c.base_url.clone(),
         url: c.url.clone(),
@@ -305,6 +308,7 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     v.canonical_url = (!c.url.is_empty()).then(|| format!("{}{}", c.url, encode_path(&d.url)));
     v.og_image = d.front.image.as_ref().map(|img| absolute(c, &asset_link(c, img)));
     v.noindex = d.is_unlisted();
+    v.standalone = d.standalone;
     v.content_html = site.speech.page_html(i, html).into_owned();
     v.has_speech = site.speech.has_players(i);
     if d.front.hide_table_of_contents != Some(true) {
@@ -313,6 +317,10 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     v.edit_url = match &d.front.custom_edit_url {
         Some(Some(u)) if !u.is_empty() => Some(u.clone()),
         Some(_) => None,
+        None if d.standalone => c.edit_url.as_ref().map(|e| {
+            let path = crate::diagnostic::display_path(&d.display_path);
+            format!("{}/{}", e.trim_end_matches('/'), encode_path(&path))
+        }),
         None => c.edit_url.as_ref().map(|e| {
             let docs_dir = crate::diagnostic::display_path(&c.docs_dir);
             format!("{}/{}/{}", e.trim_end_matches('/'), docs_dir.trim_matches('/'), encode_path(&d.source))
@@ -427,6 +435,61 @@ fn lazy_fragments(site: &Site, sidebar: usize) -> Vec<(usize, String)> {
 }
 
 /// Pages for categories whose link is a generated index: a list of their items.
+/// The home page's file below the output folder (the URL `base_url`).
+pub const HOME_FILE: &str = "index.html";
+
+/// Whether a page of the site (a doc or a generated category page) is its home page.
+pub fn has_home_page(site: &Site) -> bool {
+    let c = &site.config;
+    let generated = |url: &str| crate::content::route::output_file(url, &c.base_url, c.trailing_slash) == HOME_FILE;
+    site.content.docs.iter().any(|d| d.output_file == HOME_FILE)
+        || site.sidebars.order.iter().flatten().any(|stop| matches!(stop, Stop::Generated(url) if generated(url)))
+}
+
+/// The generated home page's cards, one per sidebar with a page, or `None` when a page of the
+/// site is the home page already.
+pub fn home_cards(site: &Site) -> Option<Vec<HomeCard>> {
+    if has_home_page(site) {
+        return None;
+    }
+    let cards = site
+        .sidebars
+        .sidebars
+        .iter()
+        .enumerate()
+        .filter_map(|(si, sb)| {
+            let first = site.sidebars.order[si].first()?;
+            let root =
+                site.config.sidebars.get(si).map_or("", |spec| spec.dir.trim_matches('/').trim_start_matches("./"));
+            let root = if root == "." { "" } else { root };
+            // The sidebar's index page: the index doc of its folder, else its first page.
+            let index = site
+                .content
+                .docs
+                .iter()
+                .enumerate()
+                .find(|(i, d)| {
+                    d.is_index && !d.standalone && d.dir_path() == root && site.sidebars.placements[*i].is_some()
+                })
+                .map(|(_, d)| d)
+                .or(match first {
+                    Stop::Doc(i) => site.content.docs.get(*i),
+                    Stop::Generated(_) => None,
+                });
+            let description = index
+                .and_then(|d| d.front.description.clone())
+                .or_else(|| site.content.categories.get(root).and_then(|m| m.description.clone()));
+            Some(HomeCard {
+                label: sb.label.clone(),
+                url: encode_path(&stop_url(site, first)),
+                first_title: stop_label(site, first),
+                description,
+            })
+        })
+        .collect();
+    Some(cards)
+}
+
 fn generated_pages(site: &Site, site_view: &SiteView, theme: &Theme) -> anyhow::Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for (si, sb) in site.sidebars.sidebars.iter().enumerate() {
@@ -476,6 +539,10 @@ fn sitemap(site: &Site) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
+    if !has_home_page(site) {
+        let loc = format!("{}{}", c.url, encode_path(&c.base_url));
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", render::escape_html(&loc)));
+    }
     for d in site.content.docs.iter().filter(|d| !d.is_unlisted() && d.front.draft != Some(true)) {
         let loc = format!("{}{}", c.url, encode_path(&d.url));
         xml.push_str(&format!("  <url><loc>{}</loc></url>\n", render::escape_html(&loc)));

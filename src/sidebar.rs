@@ -156,7 +156,7 @@ pub fn build_sidebars(
         let root = if root == "." { String::new() } else { root };
         let mut tree = Folder::default();
         for (i, d) in docs.iter().enumerate() {
-            if d.is_unlisted() || out.placements[i].is_some() {
+            if d.is_unlisted() || d.standalone || out.placements[i].is_some() {
                 continue;
             }
             let dir = d.dir_path();

@@ -92,7 +92,7 @@ fn sidebar_follows_positions_categories_and_index_docs() {
     let out = site.path().join("out");
     build(site.path(), &out, "development");
     let deep = page(&out, "Guides/Deep Dive/index.html");
-    let labels = texts(&deep, "nav[aria-label='Docs sidebar'] a");
+    let labels = texts(&deep, "nav[aria-label='Docs sidebar'] .sidebar-list a");
     assert_eq!(
         labels,
         vec![

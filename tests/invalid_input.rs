@@ -155,7 +155,8 @@ fn front_matter_markup_is_escaped() {
     assert!(doc.select(&sel("img[onerror]")).next().is_none());
     let title: String = doc.select(&sel("title")).next().unwrap().text().collect();
     assert_eq!(title, "<script>alert(1)</script> | Escapes");
-    let label: String = doc.select(&sel("nav[aria-label='Docs sidebar'] a")).next().unwrap().text().collect();
+    let label: String =
+        doc.select(&sel("nav[aria-label='Docs sidebar'] .sidebar-list a")).next().unwrap().text().collect();
     assert_eq!(label.trim(), "\"><img src=x onerror=alert(1)>");
     let desc = doc.select(&sel("meta[name=description]")).next().unwrap();
     assert_eq!(desc.value().attr("content"), Some("</title><script>x()</script>"));

@@ -251,7 +251,10 @@ fn site_files_404_sitemap_and_footer() {
     assert_eq!(attr(&nf, "meta[name=robots]", "content").as_deref(), Some("noindex"));
     assert!(nf.select(&sel("a[href='/']")).count() >= 1);
     let sitemap = fs::read_to_string(b.out.join("sitemap.xml")).unwrap();
-    assert_eq!(sitemap.matches("<loc>").count(), 3);
+    // Three pages and the generated home page (no page of this fixture is at `/`).
+    assert_eq!(sitemap.matches("<loc>").count(), 4);
+    assert!(sitemap.contains("<loc>https://docs.example.org/</loc>"));
+    assert!(b.out.join("index.html").is_file());
     assert!(sitemap.contains("<loc>https://docs.example.org/Basics/features</loc>"));
     let p = page(&b.out, "Basics/plain/index.html");
     assert!(text(&all(&p, "footer")[0]).contains("Copyright Example Council"));
@@ -273,7 +276,7 @@ fn large_sidebars_carry_only_the_current_branch() {
     let out = site.path().join("out");
     support::lectern_ok(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
     let p = page(&out, "Folder 3/page-4/index.html");
-    let links: Vec<String> = all(&p, "nav[aria-label='Docs sidebar'] a").iter().map(text).collect();
+    let links: Vec<String> = all(&p, "nav[aria-label='Docs sidebar'] .sidebar-list a").iter().map(text).collect();
     assert!(links.contains(&"Page 3.4".to_string()) && links.contains(&"Page 3.9".to_string()));
     assert!(!links.contains(&"Page 7.1".to_string()), "other categories are not inlined");
     let lazy: Vec<String> = all(&p, "nav[aria-label='Docs sidebar'] [data-lazy-src]")
@@ -328,4 +331,20 @@ fn highlighted_code_is_cached_between_builds() {
     let blocks = Html::parse_document(&third);
     let changed: Vec<String> = all(&blocks, ".code-block").iter().take(2).map(|b| b.html()).collect();
     assert!(changed.iter().all(|b| !b.contains("hl-CODE")), "edited blocks are highlighted again");
+}
+
+/// `lang` in lectern.yml is the language of every page, the 404 page included.
+#[test]
+fn lang_key_sets_the_page_language() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("docs")).unwrap();
+    fs::write(site.path().join("lectern.yml"), "title: Documentació\nlang: ca\n").unwrap();
+    fs::write(site.path().join("docs/index.md"), "# Inici\n\nBenvinguts.\n").unwrap();
+    let out = site.path().join("out");
+    support::lectern_ok(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    for file in ["index.html", "404.html"] {
+        assert_eq!(attr(&page(&out, file), "html", "lang").as_deref(), Some("ca"), "{file}");
+    }
+    let default = build_fixture(false);
+    assert_eq!(attr(&page(&default.out, "404.html"), "html", "lang").as_deref(), Some("en"));
 }

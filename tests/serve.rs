@@ -180,6 +180,10 @@ fn only_get_and_head_with_content_types() {
         assert_eq!(header(&headers, "content-type").as_deref(), Some(want), "{path}");
     }
     assert_eq!(serve.request("GET", "/guide/edit-me").0, 301);
+    // A search result's `?highlight=` survives the redirect to the folder.
+    let (status, headers, _) = serve.request("GET", "/guide/edit-me?highlight=caf%C3%A9");
+    assert_eq!(status, 301);
+    assert_eq!(header(&headers, "location").as_deref(), Some("/guide/edit-me/?highlight=caf%C3%A9"));
 }
 
 #[test]
@@ -254,18 +258,19 @@ fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
     false
 }
 
-/// Whether the served search index has `term`, read as the browser reads it: the manifest, then
-/// every shard it lists.
+/// Whether the served search index has the word `term` (as a stem or one of a stem's words),
+/// read as the browser reads it: the manifest, then every shard it lists.
 fn index_has(serve: &Serve, term: &str) -> bool {
     let (status, manifest) = serve.get("/search/manifest.json");
     let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&manifest) else { return false };
     status == 200
         && manifest["shards"].as_array().into_iter().flatten().enumerate().any(|(n, _)| {
             let (_, shard) = serve.get(&format!("/search/t/{n}.json"));
-            serde_json::from_str::<serde_json::Value>(&shard)
-                .ok()
-                .and_then(|s| s.as_array().cloned())
-                .is_some_and(|terms| terms.iter().any(|t| t[0] == term))
+            serde_json::from_str::<serde_json::Value>(&shard).ok().and_then(|s| s.as_array().cloned()).is_some_and(
+                |terms| {
+                    terms.iter().any(|t| t[0] == term || t[3].as_array().is_some_and(|w| w.iter().any(|w| w == term)))
+                },
+            )
         })
 }
 

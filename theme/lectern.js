@@ -8,14 +8,15 @@ const THEME_KEY = "lectern-theme";
 // Flip between light and dark; the choice is remembered, and the inline script in <head>
 // applies it before the first paint so there is no flash.
 function setupThemeToggle() {
-  const button = document.querySelector(".theme-toggle");
-  if (!button) return;
+  // One in the navbar and one in the menu; the header shows whichever fits.
+  const buttons = document.querySelectorAll(".theme-toggle");
+  if (!buttons.length) return;
   const media = matchMedia("(prefers-color-scheme: dark)");
   const current = () => root.dataset.theme || (media.matches ? "dark" : "light");
-  const sync = () => button.setAttribute("aria-pressed", String(current() === "dark"));
+  const sync = () => buttons.forEach((b) => b.setAttribute("aria-pressed", String(current() === "dark")));
   sync();
   media.addEventListener("change", sync);
-  button.addEventListener("click", () => {
+  const flip = () => {
     root.dataset.theme = current() === "dark" ? "light" : "dark";
     try {
       localStorage.setItem(THEME_KEY, root.dataset.theme);
@@ -23,26 +24,31 @@ function setupThemeToggle() {
       // Private modes may refuse storage; the toggle still works for this page.
     }
     sync();
-  });
+  };
+  buttons.forEach((b) => b.addEventListener("click", flip));
 }
 
-// Under ~996px the sidebar is a full-screen menu opened by the navbar button.
+// On narrow screens the sidebar (or, on pages without one, the site menu) is a full-screen menu
+// opened by the navbar button; it also holds the navbar links and actions the header had no
+// room for.
 function setupMenu() {
-  const button = document.querySelector(".menu-button");
   const sidebar = document.getElementById("sidebar");
-  if (!sidebar) return;
-  const current = sidebar.querySelector('[aria-current="page"]');
-  if (current) sidebar.scrollTop = current.offsetTop - sidebar.clientHeight / 3;
-  if (!button) return;
+  if (sidebar) {
+    const current = sidebar.querySelector('[aria-current="page"]');
+    if (current) sidebar.scrollTop = current.offsetTop - sidebar.clientHeight / 3;
+  }
+  const button = document.querySelector(".menu-button");
+  const panel = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (!panel) return;
   const header = document.querySelector(".navbar");
   const setOpen = (open) => {
     // The menu hangs below the navbar, which sits lower while the banner is in view.
-    if (open && header) sidebar.style.top = `${header.getBoundingClientRect().bottom}px`;
+    if (open && header) panel.style.top = `${header.getBoundingClientRect().bottom}px`;
     root.classList.toggle("menu-open", open);
     button.setAttribute("aria-expanded", String(open));
   };
   button.addEventListener("click", () => setOpen(!root.classList.contains("menu-open")));
-  sidebar.addEventListener("click", (event) => {
+  panel.addEventListener("click", (event) => {
     if (event.target.closest("a")) setOpen(false);
   });
   document.addEventListener("keydown", (event) => {

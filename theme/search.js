@@ -3,17 +3,29 @@
 // The index (built by src/search/) is a small manifest, shards of the inverted index by term
 // range, and chunks of page records. A query fetches the manifest once, then only the shards its
 // terms fall in and the chunks of the results it shows. Tokenising here must match
-// src/search/tokenize.rs rule for rule.
+// src/search/tokenize.rs rule for rule (tests/search_tokenize.rs runs both on one table).
+// The index is keyed by stem (Snowball, for the site's language) and lists each stem's words,
+// so this side never stems: a query word is looked up among the words of the site.
+//
+// Forgiving: accents and case are folded; a word of five letters or more that the site does not
+// use matches words one edit away ("pagnation"), if the first two letters are right, or else the
+// longest stem it starts with ("deployments" → "deploy"). A result opens with `?highlight=` naming the words it matched;
+// the page marks them and scrolls to the first.
 //
 // ARIA 1.2 combobox: focus stays in the input; aria-activedescendant names the highlighted option.
 // Keys: "/" or Ctrl/⌘+K focus the box; ↓/↑ move; Enter opens; Escape closes, then clears.
 
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 const MAX_RESULTS = 8;
 const MAX_TERM_CHARS = 32;
 const MAX_PREFIX_SHARDS = 3; // a short prefix spans many shards: look at the first few only
+const MAX_FORGIVE_SHARDS = 3; // typos: the shards nearest to where the misspelt word sorts
 const MAX_PREFIX_TERMS = 64;
 const PREFIX_FACTOR = 0.6; // "dep" matching "deploy" counts less than an exact "deploy"
+const FORGIVEN_FACTOR = 0.5; // a typo or a guessed stem counts less still
+const FORGIVE_MIN_CHARS = 5; // shorter words have too many neighbours one edit away
+const MIN_GUESSED_STEM = 4;
+const MAX_HIGHLIGHT_WORDS = 24;
 const DEBOUNCE_MS = 60; // only while keys come fast; a key after a pause searches at once
 const FAST_KEYS_MS = 150;
 const EXCERPT_CHARS = 180;
@@ -21,13 +33,9 @@ const EXCERPT_CHARS = 180;
 const WORD = /[\p{Alphabetic}\p{N}]+/gu;
 const IDEOGRAPH = /[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{2FFFF}]/u;
 
-/** Light English stemming: plural endings only (as `stem` in tokenize.rs). */
-export function stem(word) {
-  const n = [...word].length;
-  if (n >= 5 && word.endsWith("ies")) return word.slice(0, -3) + "y";
-  if (n >= 5 && word.endsWith("sses")) return word.slice(0, -2);
-  if (n >= 4 && word.endsWith("s") && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
-  return word;
+/** Accent and case folding, as `fold` in tokenize.rs: NFD, combining marks dropped, lowercased. */
+export function fold(word) {
+  return word.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 }
 
 /** Terms of `text` with their positions: [{ term, start, end }]. */
@@ -39,13 +47,16 @@ export function tokens(text) {
     const flush = (end) => {
       if (start === null) return;
       const word = text.slice(start, end);
-      if ([...word].length <= MAX_TERM_CHARS) out.push({ term: stem(word.toLowerCase()), start, end });
+      if ([...word].length <= MAX_TERM_CHARS) {
+        const term = fold(word);
+        if (term) out.push({ term, start, end });
+      }
       start = null;
     };
     for (const ch of match[0]) {
       if (IDEOGRAPH.test(ch)) {
         flush(i);
-        out.push({ term: ch.toLowerCase(), start: i, end: i + ch.length });
+        out.push({ term: fold(ch), start: i, end: i + ch.length });
       } else if (start === null) {
         start = i;
       }
@@ -93,27 +104,54 @@ class Index {
     return this.files.get(path);
   }
 
-  /** Index terms equal to `term`, or starting with it: [{ term, sections, postings: Map }]. */
-  async lookup(term, prefix) {
+  /**
+   * Entries of the shards whose span of words meets `lo`..`hi`, at most `max` shards: those
+   * nearest to where `near` sorts.
+   */
+  async entriesBetween(lo, hi, near, max) {
     const m = await this.load();
-    let first = lastAtMost(m.shards, term);
-    const wanted = [];
-    if (first >= 0) wanted.push(first);
-    if (prefix) {
-      for (let i = first + 1; i < m.shards.length && wanted.length < MAX_PREFIX_SHARDS; i++) {
-        if (!m.shards[i].startsWith(term)) break;
-        wanted.push(i);
+    const meets = [];
+    m.shards.forEach(([first, last], i) => {
+      if (first <= hi && last >= lo) meets.push(i);
+    });
+    const at = m.shards.findIndex(([, last]) => last >= near);
+    const anchor = at < 0 ? m.shards.length : at;
+    meets.sort((a, b) => Math.abs(a - anchor) - Math.abs(b - anchor) || a - b);
+    const shards = await Promise.all(meets.slice(0, max).map((i) => this.file(`t/${i}.json`)));
+    return shards.flat();
+  }
+
+  /**
+   * The stems a query word matches: [{ term, words, sections, postings, factor }]. In order of
+   * preference: the word is a word of the site (or a stem); it is being typed (`prefix`) and
+   * words start with it; it is one edit from a word of the site; it starts with a stem.
+   */
+  async lookup(word, prefix) {
+    const wordsOf = (e) => [e[0], ...(e[3] ?? [])];
+    const found = new Map();
+    const add = (e, factor) => {
+      if (!found.has(e[0])) found.set(e[0], { entry: e, factor });
+    };
+    const hi = prefix ? word + "\uffff" : word;
+    let entries = await this.entriesBetween(word, hi, word, prefix ? MAX_PREFIX_SHARDS : 2);
+    for (const e of entries) if (wordsOf(e).includes(word)) add(e, 1);
+    if (prefix) for (const e of entries) if (wordsOf(e).some((w) => w.startsWith(word))) add(e, PREFIX_FACTOR);
+    if (found.size === 0 && [...word].length >= FORGIVE_MIN_CHARS) {
+      // A typo or an unseen form: the site's words that share the first two letters, in the
+      // shards nearest to where the word would be.
+      const start = String.fromCodePoint(...[...word].slice(0, 2).map((c) => c.codePointAt(0)));
+      entries = await this.entriesBetween(start, start + "\uffff", word, MAX_FORGIVE_SHARDS);
+      for (const e of entries) if (wordsOf(e).some((w) => oneEditApart(w, word))) add(e, FORGIVEN_FACTOR);
+      if (found.size === 0) {
+        const stems = entries.filter((e) => [...e[0]].length >= MIN_GUESSED_STEM && word.startsWith(e[0]));
+        const longest = stems.sort((a, b) => b[0].length - a[0].length)[0];
+        if (longest) add(longest, FORGIVEN_FACTOR);
       }
     }
-    const shards = await Promise.all(wanted.map((i) => this.file(`t/${i}.json`)));
-    const found = [];
-    for (const shard of shards) {
-      for (const entry of shard) {
-        if (entry[0] === term || (prefix && entry[0].startsWith(term))) found.push(entry);
-      }
-    }
-    found.sort((a, b) => b[1] - a[1]);
-    return found.slice(0, prefix ? MAX_PREFIX_TERMS : 1).map(decodeEntry);
+    return [...found.values()]
+      .sort((a, b) => b.entry[1] - a.entry[1])
+      .slice(0, prefix ? MAX_PREFIX_TERMS : 8)
+      .map(({ entry, factor }) => ({ ...decodeEntry(entry), factor, words: wordsOf(entry) }));
   }
 
   /** Records of sections (title, url, crumbs, heading, text), fetching their chunks. */
@@ -134,6 +172,21 @@ class Index {
       }),
     );
   }
+}
+
+/** Whether `a` becomes `b` by one insertion, deletion, substitution or swap of neighbours. */
+export function oneEditApart(a, b) {
+  if (a === b) return false;
+  const x = [...a];
+  const y = [...b];
+  if (Math.abs(x.length - y.length) > 1) return false;
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  const rest = (p, q) => x.slice(p).join("") === y.slice(q).join("");
+  if (x.length === y.length) {
+    return rest(i + 1, i + 1) || (x[i] === y[i + 1] && x[i + 1] === y[i] && rest(i + 2, i + 2));
+  }
+  return x.length > y.length ? rest(i + 1, i) : rest(i, i + 1);
 }
 
 /** Index of the last item of sorted `list` that is not after `value`; -1 if none. */
@@ -158,7 +211,7 @@ function decodeEntry([term, sections, flat]) {
   return { term, sections, postings, capped: sections > postings.size };
 }
 
-/** Ranked results for `query`: { results: [record], terms: [{ term, prefix }] }. */
+/** Ranked results for `query`: { results: [record], terms: [{ term, prefix, words: Set }] }. */
 export async function search(index, query) {
   const words = [...new Set(tokens(query).map((t) => t.term))];
   if (words.length === 0) return { results: [], terms: [] };
@@ -171,9 +224,9 @@ export async function search(index, query) {
   const filters = [];
   matches.forEach((found, i) => {
     const scores = new Map();
-    for (const { term, sections, postings } of found) {
+    terms[i].words = new Set(found.flatMap((f) => f.words));
+    for (const { sections, postings, factor } of found) {
       const idf = Math.log(1 + m.sections / sections);
-      const factor = term === terms[i].term ? 1 : PREFIX_FACTOR;
       for (const [section, weight] of postings) {
         scores.set(section, Math.max(scores.get(section) ?? 0, weight * idf * factor));
       }
@@ -186,12 +239,59 @@ export async function search(index, query) {
   let ranked = all.filter(([section]) => filters.every((f) => f.has(section)));
   if (ranked.length === 0 && terms.length > 1) ranked = all; // no page has every word: show the best partial matches
   const results = await index.records(ranked.slice(0, MAX_RESULTS).map(([section]) => section));
+  const highlight = [...new Set(terms.flatMap((t) => [...t.words]))].slice(0, MAX_HIGHLIGHT_WORDS).join(" ");
+  for (const r of results) r.url = withHighlight(r.url, highlight);
   return { results, terms };
+}
+
+/** `url` with `?highlight=words` before its fragment. */
+function withHighlight(url, words) {
+  if (!words) return url;
+  const hash = url.indexOf("#");
+  const [path, fragment] = hash < 0 ? [url, ""] : [url.slice(0, hash), url.slice(hash)];
+  return `${path}?highlight=${encodeURIComponent(words)}${fragment}`;
+}
+
+/** On a page opened from a result: marks the words named by `?highlight=` and scrolls to the first. */
+export function highlightFromUrl() {
+  const param = new URLSearchParams(location.search).get("highlight");
+  const root = document.querySelector("article.content") ?? document.querySelector("main");
+  if (!param || !root) return;
+  const words = new Set(tokens(param).map((t) => t.term));
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+    acceptNode: (node) =>
+      node.parentElement.closest("script, style, mark, .anchor") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+  });
+  const nodes = [];
+  while (walker.nextNode()) nodes.push(walker.currentNode);
+  const marks = [];
+  for (const node of nodes) {
+    const hits = tokens(node.data).filter((t) => words.has(t.term));
+    if (!hits.length) continue;
+    const parts = [];
+    let at = 0;
+    for (const t of hits) {
+      parts.push(node.data.slice(at, t.start));
+      const mark = document.createElement("mark");
+      mark.className = "search-highlight";
+      mark.textContent = node.data.slice(t.start, t.end);
+      parts.push(mark);
+      marks.push(mark);
+      at = t.end;
+    }
+    parts.push(node.data.slice(at));
+    node.replaceWith(...parts);
+  }
+  if (!marks.length) return;
+  // The first mark in the section the result named, else the first on the page.
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  const after = target && marks.find((mark) => target.compareDocumentPosition(mark) & Node.DOCUMENT_POSITION_FOLLOWING);
+  (after || marks[0]).scrollIntoView({ block: "center" });
 }
 
 /** The part of `text` around the first query term, as nodes with the terms in <mark>. */
 export function excerpt(text, terms) {
-  const hit = (t) => terms.some(({ term, prefix }) => t.term === term || (prefix && t.term.startsWith(term)));
+  const hit = (t) => terms.some(({ term, prefix, words }) => words?.has(t.term) || t.term === term || (prefix && t.term.startsWith(term)));
   const marks = tokens(text).filter(hit);
   let start = 0;
   if (marks.length && marks[0].start > EXCERPT_CHARS / 3) {
@@ -379,4 +479,8 @@ function setup() {
   });
 }
 
-setup();
+// Node imports this module for the tokenizer test: it has no document.
+if (typeof document !== "undefined") {
+  setup();
+  highlightFromUrl();
+}

@@ -55,6 +55,9 @@ pub struct Doc {
     pub is_index: bool,
     /// Title from front matter; the first H1 is filled in by the markdown stage.
     pub title: String,
+    /// A page of `src/pages` (Docusaurus's standalone pages): routed by its path below that
+    /// folder, in no sidebar.
+    pub standalone: bool,
 }
 
 impl Doc {
@@ -119,7 +122,9 @@ pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
             )),
         ]);
     }
-    let found = walk(&docs_path, &config.docs_dir)?;
+    let mut found = walk(&docs_path, &config.docs_dir)?;
+    let (pages, page_warnings) = walk_pages(config)?;
+    found.pages.extend(pages);
     // Read when a code block is first looked up: a rebuild that renders no page never pays for it.
     let cache_file = highlight_cache_file(config);
     crate::markdown::memo::load_lazily(Box::new(move || std::fs::read(&cache_file).ok()));
@@ -149,7 +154,8 @@ pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
         errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         return Err(errors);
     }
-    let warnings = check_folded_collisions(&docs);
+    let mut warnings = check_folded_collisions(&docs);
+    warnings.extend(page_warnings);
     Ok(Content { docs, categories, assets: found.assets, drafts, warnings })
 }
 
@@ -193,17 +199,72 @@ fn walk(docs_path: &Path, docs_dir: &Path) -> Result<Found, Vec<Diagnostic>> {
     Ok(found)
 }
 
+/// Folder of standalone pages below the site's root, as in Docusaurus: `src/pages/about.md` is
+/// `/about`, `src/pages/index.md` the home page. Only Markdown pages are built.
+pub const PAGES_DIR: &str = "src/pages";
+
+/// The source path (relative to docs_dir, like every page's) of a file of [`PAGES_DIR`].
+fn standalone_source(config: &Config, rel: &str) -> String {
+    let depth = config.docs_dir.components().filter(|c| matches!(c, std::path::Component::Normal(_))).count();
+    format!("{}{PAGES_DIR}/{rel}", "../".repeat(depth))
+}
+
+/// The path below [`PAGES_DIR`] of a source made by [`standalone_source`], if it is one.
+fn standalone_rel(source: &str) -> Option<&str> {
+    let mut rest = source;
+    while let Some(r) = rest.strip_prefix("../") {
+        rest = r;
+    }
+    (rest.len() < source.len()).then(|| rest.strip_prefix(PAGES_DIR)?.strip_prefix('/')).flatten()
+}
+
+/// The Markdown pages of [`PAGES_DIR`], as (source, file), and a warning for each React page
+/// there, which lectern cannot build; none when there is no such folder. As Docusaurus does,
+/// names starting with `_` are left out.
+type Pages = (Vec<(String, PathBuf)>, Vec<Diagnostic>);
+fn walk_pages(config: &Config) -> Result<Pages, Vec<Diagnostic>> {
+    let base = config.root.join(PAGES_DIR);
+    if !base.is_dir() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let found = walk(&base, Path::new(PAGES_DIR))?;
+    let react = [".js", ".jsx", ".ts", ".tsx"];
+    let warnings = found
+        .assets
+        .iter()
+        .filter(|rel| react.iter().any(|ext| rel.ends_with(ext)) && !rel.split('/').any(|p| p.starts_with('_')))
+        .map(|rel| {
+            Diagnostic::warning(
+                Path::new(PAGES_DIR).join(rel),
+                0,
+                0,
+                "a React page: lectern builds only Markdown pages",
+            )
+            .with_help("rewrite it as a .md page, or leave it out: without a page at `/`, lectern makes a home page")
+        })
+        .collect();
+    Ok((found.pages.into_iter().map(|(rel, file)| (standalone_source(config, &rel), file)).collect(), warnings))
+}
+
 /// Reads one page.
 pub fn load_doc(config: &Config, source: &str, file: &Path) -> Result<Doc, Diagnostic> {
-    let display_path = config.docs_dir.join(source);
+    let display_path = display_path(config, source);
     let bytes = std::fs::read(file)
         .map_err(|e| Diagnostic::error(display_path.clone(), 0, 0, format!("cannot read the file: {e}")))?;
     parse_doc(config, source, file, bytes)
 }
 
+/// The path to print for a page: below docs_dir, or below [`PAGES_DIR`].
+fn display_path(config: &Config, source: &str) -> PathBuf {
+    match standalone_rel(source) {
+        Some(rel) => Path::new(PAGES_DIR).join(rel),
+        None => config.docs_dir.join(source),
+    }
+}
+
 /// Makes a [`Doc`] from a page's bytes. Pure.
 pub fn parse_doc(config: &Config, source: &str, file: &Path, bytes: Vec<u8>) -> Result<Doc, Diagnostic> {
-    let display_path = config.docs_dir.join(source);
+    let display_path = display_path(config, source);
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
@@ -240,6 +301,25 @@ pub fn parse_doc(config: &Config, source: &str, file: &Path, bytes: Vec<u8>) -> 
     let url = route::url_for(&config.base_url, &config.route_base_path, &slug, config.trailing_slash);
     let output_file = route::output_file(&url, &config.base_url, config.trailing_slash);
     let title = front.title.clone().map(|t| t.trim().to_string()).unwrap_or_default();
+    let standalone = standalone_rel(source);
+    let (id, slug, is_index) = match standalone {
+        // Routed by path alone, as Docusaurus routes its pages: no number prefixes, no `slug`.
+        Some(rel) => {
+            let path = rel.trim_end_matches(".mdx").trim_end_matches(".md");
+            let is_index = stem == "index";
+            let slug = if is_index { format!("/{}", path.trim_end_matches("index")) } else { format!("/{path}") };
+            (format!("@pages/{path}"), slug, is_index)
+        }
+        None => (id, slug, is_index),
+    };
+    let (url, output_file) = match standalone {
+        Some(_) => {
+            let url = route::url_for(&config.base_url, "/", &slug, config.trailing_slash);
+            let output_file = route::output_file(&url, &config.base_url, config.trailing_slash);
+            (url, output_file)
+        }
+        None => (url, output_file),
+    };
     Ok(Doc {
         source: source.to_string(),
         file: file.to_path_buf(),
@@ -258,6 +338,7 @@ pub fn parse_doc(config: &Config, source: &str, file: &Path, bytes: Vec<u8>) -> 
         is_index,
         title,
         text,
+        standalone: standalone.is_some(),
     })
 }
 

@@ -7,6 +7,7 @@
 //! in; a site's `theme/` replaces any of its files by name and may add more.
 
 mod escape;
+mod header;
 mod nav;
 mod views;
 
@@ -22,14 +23,19 @@ use tera::{Context, Tera};
 use crate::{Diagnostic, Diagnostics};
 
 pub use escape::{escape_html, feedback_url, percent_encode};
+pub use header::header_collapse_width;
 pub use nav::{sidebar_fragment_json, sidebar_html};
-pub use views::{Crumb, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, TocEntry};
+pub use views::{Crumb, HomeCard, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, TocEntry};
 
 /// The built-in templates, by the names templates use to refer to each other.
 const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../theme/base.html")),
     ("page.html", include_str!("../../theme/page.html")),
     ("404.html", include_str!("../../theme/404.html")),
+    ("home.html", include_str!("../../theme/home.html")),
+    ("menu-extras.html", include_str!("../../theme/menu-extras.html")),
+    ("theme-toggle.html", include_str!("../../theme/theme-toggle.html")),
+    ("repo-link.html", include_str!("../../theme/repo-link.html")),
 ];
 
 /// The built-in assets, served from `SiteView::assets_url`.
@@ -109,6 +115,15 @@ impl Theme {
         self.render("404.html", &page, context)
     }
 
+    /// The generated home page, from `home.html`: the site's title and tagline and `cards`.
+    pub fn render_home(&self, site: &SiteView, cards: &[HomeCard]) -> anyhow::Result<String> {
+        let mut page = PageView::new(site, site.title.clone(), site.base_url.clone());
+        page.description = (!site.tagline.is_empty()).then(|| site.tagline.clone());
+        let mut context = Context::from_serialize(&page).map_err(anyhow::Error::new)?;
+        context.insert("cards", cards);
+        self.render("home.html", &page, context)
+    }
+
     /// Static assets to write under OUT/assets/ (css, js, icons), as (relative path, bytes).
     ///
     /// `highlight_css` becomes `highlight.css` unless the site's theme folder has its own.
@@ -125,6 +140,9 @@ impl Theme {
         context.insert("document_title", &document_title(&page.title, &page.site.title));
         context.insert("robots_noindex", &(page.noindex || !page.site.is_production));
         context.insert("asset_version", &self.asset_version);
+        // Collapsed below the width it needs; one that never fits collapses at every width.
+        let collapse_below = header_collapse_width(page.site).min(100_000);
+        context.insert("header_collapse_px", &(collapse_below - 1));
         self.tera
             .render(template, &context)
             .map_err(anyhow::Error::new)

@@ -102,9 +102,11 @@ fn page_has_title_meta_and_landmarks() {
     assert_eq!(attr(&html, "a.skip-link", "href").as_deref(), Some("#main"));
     assert_eq!(texts(&html, "main#main article h1"), ["Install"]);
     assert_eq!(select(&html, "#search.navbar-search").len(), 1);
-    assert_eq!(select(&html, "button.theme-toggle").len(), 1);
+    // One toggle in the navbar, one in the menu (the sidebar) for when the header collapses.
+    assert_eq!(select(&html, ".navbar-actions button.theme-toggle").len(), 1);
+    assert_eq!(select(&html, "#sidebar .menu-actions button.theme-toggle").len(), 1);
     assert_eq!(
-        attr(&html, "a[aria-label='Source repository']", "href").as_deref(),
+        attr(&html, ".navbar a[aria-label='Source repository']", "href").as_deref(),
         Some("https://github.com/acme/docs")
     );
     assert_eq!(texts(&html, "footer.site-footer p"), ["© Acme"]);

@@ -45,6 +45,19 @@ pub struct NavLink {
     pub active: bool,
 }
 
+/// One card of the generated home page: a sidebar.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HomeCard {
+    /// The sidebar's label.
+    pub label: String,
+    /// Its first page's URL.
+    pub url: String,
+    /// Its first page's title.
+    pub first_title: String,
+    /// From the sidebar's index page (front matter `description`), else its `_category_` file.
+    pub description: Option<String>,
+}
+
 /// One documentation page.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView<'a> {
@@ -76,6 +89,8 @@ pub struct PageView<'a> {
     pub url: String,
     /// The page has speech players: the theme loads `speech.css` and `speech.js`.
     pub has_speech: bool,
+    /// A standalone page (`src/pages`): no sidebar, the site's menu instead.
+    pub standalone: bool,
 }
 
 impl<'a> PageView<'a> {
@@ -101,6 +116,7 @@ impl<'a> PageView<'a> {
             next: None,
             url: url.into(),
             has_speech: false,
+            standalone: false,
         }
     }
 }

@@ -10,6 +10,7 @@
 use rayon::prelude::*;
 
 use super::extract::Section;
+use super::stem::SiteStemmer;
 use super::tokenize::for_each_term;
 use super::vocab::{FastMap, SHARDS, Vocabulary, local_of, shard_of};
 
@@ -155,26 +156,55 @@ impl Inverted {
         self.sections
     }
 
-    /// Every term with postings, sorted in the browser's string order.
-    pub fn terms(self, vocabulary: Vocabulary) -> Vec<Term> {
+    /// Every stem with postings, sorted in the browser's string order: the words of the site
+    /// that share a stem are merged into one term (a section's weight is its strongest word's).
+    pub fn terms(self, vocabulary: Vocabulary, stemmer: &SiteStemmer) -> Vec<Term> {
         let mut lists = self.lists;
         lists.resize_with(SHARDS, Vec::new);
-        let mut terms: Vec<Term> = lists
+        let mut words: Vec<(String, String, Postings)> = lists
             .into_par_iter()
             .zip(vocabulary.into_terms())
             .flat_map_iter(|(lists, texts)| {
-                texts.into_iter().zip(lists).filter(|(_, l)| !l.is_empty()).map(|(t, l)| capped(t.into(), l))
+                texts.into_iter().zip(lists).filter(|(_, l)| !l.is_empty()).map(|(t, l)| (String::from(t), l))
             })
+            .map(|(word, postings)| (stemmer.stem(&word), word, postings))
             .collect();
+        words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        let mut groups: Vec<(String, Vec<(String, Postings)>)> = Vec::new();
+        for (stem, word, postings) in words {
+            match groups.last_mut() {
+                Some((last, members)) if *last == stem => members.push((word, postings)),
+                _ => groups.push((stem, vec![(word, postings)])),
+            }
+        }
+        let mut terms: Vec<Term> = groups.into_par_iter().map(|(stem, members)| merged(stem, members)).collect();
         terms.par_sort_unstable_by(|a, b| a.text.encode_utf16().cmp(b.text.encode_utf16()));
         terms
     }
 }
 
-/// A term and the sections it occurs in.
+/// One stem's words merged: their postings united, the words other than the stem listed.
+fn merged(stem: String, mut members: Vec<(String, Postings)>) -> Term {
+    let words: Vec<String> = members.iter().map(|(w, _)| w.clone()).filter(|w| *w != stem).collect();
+    let postings = if members.len() == 1 {
+        members.pop().map(|(_, p)| p).unwrap_or_default()
+    } else {
+        let mut pairs: Vec<(u32, u8)> = members.iter().flat_map(|(_, p)| p.pairs()).collect();
+        pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        pairs.dedup_by_key(|p| p.0);
+        pairs.into_iter().collect()
+    };
+    let mut term = capped(stem, postings);
+    term.words = words;
+    term
+}
+
+/// A term (a stem) and the sections it occurs in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
     pub text: String,
+    /// The site's words with this stem, other than the stem itself, sorted.
+    pub words: Vec<String>,
     /// Number of sections holding the term (more than `postings.len()` when capped).
     pub sections: u32,
     /// By section number.
@@ -182,48 +212,73 @@ pub struct Term {
 }
 
 /// Merges the pages' postings into terms, numbering sections across the site in page order.
-pub fn merge(pages: Vec<PagePostings>, vocabulary: Vocabulary) -> Vec<Term> {
+pub fn merge(pages: Vec<PagePostings>, vocabulary: Vocabulary, stemmer: &SiteStemmer) -> Vec<Term> {
     let mut inverted = Inverted::default();
     for p in &pages {
         inverted.add(p);
     }
-    inverted.terms(vocabulary)
+    inverted.terms(vocabulary, stemmer)
 }
 
 /// Keeps the [`MAX_POSTINGS`] strongest postings (earlier sections win ties), by section.
 fn capped(text: String, postings: Postings) -> Term {
     let sections = postings.len() as u32;
     if postings.len() <= MAX_POSTINGS {
-        return Term { text, sections, postings };
+        return Term { text, words: Vec::new(), sections, postings };
     }
     let mut pairs: Vec<(u32, u8)> = postings.pairs().collect();
     pairs.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     pairs.truncate(MAX_POSTINGS);
     pairs.sort_unstable_by_key(|p| p.0);
-    Term { text, sections, postings: pairs.into_iter().collect() }
+    Term { text, words: Vec::new(), sections, postings: pairs.into_iter().collect() }
 }
 
-/// Groups consecutive terms into shards: (first term, JSON). A shard is an array of
-/// `[term, sections, [first section, weight, gap to next section, weight, ...]]`.
-pub fn shards(terms: &[Term]) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    let mut current: Option<(String, String)> = None;
+/// One shard of the index: its JSON and the span of words it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shard {
+    /// The first of its stems and words in the browser's string order.
+    pub first: String,
+    /// The last of its stems and words. A stem's words mostly sort after it (`deploy`,
+    /// `deployments`), sometimes before (`sky`, `skies`), so shards' spans may overlap.
+    pub last: String,
+    pub json: String,
+}
+
+/// Groups consecutive terms into shards of about [`SHARD_TARGET_BYTES`]. A shard is an array of
+/// `[stem, sections, [first section, weight, gap to next section, weight, ...], [word, ...]?]`,
+/// the words (the site's words with that stem, other than the stem) only when there are any.
+pub fn shards(terms: &[Term]) -> Vec<Shard> {
+    let utf16_less = |a: &str, b: &str| a.encode_utf16().lt(b.encode_utf16());
+    let mut out: Vec<Shard> = Vec::new();
+    let mut current: Option<Shard> = None;
     for term in terms {
-        let (_, json) = current.get_or_insert_with(|| (term.text.clone(), String::from("[")));
-        if json.len() > 1 {
-            json.push(',');
+        let shard = current.get_or_insert_with(|| Shard {
+            first: term.text.clone(),
+            last: term.text.clone(),
+            json: String::from("["),
+        });
+        for word in std::iter::once(&term.text).chain(&term.words) {
+            if utf16_less(word, &shard.first) {
+                shard.first.clone_from(word);
+            }
+            if utf16_less(&shard.last, word) {
+                shard.last.clone_from(word);
+            }
         }
-        encode_term(term, json);
-        if json.len() >= SHARD_TARGET_BYTES
-            && let Some((first, mut json)) = current.take()
+        if shard.json.len() > 1 {
+            shard.json.push(',');
+        }
+        encode_term(term, &mut shard.json);
+        if shard.json.len() >= SHARD_TARGET_BYTES
+            && let Some(mut full) = current.take()
         {
-            json.push(']');
-            out.push((first, json));
+            full.json.push(']');
+            out.push(full);
         }
     }
-    if let Some((first, mut json)) = current {
-        json.push(']');
-        out.push((first, json));
+    if let Some(mut last) = current {
+        last.json.push(']');
+        out.push(last);
     }
     out
 }
@@ -239,7 +294,12 @@ fn encode_term(term: &Term, out: &mut String) {
         let _ = write!(out, "{sep}{},{w}", section - previous);
         previous = section;
     }
-    out.push_str("]]");
+    out.push(']');
+    if !term.words.is_empty() {
+        out.push(',');
+        out.push_str(&serde_json::Value::from(term.words.clone()).to_string());
+    }
+    out.push(']');
 }
 
 #[cfg(test)]
@@ -270,15 +330,29 @@ mod tests {
             &vocabulary,
         );
         let b = page_postings("Beta", &[section("", "shared zeta", "")], &vocabulary);
-        let terms = merge(vec![a, b], vocabulary);
+        let terms = merge(vec![a, b], vocabulary, &SiteStemmer::default());
         let names: Vec<&str> = terms.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(names, ["alpha", "beta", "cargo", "deploy", "shared", "word", "zeta"]);
+        assert_eq!(names, ["alpha", "beta", "cargo", "deploy", "share", "word", "zeta"]);
+        assert_eq!(terms[4].words, ["shared"]);
+        assert_eq!(terms[5].words, ["words"]);
         let shared = &terms[4];
         assert_eq!(shared.postings.sections, [0, 1, 2]);
         let pairs = |t: &Term| t.postings.pairs().collect::<Vec<_>>();
         assert_eq!(pairs(&terms[0]), [(0, 120)]);
         assert_eq!(pairs(&terms[3]), [(1, 60)]);
         assert_eq!(pairs(&terms[2]), [(1, 8)]);
+    }
+
+    #[test]
+    fn words_with_one_stem_merge_keeping_each_sections_strongest_weight() {
+        let vocabulary = Vocabulary::default();
+        let a = page_postings("Deployments", &[section("", "deploy", "")], &vocabulary);
+        let b = page_postings("Other", &[section("", "deploying", "")], &vocabulary);
+        let terms = merge(vec![a, b], vocabulary, &SiteStemmer::default());
+        let deploy = terms.iter().find(|t| t.text == "deploy").expect("the stem");
+        assert_eq!(deploy.words, ["deploying", "deployments"]);
+        assert_eq!(deploy.postings.pairs().collect::<Vec<_>>(), [(0, 120), (1, 24)]);
+        assert_eq!(deploy.sections, 2);
     }
 
     #[test]
@@ -299,22 +373,32 @@ mod tests {
     fn shards_hold_consecutive_terms_with_gap_encoded_postings() {
         let term = |text: &str, postings: Vec<(u32, u8)>| Term {
             text: text.into(),
+            words: Vec::new(),
             sections: 3,
             postings: postings.into_iter().collect(),
         };
-        let small = [term("a", vec![(2, 24), (5, 60), (9, 8)]), term("b\"q", vec![(0, 1)])];
+        let mut small = [term("a", vec![(2, 24), (5, 60), (9, 8)]), term("b\"q", vec![(0, 1)])];
+        small[0].words = vec!["as".into()];
         let out = shards(&small);
-        assert_eq!(out, [("a".to_string(), r#"[["a",3,[2,24,3,60,4,8]],["b\"q",3,[0,1]]]"#.to_string())]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].json, r#"[["a",3,[2,24,3,60,4,8],["as"]],["b\"q",3,[0,1]]]"#);
+        assert_eq!((out[0].first.as_str(), out[0].last.as_str()), ("a", "b\"q"));
 
         let big: Vec<Term> =
             (0..400).map(|n| term(&format!("t{n:03}"), (0..20).map(|s| (s * 7, 24)).collect())).collect();
         let out = shards(&big);
         assert!(out.len() > 2, "{} shards", out.len());
-        for (first, json) in &out {
-            let parsed: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
-            assert_eq!(parsed[0][0].as_str(), Some(first.as_str()));
-            assert!(json.len() < SHARD_TARGET_BYTES + 400);
+        for shard in &out {
+            let parsed: serde_json::Value = serde_json::from_str(&shard.json).expect("valid JSON");
+            assert_eq!(parsed[0][0].as_str(), Some(shard.first.as_str()));
+            assert!(shard.json.len() < SHARD_TARGET_BYTES + 400);
         }
-        assert!(out.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(out.windows(2).all(|w| w[0].last < w[1].first));
+
+        // A stem's words widen its shard's span both ways.
+        let mut sky = [term("sky", vec![(0, 1)])];
+        sky[0].words = vec!["skies".into(), "skying".into()];
+        let out = shards(&sky);
+        assert_eq!((out[0].first.as_str(), out[0].last.as_str()), ("skies", "skying"));
     }
 }

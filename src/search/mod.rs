@@ -3,9 +3,11 @@
 //! In: a loaded [`Site`] — every listed, non-draft page's title, URL, breadcrumbs and rendered
 //! HTML. Out: [`SearchFiles`], to add to the site's files under `OUT/search/`:
 //!
-//! - `search/manifest.json`: `{ version, hash, sections, shards: [first term of each shard],
-//!   chunks: [number of sections in each chunk] }` — all a query needs before its terms' shards.
-//! - `search/t/<n>.json`: shard `n` of the inverted index (see [`index::shards`]).
+//! - `search/manifest.json`: `{ version, hash, sections, shards: [[first word, last word] of
+//!   each shard], chunks: [number of sections in each chunk] }` — all a query needs before its
+//!   words' shards.
+//! - `search/t/<n>.json`: shard `n` of the inverted index (see [`index::shards`]), keyed by
+//!   stem ([`stem`], for the site's `lang`), each stem listing the site's words that have it.
 //! - `search/d/<n>.json`: chunk `n` of page records, `[[title, url, [crumb, ...], [[anchor,
 //!   heading, text], ...]], ...]`, whole pages of about [`CHUNK_TARGET_BYTES`], fetched only for
 //!   the results shown.
@@ -15,6 +17,7 @@
 
 pub mod extract;
 pub mod index;
+pub mod stem;
 pub mod tokenize;
 pub mod vocab;
 
@@ -31,7 +34,7 @@ pub type SearchFiles = BTreeMap<String, Vec<u8>>;
 /// Folder of the index below the output folder.
 pub const INDEX_DIR: &str = "search";
 /// Format of the files; `search.js` refuses others.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Uncompressed size a chunk of page records grows to before the next one starts.
 pub const CHUNK_TARGET_BYTES: usize = 8 * 1024;
 /// Text kept per section for excerpts; an excerpt shows about 200 characters of it.
@@ -51,7 +54,7 @@ pub struct PageInput<'a> {
 
 /// The index of every listed, non-draft page of `site`.
 pub fn build_index(site: &Site) -> SearchFiles {
-    index_pages(&page_inputs(site))
+    index_pages_in(&page_inputs(site), &site.config.lang)
 }
 
 /// The pages of `site` that are indexed: listed and not drafts. Only a site loaded with its
@@ -107,9 +110,14 @@ impl OwnedPage {
     }
 }
 
-/// The index of `pages`, in this order.
+/// The index of `pages`, in this order, stemmed as English.
 pub fn index_pages(pages: &[PageInput]) -> SearchFiles {
-    let mut builder = IndexBuilder::default();
+    index_pages_in(pages, "en")
+}
+
+/// The index of `pages`, in this order, stemmed for the language `lang`.
+pub fn index_pages_in(pages: &[PageInput], lang: &str) -> SearchFiles {
+    let mut builder = IndexBuilder::new(lang);
     let mut files = SearchFiles::new();
     let mut keep = |path: String, bytes: Vec<u8>| -> anyhow::Result<()> {
         files.insert(path, bytes);
@@ -140,6 +148,8 @@ pub struct IndexBuilder {
     chunk_sizes: Vec<usize>,
     /// Every file written so far, with a hash of its bytes, for the manifest's hash.
     written: Vec<(String, u64)>,
+    /// The site's language's stemmer (English by default).
+    stemmer: stem::SiteStemmer,
 }
 
 /// What the index takes of one page in [`IndexBuilder::add`].
@@ -151,6 +161,11 @@ pub struct IndexedPage {
 }
 
 impl IndexBuilder {
+    /// A builder that stems for the language `lang` (`lang` in lectern.yml).
+    pub fn new(lang: &str) -> IndexBuilder {
+        IndexBuilder { stemmer: stem::SiteStemmer::new(lang), ..IndexBuilder::default() }
+    }
+
     /// Reads one page's sections into postings and its record.
     pub fn page(&self, page: &PageInput) -> IndexedPage {
         let sections = extract::sections(page.html);
@@ -194,13 +209,13 @@ impl IndexBuilder {
         }
         let inverted = std::mem::take(&mut self.inverted);
         let sections = inverted.sections();
-        let terms = inverted.terms(std::mem::take(&mut self.vocabulary));
+        let terms = inverted.terms(std::mem::take(&mut self.vocabulary), &self.stemmer);
         let shards = index::shards(&terms);
         drop(terms);
-        let mut shard_firsts = Vec::with_capacity(shards.len());
-        for (n, (first, json)) in shards.into_iter().enumerate() {
-            shard_firsts.push(first);
-            self.write(format!("{INDEX_DIR}/t/{n}.json"), json.into_bytes(), sink)?;
+        let mut spans = Vec::with_capacity(shards.len());
+        for (n, shard) in shards.into_iter().enumerate() {
+            spans.push([shard.first, shard.last]);
+            self.write(format!("{INDEX_DIR}/t/{n}.json"), shard.json.into_bytes(), sink)?;
         }
         self.written.sort();
         let manifest = serde_json::json!({
@@ -208,7 +223,8 @@ impl IndexBuilder {
             // Appended to file URLs so browsers never mix files of two builds.
             "hash": format!("{:016x}", crate::render::fnv1a(self.written.iter().map(|(path, hash)| format!("{path} {hash:016x}")))),
             "sections": sections,
-            "shards": shard_firsts,
+            // [first, last] word of each shard: a query word is looked up in the shards it falls in.
+            "shards": spans,
             "chunks": self.chunk_sizes,
         });
         let path = format!("{INDEX_DIR}/manifest.json");

@@ -60,8 +60,8 @@ pub fn site_key(base_url: &str, raw_path: &str) -> Option<String> {
     Some(rest.to_string())
 }
 
-/// Answers one request.
-pub async fn respond(method: Method, raw_path: String, shared: Arc<Shared>) -> Response<Bytes> {
+/// Answers one request; `query` (without `?`) goes along when a folder's path is redirected.
+pub async fn respond(method: Method, raw_path: String, query: String, shared: Arc<Shared>) -> Response<Bytes> {
     if method != Method::GET && method != Method::HEAD {
         let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
         r.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
@@ -70,12 +70,12 @@ pub async fn respond(method: Method, raw_path: String, shared: Arc<Shared>) -> R
     let response = if raw_path == livereload::SCRIPT_PATH {
         file(StatusCode::OK, "livereload.js", Bytes::from_static(livereload::SCRIPT.as_bytes()))
     } else {
-        site_response(&raw_path, &shared).await
+        site_response(&raw_path, &query, &shared).await
     };
     if method == Method::HEAD { without_body(response) } else { response }
 }
 
-async fn site_response(raw_path: &str, shared: &Shared) -> Response<Bytes> {
+async fn site_response(raw_path: &str, query: &str, shared: &Shared) -> Response<Bytes> {
     let snapshot = shared.current();
     let token = shared.version_token(snapshot.version);
     if snapshot.files.is_empty() {
@@ -85,7 +85,11 @@ async fn site_response(raw_path: &str, shared: &Shared) -> Response<Bytes> {
     }
     let (status, key) = match resolve(&snapshot, raw_path) {
         Resolved::File(key) => (StatusCode::OK, key),
-        Resolved::Redirect(location) => {
+        Resolved::Redirect(mut location) => {
+            // Search results open pages with `?highlight=`: keep it.
+            if !query.is_empty() {
+                location = format!("{location}?{query}");
+            }
             let mut r = plain(StatusCode::MOVED_PERMANENTLY, "");
             if let Ok(value) = header::HeaderValue::from_str(&location) {
                 r.headers_mut().insert(header::LOCATION, value);

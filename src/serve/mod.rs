@@ -218,8 +218,11 @@ fn routes(
         });
     let site = warp::method()
         .and(warp::path::full())
+        .and(warp::query::raw().or(warp::any().map(String::new)).unify())
         .and(with_shared)
-        .then(|method, path: warp::path::FullPath, shared| http::respond(method, path.as_str().to_string(), shared));
+        .then(|method, path: warp::path::FullPath, query: String, shared| {
+            http::respond(method, path.as_str().to_string(), query, shared)
+        });
     refuse.or(socket).or(site)
 }
 

@@ -210,7 +210,11 @@ impl Rebuilder {
     /// The index the last rebuild calls for; `None` while the site is broken or unloaded.
     pub fn take_search_job(&mut self) -> Option<super::search::SearchJob> {
         let site = self.site.as_ref().filter(|_| self.error.is_none())?;
-        Some(super::search::SearchJob { generation: self.version, pages: crate::search::OwnedPage::from_site(site) })
+        Some(super::search::SearchJob {
+            generation: self.version,
+            pages: crate::search::OwnedPage::from_site(site),
+            lang: site.config.lang.clone(),
+        })
     }
 
     /// Serves the index made for rebuild `generation`, unless the site changed since. The

@@ -7,13 +7,15 @@
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-use crate::search::{OwnedPage, SearchFiles, index_pages};
+use crate::search::{OwnedPage, SearchFiles, index_pages_in};
 
 /// The pages of one rebuild.
 pub struct SearchJob {
     /// Counts rebuilds; a result is used only if no newer rebuild happened meanwhile.
     pub generation: u64,
     pub pages: Vec<OwnedPage>,
+    /// The site's language, for the stemmer.
+    pub lang: String,
 }
 
 /// Starts the indexing thread; returns where to send jobs.
@@ -30,7 +32,7 @@ fn run(jobs: &Receiver<SearchJob>, ready: &dyn Fn(u64, SearchFiles)) {
     while let Ok(first) = jobs.recv() {
         // Only the newest of a burst of rebuilds is worth indexing.
         let job = jobs.try_iter().last().unwrap_or(first);
-        let files = index_pages(&OwnedPage::inputs(&job.pages));
+        let files = index_pages_in(&OwnedPage::inputs(&job.pages), &job.lang);
         ready(job.generation, files);
     }
 }

@@ -87,7 +87,8 @@ pub fn change_kind(config: &Config, path: &Path, known: &dyn Fn(&str) -> bool) -
         };
     }
     let under = |dir: &Path| dir.components().all(|c| matches!(c, Component::CurDir)) || rel.starts_with(dir);
-    if config.static_dirs.iter().any(|d| under(d)) {
+    // Standalone pages (`src/pages`): the whole site is loaded again, as for a new page.
+    if rel.starts_with(crate::content::PAGES_DIR) || config.static_dirs.iter().any(|d| under(d)) {
         return ChangeKind::Content;
     }
     ChangeKind::Ignored
@@ -188,6 +189,8 @@ mod tests {
         assert_eq!(kind("theme/page.html"), ChangeKind::Theme);
         assert_eq!(kind("theme/gone.css"), ChangeKind::Theme, "a deleted stylesheet changes the theme");
         assert_eq!(kind("static/logo.png"), ChangeKind::Content);
+        assert_eq!(kind("src/pages/index.md"), ChangeKind::Content, "a standalone page");
+        assert_eq!(kind("src/other.rs"), ChangeKind::Ignored);
         assert_eq!(kind("build/index.html"), ChangeKind::Ignored);
         assert_eq!(kind(".git/index"), ChangeKind::Ignored);
 

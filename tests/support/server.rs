@@ -148,8 +148,13 @@ fn respond(root: &Path, target: &str, range: Option<&str>) -> Response {
     let file = if path.is_dir() {
         if !decoded.ends_with('/') && path.join("index.html").is_file() {
             // As GitHub Pages does: relative links in the page then resolve as they will live.
+            // The query string goes along (search results carry `?highlight=`).
             let mut location = raw_path.to_string();
             location.push('/');
+            if let Some(query) = target.split('#').next().and_then(|t| t.split_once('?')).map(|(_, q)| q) {
+                location.push('?');
+                location.push_str(query);
+            }
             let mut response = Response::text(301, "Moved Permanently", "");
             response.headers.push(("Location".into(), location));
             return response;

@@ -7,6 +7,12 @@ const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-
 
 const box = (page) => page.getByRole("combobox", { name: "Search the docs" });
 
+/** A result's link without the `?highlight=` words it carries for the opened page. */
+const bare = (href) => href.replace(/\?highlight=[^#]*/, "");
+
+/** The links of the results shown, without their highlight words. */
+const hrefsOf = (options) => options.evaluateAll((els) => els.map((el) => el.dataset.href)).then((h) => h.map(bare));
+
 /** Types `text` into the search box and waits until the results for it are shown. */
 async function searchFor(page, text) {
   await box(page).fill(text);
@@ -37,7 +43,7 @@ export const tests = {
     await openHome(page, baseUrl);
     const options = await searchFor(page, "quokka");
     assert.ok((await options.count()) >= 2, "the prose section and the code section both match");
-    const hrefs = await options.evaluateAll((els) => els.map((el) => el.dataset.href));
+    const hrefs = await hrefsOf(options);
     assert.match(hrefs[0], /^\/guides\/deploy\/?#rolling-back$/, `prose first: ${hrefs}`);
     assert.match(hrefs[1], /^\/guides\/tools\/?#cli$/, `code below prose: ${hrefs}`);
     const first = options.first();
@@ -49,12 +55,12 @@ export const tests = {
   async "results appear while typing, matching the last word as a prefix"({ page, baseUrl, assert }) {
     await openHome(page, baseUrl);
     const options = await searchFor(page, "rolli");
-    assert.match(await options.first().getAttribute("data-href"), /^\/guides\/deploy\/?#rolling-back$/);
+    assert.match(bare(await options.first().getAttribute("data-href")), /^\/guides\/deploy\/?#rolling-back$/);
     const plural = await searchFor(page, "dashboards traffic");
-    const hrefs = await plural.evaluateAll((els) => els.map((el) => el.dataset.href));
+    const hrefs = await hrefsOf(plural);
     assert.match(hrefs[0], /^\/guides\/tools\/?#dashboards$/, `both words, heading match first: ${hrefs}`);
     const cjk = await searchFor(page, "数据库");
-    assert.match(await cjk.first().getAttribute("data-href"), /^\/guides\/deploy\/?#%C3%BCn%C3%AFc%C3%B6d%C3%A9-and-cjk$/);
+    assert.match(bare(await cjk.first().getAttribute("data-href")), /^\/guides\/deploy\/?#%C3%BCn%C3%AFc%C3%B6d%C3%A9-and-cjk$/);
   },
 
   async "unlisted and draft pages are absent"({ page, baseUrl, assert }) {
@@ -82,7 +88,7 @@ export const tests = {
     assert.equal(await page.locator("#search-result-1").getAttribute("aria-selected"), "true");
     await page.keyboard.press("ArrowUp");
     assert.equal(await input.getAttribute("aria-activedescendant"), "search-result-0");
-    await Promise.all([page.waitForURL(/\/guides\/deploy\/?#rolling-back$/), page.keyboard.press("Enter")]);
+    await Promise.all([page.waitForURL(/\/guides\/deploy\/?\?highlight=quokka#rolling-back$/), page.keyboard.press("Enter")]);
     assert.ok(await page.locator("h2#rolling-back").isVisible());
   },
 
@@ -103,6 +109,60 @@ export const tests = {
     await page.keyboard.press("Escape");
     await page.keyboard.press("Escape");
     assert.equal(await input.inputValue(), "");
+  },
+
+  async "accents and case fold both ways: cafe, CAFÉ and café find the café"({ page, baseUrl, assert }) {
+    await openHome(page, baseUrl);
+    for (const query of ["cafe", "CAFÉ", "café", "Cafe\u0301 hours"]) {
+      const options = await searchFor(page, query);
+      assert.ok((await options.count()) >= 1, `${query}: no results`);
+      assert.match(bare(await options.first().getAttribute("data-href")), /^\/guides\/tools\/?#caf%C3%A9-hours$/, query);
+      assert.equal(await options.first().locator("mark").first().textContent(), "café", `${query}: the excerpt marks the word`);
+    }
+  },
+
+  async "one typo is forgiven: pagnation finds pagination, a short word is not forgiven"({ page, baseUrl, assert }) {
+    await openHome(page, baseUrl);
+    for (const query of ["pagnation ", "paginatoin ", "pagimation ", "PAGÏNATIOM "]) {
+      const options = await searchFor(page, query);
+      assert.ok((await options.count()) >= 1, `${query}: no results`);
+      assert.match(bare(await options.first().getAttribute("data-href")), /^\/guides\/tools\/?#paging-through-results$/, query);
+      assert.equal(await options.first().locator("mark").first().textContent(), "pagination");
+    }
+    const short = await searchFor(page, "quokak ");
+    assert.ok((await short.count()) >= 1, "five letters: forgiven");
+    const tiny = await searchFor(page, "opz ");
+    assert.equal(await tiny.count(), 0, "three letters are not forgiven");
+  },
+
+  async "stemming: deployments finds the deploy page, and a stem's other words"({ page, baseUrl, assert }) {
+    await openHome(page, baseUrl);
+    const options = await searchFor(page, "deployments ");
+    assert.ok((await options.count()) >= 1, "no results");
+    const hrefs = await hrefsOf(options);
+    assert.match(hrefs[0], /^\/guides\/deploy\/?#?$/, `the page titled Deploying services: ${hrefs}`);
+    const releases = await searchFor(page, "released ");
+    const marks = await releases.locator("mark").allTextContents();
+    assert.ok(marks.some((m) => /^releases?$/i.test(m)), `released matches release and releases: ${marks}`);
+  },
+
+  async "the opened result marks the query's words and scrolls to the first"({ page, baseUrl, assert }) {
+    await page.setViewportSize({ width: 1000, height: 400 });
+    await openHome(page, baseUrl);
+    await searchFor(page, "pagnation");
+    await page.keyboard.press("ArrowDown");
+    await Promise.all([page.waitForURL(/\/guides\/tools\/?\?highlight=[^#]*pagination[^#]*#paging-through-results$/), page.keyboard.press("Enter")]);
+    const marks = page.locator("article mark.search-highlight");
+    await marks.first().waitFor();
+    assert.deepEqual(await marks.allTextContents(), ["pagination"]);
+    const box = await marks.first().boundingBox();
+    const height = await page.evaluate(() => window.innerHeight);
+    assert.ok(box && box.y >= 0 && box.y + box.height <= height, `the mark is in view: ${JSON.stringify(box)}`);
+    assert.ok(await page.evaluate(() => window.scrollY > 0), "the page scrolled");
+    // Accented words are marked whatever the query's accents.
+    await page.goto(`${baseUrl}/guides/tools/?highlight=cafe`);
+    await page.locator("article mark.search-highlight").first().waitFor();
+    assert.deepEqual(await page.locator("article mark.search-highlight").allTextContents(), ["Café", "café"]);
   },
 
   async "axe finds no violations with results open, light and dark"({ page, baseUrl, assert }) {

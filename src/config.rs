@@ -114,7 +114,7 @@ pub struct Config {
     pub footer: Option<String>,
     /// The `speech:` section: pre-rendered audio for TextToSpeech blocks.
     pub speech: crate::speech::SpeechConfig,
-    /// `development` unless `--env` or `LECTERN_ENV` say otherwise.
+    /// From `--env`, else `LECTERN_ENV`, else the command's default (see [`crate::environment`]).
     pub environment: String,
 }
 
@@ -147,6 +147,14 @@ impl Overrides {
             .filter_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()).map(|v| (k.to_string(), v)))
             .collect();
         Overrides { env: env_flag, vars }
+    }
+
+    /// Uses `default` when neither `--env` nor `LECTERN_ENV` names an environment.
+    pub fn or_default_env(mut self, default: &str) -> Self {
+        if self.env.is_none() && !self.vars.contains_key("LECTERN_ENV") {
+            self.env = Some(default.to_string());
+        }
+        self
     }
 }
 
@@ -184,7 +192,9 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         .env
         .clone()
         .or_else(|| overrides.vars.get("LECTERN_ENV").cloned())
-        .unwrap_or_else(|| "development".to_string());
+        .unwrap_or_else(|| crate::environment::PREVIEW.to_string());
+    let declared = raw.environments.iter().flat_map(|envs| envs.keys().map(String::as_str));
+    crate::environment::validate(&environment, declared).map_err(ConfigError::Io)?;
     Ok(resolve(root, raw, &environment, overrides, &GitInfo::read(root)))
 }
 

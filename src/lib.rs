@@ -9,6 +9,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod environment;
 pub mod fingerprint;
 pub mod links;
 pub mod markdown;

@@ -33,7 +33,8 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
-        /// The environment: development, staging, production, ... [env: LECTERN_ENV]
+        /// The environment: development, staging, production or one declared in lectern.yml
+        /// [env: LECTERN_ENV] [default: development]
         #[arg(long)]
         env: Option<String>,
     },
@@ -45,7 +46,8 @@ enum Command {
         /// Where to write the site [default: ROOT/build].
         #[arg(long, short)]
         out: Option<PathBuf>,
-        /// The environment: development, staging, production, ... [env: LECTERN_ENV]
+        /// The environment: development, staging, production or one declared in lectern.yml
+        /// [env: LECTERN_ENV] [default: production]
         #[arg(long)]
         env: Option<String>,
     },
@@ -57,7 +59,8 @@ enum Command {
         /// The site's root folder (where lectern.yml is).
         #[arg(default_value = ".")]
         root: PathBuf,
-        /// The environment: development, staging, production, ... [env: LECTERN_ENV]
+        /// The environment: development, staging, production or one declared in lectern.yml
+        /// [env: LECTERN_ENV] [default: production]
         #[arg(long)]
         env: Option<String>,
         /// Output format [default: github when GITHUB_ACTIONS=true, else human].
@@ -95,7 +98,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = RoutesFormat::Table)]
         format: RoutesFormat,
-        /// The environment: development, staging, production, ... [env: LECTERN_ENV]
+        /// The environment: development, staging, production or one declared in lectern.yml
+        /// [env: LECTERN_ENV] [default: production]
         #[arg(long)]
         env: Option<String>,
     },
@@ -142,13 +146,21 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), BuildError> {
     match cli.command {
         Command::Serve { root, host, port, open, env } => {
-            let options =
-                lectern::serve::ServeOptions { root, host, port, open, overrides: Overrides::from_process(env) };
+            let options = lectern::serve::ServeOptions {
+                root,
+                host,
+                port,
+                open,
+                overrides: Overrides::from_process(env).or_default_env(lectern::environment::PREVIEW),
+            };
             lectern::serve::run(options).map_err(BuildError::from)
         }
         Command::Build { root, out, env } => {
             let started = std::time::Instant::now();
-            let mut site = build::load_site_for_build(&root, &Overrides::from_process(env))?;
+            let overrides = Overrides::from_process(env).or_default_env(lectern::environment::PUBLISHED);
+            let config = lectern::config::load(&root, &overrides)?;
+            eprintln!("{}", lectern::environment::banner_line(&config.environment));
+            let mut site = build::load_site_for_build_with(config)?;
             print_warnings(&site.warnings);
             if let Some(summary) = &site.speech.summary {
                 eprintln!("{summary}");
@@ -186,7 +198,8 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             } else {
                 CheckFormat::Human
             });
-            let site = match build::load_site_cached(&root, &Overrides::from_process(env)) {
+            let overrides = Overrides::from_process(env).or_default_env(lectern::environment::PUBLISHED);
+            let site = match build::load_site_cached(&root, &overrides) {
                 Ok(site) => site,
                 Err(BuildError::Content(ds)) if format != CheckFormat::Human => {
                     print_problems(&ds, format);
@@ -228,7 +241,8 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             Ok(())
         }
         Command::Routes { root, format, env } => {
-            let site = build::load_routes(&root, &Overrides::from_process(env))?;
+            let overrides = Overrides::from_process(env).or_default_env(lectern::environment::PUBLISHED);
+            let site = build::load_routes(&root, &overrides)?;
             let routes = build::routes(&site.content, &site.sidebars);
             let text = match format {
                 RoutesFormat::Tsv => routes_tsv(&routes),

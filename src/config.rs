@@ -59,6 +59,8 @@ pub struct RawConfig {
     pub favicon: Option<String>,
     pub footer: Option<String>,
     pub speech: Option<crate::speech::RawSpeech>,
+    /// Old path → new path, both below base_url ([`crate::redirects`]).
+    pub redirects: Option<BTreeMap<String, String>>,
     pub environments: Option<BTreeMap<String, RawConfig>>,
 }
 
@@ -82,6 +84,7 @@ pub const KEYS: &[&str] = &[
     "favicon",
     "footer",
     "speech",
+    "redirects",
     "environments",
 ];
 
@@ -114,6 +117,8 @@ pub struct Config {
     pub footer: Option<String>,
     /// The `speech:` section: pre-rendered audio for TextToSpeech blocks.
     pub speech: crate::speech::SpeechConfig,
+    /// `redirects:`, in file order with their positions.
+    pub redirects: Vec<crate::redirects::ConfigRedirect>,
     /// From `--env`, else `LECTERN_ENV`, else the command's default (see [`crate::environment`]).
     pub environment: String,
 }
@@ -181,12 +186,17 @@ impl std::error::Error for ConfigError {}
 /// Loads `ROOT/lectern.yml` (if any) and resolves the environment.
 pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
     let path = root.join(CONFIG_FILE);
-    let raw = if path.is_file() {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| ConfigError::Io(anyhow::anyhow!("reading {}: {e}", path.display())))?;
-        parse(&text, Path::new(CONFIG_FILE)).map_err(ConfigError::Invalid)?
+    let text = if path.is_file() {
+        Some(
+            std::fs::read_to_string(&path)
+                .map_err(|e| ConfigError::Io(anyhow::anyhow!("reading {}: {e}", path.display())))?,
+        )
     } else {
-        RawConfig::default()
+        None
+    };
+    let raw = match &text {
+        Some(text) => parse(text, Path::new(CONFIG_FILE)).map_err(ConfigError::Invalid)?,
+        None => RawConfig::default(),
     };
     let environment = overrides
         .env
@@ -195,7 +205,10 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         .unwrap_or_else(|| crate::environment::PREVIEW.to_string());
     let declared = raw.environments.iter().flat_map(|envs| envs.keys().map(String::as_str));
     crate::environment::validate(&environment, declared).map_err(ConfigError::Io)?;
-    Ok(resolve(root, raw, &environment, overrides, &GitInfo::read(root)))
+    let mut config = resolve(root, raw, &environment, overrides, &GitInfo::read(root));
+    let redirects: Vec<(String, String)> = config.redirects.iter().map(|r| (r.from.clone(), r.to.clone())).collect();
+    config.redirects = crate::redirects::from_config(&redirects, text.as_deref());
+    Ok(config)
 }
 
 /// Parses the text of `lectern.yml`; `path` names it in diagnostics.
@@ -352,6 +365,10 @@ pub fn resolve(root: &Path, raw: RawConfig, environment: &str, overrides: &Overr
         favicon: raw.favicon,
         footer: raw.footer,
         speech: crate::speech::SpeechConfig::resolve(root, raw.speech),
+        redirects: crate::redirects::from_config(
+            &raw.redirects.unwrap_or_default().into_iter().collect::<Vec<_>>(),
+            None,
+        ),
         environment: environment.to_string(),
     }
 }
@@ -379,7 +396,8 @@ fn merge(base: &mut RawConfig, over: RawConfig) {
         logo,
         favicon,
         footer,
-        speech
+        speech,
+        redirects
     );
 }
 

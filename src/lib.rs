@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod new;
 pub mod output;
 pub mod pages;
+pub mod redirects;
 pub mod render;
 pub mod search;
 pub mod serve;

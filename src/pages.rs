@@ -58,6 +58,9 @@ pub fn render_extras_to(site: &Site, theme: &Theme, site_view: &SiteView, sink: 
             }
         }
     }
+    for (path, html) in crate::redirects::pages(site) {
+        sink(&path, OutputFile::Bytes(html.into_bytes()))?;
+    }
     sink("404.html", OutputFile::Bytes(theme.render_404(site_view)?.into_bytes()))?;
     sink("sitemap.xml", OutputFile::Bytes(sitemap(site).into_bytes()))?;
     for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {

@@ -61,6 +61,8 @@ pub struct RawConfig {
     pub speech: Option<crate::speech::RawSpeech>,
     /// Old path → new path, both below base_url ([`crate::redirects`]).
     pub redirects: Option<BTreeMap<String, String>>,
+    /// Whether to write `llms.txt` and `llms-full.txt` ([`crate::llms`]).
+    pub llms_txt: Option<bool>,
     pub environments: Option<BTreeMap<String, RawConfig>>,
 }
 
@@ -85,6 +87,7 @@ pub const KEYS: &[&str] = &[
     "footer",
     "speech",
     "redirects",
+    "llms_txt",
     "environments",
 ];
 
@@ -119,6 +122,8 @@ pub struct Config {
     pub speech: crate::speech::SpeechConfig,
     /// `redirects:`, in file order with their positions.
     pub redirects: Vec<crate::redirects::ConfigRedirect>,
+    /// Whether `llms.txt` and `llms-full.txt` are written (on unless `llms_txt: false`).
+    pub llms_txt: bool,
     /// From `--env`, else `LECTERN_ENV`, else the command's default (see [`crate::environment`]).
     pub environment: String,
 }
@@ -369,6 +374,7 @@ pub fn resolve(root: &Path, raw: RawConfig, environment: &str, overrides: &Overr
             &raw.redirects.unwrap_or_default().into_iter().collect::<Vec<_>>(),
             None,
         ),
+        llms_txt: raw.llms_txt.unwrap_or(true),
         environment: environment.to_string(),
     }
 }
@@ -397,7 +403,8 @@ fn merge(base: &mut RawConfig, over: RawConfig) {
         favicon,
         footer,
         speech,
-        redirects
+        redirects,
+        llms_txt
     );
 }
 

@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod environment;
 pub mod fingerprint;
 pub mod links;
+pub mod llms;
 pub mod markdown;
 pub mod new;
 pub mod output;

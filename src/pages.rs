@@ -61,6 +61,9 @@ pub fn render_extras_to(site: &Site, theme: &Theme, site_view: &SiteView, sink: 
     for (path, html) in crate::redirects::pages(site) {
         sink(&path, OutputFile::Bytes(html.into_bytes()))?;
     }
+    for (path, text) in crate::llms::files(site) {
+        sink(path, OutputFile::Bytes(text.into_bytes()))?;
+    }
     sink("404.html", OutputFile::Bytes(theme.render_404(site_view)?.into_bytes()))?;
     sink("sitemap.xml", OutputFile::Bytes(sitemap(site).into_bytes()))?;
     for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
@@ -376,27 +379,29 @@ fn sitemap(site: &Site) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for d in site.content.docs.iter().filter(|d| !d.is_unlisted() && d.front.draft != Some(true)) {
+    for (i, d) in site.content.docs.iter().enumerate().filter(|(_, d)| !d.is_unlisted() && d.front.draft != Some(true))
+    {
         let loc = format!("{}{}", c.url, encode_path(&d.url));
-        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", render::escape_html(&loc)));
+        // The page's last git commit, as a W3C date; no lastmod outside git.
+        let lastmod = match site.git_dates.get(i).copied().flatten() {
+            Some(secs) => format!("<lastmod>{}</lastmod>", iso_date(secs)),
+            None => String::new(),
+        };
+        xml.push_str(&format!("  <url><loc>{}</loc>{lastmod}</url>\n", render::escape_html(&loc)));
     }
     xml.push_str("</urlset>\n");
     xml
 }
 
+/// `1700000000` → `2023-11-14` (UTC), the sitemap's date format.
+pub fn iso_date(secs: i64) -> String {
+    let (year, month, day) = civil_date(secs);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// `1700000000` → `14 November 2023` (UTC), without a date library.
 pub fn format_date(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = civil_date(secs);
     const MONTHS: [&str; 12] = [
         "January",
         "February",
@@ -414,6 +419,22 @@ pub fn format_date(secs: i64) -> String {
     format!("{day} {} {year}", MONTHS[(month - 1) as usize])
 }
 
+/// Seconds since 1970 → (year, month 1-12, day 1-31), UTC.
+fn civil_date(secs: i64) -> (i64, i64, i64) {
+    let days = secs.div_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,5 +445,7 @@ mod tests {
         assert_eq!(format_date(1_700_000_000), "14 November 2023");
         assert_eq!(format_date(951_782_400), "29 February 2000");
         assert_eq!(format_date(1_795_392_000), "23 November 2026");
+        assert_eq!(iso_date(951_782_400), "2000-02-29");
+        assert_eq!(iso_date(1_700_000_000), "2023-11-14");
     }
 }

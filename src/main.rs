@@ -90,6 +90,25 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Synthesise the site's speech into the cache folder, or one shard of it, and write nothing else.
+    ///
+    /// For spreading the speech stage over CI jobs: each job runs `--shard I/N` on the same
+    /// commit and cache, then the jobs' cache folders (speech.cache_dir) are copied into one,
+    /// and `lectern build` finds every sentence cached. A sentence's shard follows from its cache
+    /// key alone. Needs the speech engine; fails when speech.prerender is `never`.
+    Speech {
+        /// The site's root folder (where lectern.yml is).
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// Synthesise only the I-th of N shards of the sentences not yet cached, e.g. `2/4`
+        /// [default: 1/1, everything].
+        #[arg(long, value_name = "I/N")]
+        shard: Option<lectern::speech::Shard>,
+        /// The environment: development, staging, production or one declared in lectern.yml
+        /// [env: LECTERN_ENV] [default: production]
+        #[arg(long)]
+        env: Option<String>,
+    },
     /// List every page with its URL, sidebar and labels.
     Routes {
         /// The site's root folder (where lectern.yml is).
@@ -238,6 +257,19 @@ fn run(cli: Cli) -> Result<(), BuildError> {
         Command::Speak { page, voice, rate, out } => {
             let done = lectern::speech::speak(&lectern::speech::SpeakOptions { page, voice, rate, out })?;
             eprintln!("{done}");
+            Ok(())
+        }
+        Command::Speech { root, shard, env } => {
+            let overrides = Overrides::from_process(env).or_default_env(lectern::environment::PUBLISHED);
+            let mut config = lectern::config::load(&root, &overrides)?;
+            config.speech.shard = Some(shard.unwrap_or(lectern::speech::Shard { index: 1, count: 1 }));
+            let (cache_dir, environment) = (config.speech.cache_dir.clone(), config.environment.clone());
+            let site = build::load_site_for_build_with(config)?;
+            print_warnings(&site.warnings);
+            if let Some(summary) = &site.speech.summary {
+                eprintln!("{summary}");
+            }
+            eprintln!("speech cache: {} (pages of the {environment} environment)", cache_dir.display());
             Ok(())
         }
         Command::Routes { root, format, env } => {

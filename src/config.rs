@@ -63,6 +63,8 @@ pub struct RawConfig {
     pub redirects: Option<BTreeMap<String, String>>,
     /// Whether to write `llms.txt` and `llms-full.txt` ([`crate::llms`]).
     pub llms_txt: Option<bool>,
+    /// How `lectern check --external` checks links that leave the site ([`crate::external`]).
+    pub external_links: Option<crate::external::RawExternalLinks>,
     pub environments: Option<BTreeMap<String, RawConfig>>,
 }
 
@@ -88,6 +90,7 @@ pub const KEYS: &[&str] = &[
     "speech",
     "redirects",
     "llms_txt",
+    "external_links",
     "environments",
 ];
 
@@ -124,6 +127,8 @@ pub struct Config {
     pub redirects: Vec<crate::redirects::ConfigRedirect>,
     /// Whether `llms.txt` and `llms-full.txt` are written (on unless `llms_txt: false`).
     pub llms_txt: bool,
+    /// The external link checker's settings.
+    pub external_links: crate::external::ExternalLinks,
     /// From `--env`, else `LECTERN_ENV`, else the command's default (see [`crate::environment`]).
     pub environment: String,
 }
@@ -375,6 +380,7 @@ pub fn resolve(root: &Path, raw: RawConfig, environment: &str, overrides: &Overr
             None,
         ),
         llms_txt: raw.llms_txt.unwrap_or(true),
+        external_links: crate::external::ExternalLinks::resolve(root, raw.external_links),
         environment: environment.to_string(),
     }
 }
@@ -404,7 +410,8 @@ fn merge(base: &mut RawConfig, over: RawConfig) {
         footer,
         speech,
         redirects,
-        llms_txt
+        llms_txt,
+        external_links
     );
 }
 

@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod environment;
+pub mod external;
 pub mod fingerprint;
 pub mod links;
 pub mod llms;

@@ -66,6 +66,11 @@ enum Command {
         /// Output format [default: github when GITHUB_ACTIONS=true, else human].
         #[arg(long, value_enum)]
         format: Option<CheckFormat>,
+        /// Also check every external http(s) link over the network: bounded concurrency, a
+        /// minimum interval per host, retries with backoff; answers are cached in
+        /// .lectern-cache/external-links.json (settings: external_links in lectern.yml).
+        #[arg(long)]
+        external: bool,
     },
     /// Write a new playbook to start from: lectern.yml, pages, an image and CI recipes.
     New {
@@ -211,7 +216,7 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             );
             Ok(())
         }
-        Command::Check { root, env, format } => {
+        Command::Check { root, env, format, external } => {
             let format = format.unwrap_or(if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
                 CheckFormat::Github
             } else {
@@ -230,7 +235,21 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             build::render_site(&site, &theme, None)?;
             let mut problems = site.warnings.clone();
             problems.extend(lectern::check::check_site(&site));
+            let external_summary = if external {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or_default();
+                let (found, summary) = lectern::external::check(&site, now)?;
+                problems.extend(found);
+                Some(summary)
+            } else {
+                None
+            };
             print_problems(&problems, format);
+            if let Some(summary) = external_summary {
+                eprintln!("{summary}");
+            }
             let errors = problems.iter().filter(|d| d.is_error()).count();
             let warnings = problems.len() - errors;
             eprintln!(

@@ -264,6 +264,18 @@ fn external_links_are_checked_with_retries_rate_limits_and_a_cache() {
         "{stderr}"
     );
     assert!(a.hits().contains_key("/gone") && a.hits().contains_key("/ok"), "{:?}", a.hits());
+
+    // `on_broken_links: warn` makes a broken external link a warning: the check passes.
+    let text = std::fs::read_to_string(&yml).expect("reading lectern.yml");
+    std::fs::write(&yml, format!("on_broken_links: warn\n{text}")).expect("writing");
+    let out = check(site.path(), "human");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("warning: docs/index.md:7:13: external link '{}' is broken", url("/gone"))),
+        "{stderr}"
+    );
+    assert!(summary_line(&out).contains(", 1 broken, 2 could not be checked, "), "{stderr}");
 }
 
 #[test]

@@ -180,7 +180,7 @@ pub fn check(site: &Site, now: u64) -> anyhow::Result<(Vec<Diagnostic>, Summary)
     for (url, places) in &uses {
         let Some(answer) = answers.get(url) else { continue };
         let Some((severity, message, help)) = judge(url, answer, site.config.on_broken_links) else { continue };
-        if severity == Severity::Error {
+        if matches!(answer, Answer::Status { status, .. } if *status < 500 && *status != 429) {
             summary.broken += 1;
         } else {
             summary.unchecked += 1;
@@ -208,7 +208,8 @@ fn judge(url: &str, answer: &Answer, policy: Policy) -> Option<(Severity, String
         ))
     };
     match answer {
-        Answer::Status { status, .. } if (200..300).contains(status) => None,
+        // 3xx here had no Location to follow (a 304, say): the server is there and answers.
+        Answer::Status { status, .. } if (200..400).contains(status) => None,
         Answer::Status { status: 429, .. } => unchecked("still rate limited (429) after the retries".into()),
         Answer::Status { status, .. } if *status >= 500 => unchecked(format!("the server answered {status}")),
         Answer::Status { status, final_url } => {

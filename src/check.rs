@@ -55,6 +55,7 @@ pub fn check_site(site: &Site) -> Vec<Diagnostic> {
             })
         })
         .collect();
+    out.extend(crate::redirects::check(site));
     out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     out
 }
@@ -339,7 +340,7 @@ impl<'a> Lookup<'a> {
     }
 }
 
-fn collect_generated(items: &[Item], out: &mut HashSet<String>) {
+pub(crate) fn collect_generated(items: &[Item], out: &mut HashSet<String>) {
     for it in items {
         if let Item::Category(c) = it {
             if let Some(CategoryLink::Generated { url, .. }) = &c.link {
@@ -362,7 +363,7 @@ fn split_link(dest: &str) -> (&str, Option<&str>) {
 
 /// A URL as a lookup key: decoded, without a trailing slash (except the root), without
 /// `index.html`.
-fn url_key(url: &str) -> String {
+pub(crate) fn url_key(url: &str) -> String {
     let u = percent_decode(url);
     let u = u.strip_suffix("index.html").unwrap_or(&u);
     let u = u.strip_suffix(".html").unwrap_or(u);

@@ -62,6 +62,12 @@ pub struct RawConfig {
     pub favicon: Option<String>,
     pub footer: Option<String>,
     pub speech: Option<crate::speech::RawSpeech>,
+    /// Old path → new path, both below base_url ([`crate::redirects`]).
+    pub redirects: Option<BTreeMap<String, String>>,
+    /// Whether to write `llms.txt` and `llms-full.txt` ([`crate::llms`]).
+    pub llms_txt: Option<bool>,
+    /// How `lectern check --external` checks links that leave the site ([`crate::external`]).
+    pub external_links: Option<crate::external::RawExternalLinks>,
     pub environments: Option<BTreeMap<String, RawConfig>>,
 }
 
@@ -87,6 +93,9 @@ pub const KEYS: &[&str] = &[
     "favicon",
     "footer",
     "speech",
+    "redirects",
+    "llms_txt",
+    "external_links",
     "environments",
 ];
 
@@ -124,7 +133,13 @@ pub struct Config {
     pub footer: Option<String>,
     /// The `speech:` section: pre-rendered audio for TextToSpeech blocks.
     pub speech: crate::speech::SpeechConfig,
-    /// `development` unless `--env` or `LECTERN_ENV` say otherwise.
+    /// `redirects:`, in file order with their positions.
+    pub redirects: Vec<crate::redirects::ConfigRedirect>,
+    /// Whether `llms.txt` and `llms-full.txt` are written (on unless `llms_txt: false`).
+    pub llms_txt: bool,
+    /// The external link checker's settings.
+    pub external_links: crate::external::ExternalLinks,
+    /// From `--env`, else `LECTERN_ENV`, else the command's default (see [`crate::environment`]).
     pub environment: String,
     /// What reading the settings skipped (values of a docusaurus.config.js only running it tells).
     #[serde(skip)]
@@ -160,6 +175,14 @@ impl Overrides {
             .filter_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()).map(|v| (k.to_string(), v)))
             .collect();
         Overrides { env: env_flag, vars }
+    }
+
+    /// Uses `default` when neither `--env` nor `LECTERN_ENV` names an environment.
+    pub fn or_default_env(mut self, default: &str) -> Self {
+        if self.env.is_none() && !self.vars.contains_key("LECTERN_ENV") {
+            self.env = Some(default.to_string());
+        }
+        self
     }
 }
 
@@ -207,9 +230,13 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         .env
         .clone()
         .or_else(|| overrides.vars.get("LECTERN_ENV").cloned())
-        .unwrap_or_else(|| "development".to_string());
+        .unwrap_or_else(|| crate::environment::PREVIEW.to_string());
+    let declared = raw.environments.iter().flat_map(|envs| envs.keys().map(String::as_str));
+    crate::environment::validate(&environment, declared).map_err(ConfigError::Io)?;
     let mut config = resolve(root, raw, &environment, overrides, &GitInfo::read(root));
     check_static_dirs(&config, &text).map_err(ConfigError::Invalid)?;
+    let redirects: Vec<(String, String)> = config.redirects.iter().map(|r| (r.from.clone(), r.to.clone())).collect();
+    config.redirects = crate::redirects::from_config(&redirects, path.is_file().then_some(text.as_str()));
     config.warnings = warnings;
     Ok(config)
 }
@@ -410,6 +437,12 @@ pub fn resolve(root: &Path, raw: RawConfig, environment: &str, overrides: &Overr
         favicon: raw.favicon,
         footer: raw.footer,
         speech,
+        redirects: crate::redirects::from_config(
+            &raw.redirects.unwrap_or_default().into_iter().collect::<Vec<_>>(),
+            None,
+        ),
+        llms_txt: raw.llms_txt.unwrap_or(true),
+        external_links: crate::external::ExternalLinks::resolve(root, raw.external_links),
         environment: environment.to_string(),
         warnings: Vec::new(),
     }
@@ -440,7 +473,10 @@ fn merge(base: &mut RawConfig, over: RawConfig) {
         logo,
         favicon,
         footer,
-        speech
+        speech,
+        redirects,
+        llms_txt,
+        external_links
     );
 }
 

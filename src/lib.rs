@@ -18,18 +18,23 @@ pub mod site;
 pub mod config;
 // 1a. A Docusaurus site's own config, when there is no lectern.yml.
 pub mod docusaurus;
+// 1b. Which environment a build is for, and its banner.
+pub mod environment;
 // 2. The docs folder into docs, categories and static files.
 pub mod content;
 // 3. The link index every page's links resolve against.
 pub mod links;
+// 3a. Redirect pages from lectern.yml and old_paths.
+pub mod redirects;
 // 4. Each page's markdown into HTML.
 pub mod markdown;
 // 5. Sidebars, previous/next, breadcrumbs.
 pub mod sidebar;
 // 6. Spoken sections into audio, captions and players.
 pub mod speech;
-// 7. Broken links and anchors (`lectern check`).
+// 7. Broken links and anchors (`lectern check`), and external links (`--external`).
 pub mod check;
+pub mod external;
 // 8. What each output file is made from, for reuse.
 pub mod fingerprint;
 // 9. Each page's view and the render loop into a sink.
@@ -38,6 +43,8 @@ pub mod pages;
 pub mod render;
 // 11. The search index.
 pub mod search;
+// 11a. llms.txt and llms-full.txt.
+pub mod llms;
 // 12. The output folder.
 pub mod output;
 

@@ -35,7 +35,8 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
-        /// The environment: development, staging, production, ... [env: LECTERN_ENV]
+        /// The environment: development, staging, production or one declared in lectern.yml
+        /// [env: LECTERN_ENV] [default: development]
         #[arg(long)]
         env: Option<String>,
     },
@@ -48,7 +49,8 @@ enum Command {
         /// the site's sources, or files lectern did not write (see --force).
         #[arg(long, short)]
         out: Option<PathBuf>,
-        /// The environment: development, staging, production, ... [env: LECTERN_ENV]
+        /// The environment: development, staging, production or one declared in lectern.yml
+        /// [env: LECTERN_ENV] [default: production]
         #[arg(long)]
         env: Option<String>,
         /// Replace --out even when it holds files lectern did not write (no .lectern-build
@@ -64,12 +66,18 @@ enum Command {
         /// The site's root folder (where lectern.yml is).
         #[arg(default_value = ".")]
         root: PathBuf,
-        /// The environment: development, staging, production, ... [env: LECTERN_ENV]
+        /// The environment: development, staging, production or one declared in lectern.yml
+        /// [env: LECTERN_ENV] [default: production]
         #[arg(long)]
         env: Option<String>,
         /// Output format [default: github when GITHUB_ACTIONS=true, else human].
         #[arg(long, value_enum)]
         format: Option<CheckFormat>,
+        /// Also check every external http(s) link over the network: bounded concurrency, a
+        /// minimum interval per host, retries with backoff; answers are cached in
+        /// .lectern-cache/external-links.json (settings: external_links in lectern.yml).
+        #[arg(long)]
+        external: bool,
     },
     /// Write a new playbook to start from: lectern.yml, pages, an image and CI recipes.
     New {
@@ -94,6 +102,25 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Synthesise the site's speech into the cache folder, or one shard of it, and write nothing else.
+    ///
+    /// For spreading the speech stage over CI jobs: each job runs `--shard I/N` on the same
+    /// commit and cache, then the jobs' cache folders (speech.cache_dir) are copied into one,
+    /// and `lectern build` finds every sentence cached. A sentence's shard follows from its cache
+    /// key alone. Needs the speech engine; fails when speech.prerender is `never`.
+    Speech {
+        /// The site's root folder (where lectern.yml is).
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// Synthesise only the I-th of N shards of the sentences not yet cached, e.g. `2/4`
+        /// [default: 1/1, everything].
+        #[arg(long, value_name = "I/N")]
+        shard: Option<lectern::speech::Shard>,
+        /// The environment: development, staging, production or one declared in lectern.yml
+        /// [env: LECTERN_ENV] [default: production]
+        #[arg(long)]
+        env: Option<String>,
+    },
     /// List every page with its URL, sidebar and labels.
     Routes {
         /// The site's root folder (where lectern.yml is).
@@ -102,7 +129,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = RoutesFormat::Table)]
         format: RoutesFormat,
-        /// The environment: development, staging, production, ... [env: LECTERN_ENV]
+        /// The environment: development, staging, production or one declared in lectern.yml
+        /// [env: LECTERN_ENV] [default: production]
         #[arg(long)]
         env: Option<String>,
     },
@@ -149,13 +177,20 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), BuildError> {
     match cli.command {
         Command::Serve { root, host, port, open, env } => {
-            let options =
-                lectern::serve::ServeOptions { root, host, port, open, overrides: Overrides::from_process(env) };
+            let options = lectern::serve::ServeOptions {
+                root,
+                host,
+                port,
+                open,
+                overrides: Overrides::from_process(env).or_default_env(lectern::environment::PREVIEW),
+            };
             lectern::serve::run(options).map_err(BuildError::from)
         }
         Command::Build { root, out, env, force } => {
             let started = std::time::Instant::now();
-            let config = lectern::config::load(&root, &Overrides::from_process(env))?;
+            let overrides = Overrides::from_process(env).or_default_env(lectern::environment::PUBLISHED);
+            let config = lectern::config::load(&root, &overrides)?;
+            eprintln!("{}", lectern::environment::banner_line(&config.environment));
             let mut site = build::load_site(config, Mode::Disk)?;
             print_warnings(&site.warnings);
             if let Some(summary) = &site.speech.summary {
@@ -191,15 +226,16 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             );
             Ok(())
         }
-        Command::Check { root, env, format } => {
+        Command::Check { root, env, format, external } => {
             let format = format.unwrap_or(if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
                 CheckFormat::Github
             } else {
                 CheckFormat::Human
             });
             // Speech from the cache only: `check` writes no audio and must not wait for it.
+            let overrides = Overrides::from_process(env).or_default_env(lectern::environment::PUBLISHED);
             let load = || {
-                let mut config = lectern::config::load(&root, &Overrides::from_process(env))?;
+                let mut config = lectern::config::load(&root, &overrides)?;
                 config.speech.cache_only = true;
                 build::load_site(config, Mode::Memory)
             };
@@ -215,7 +251,21 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             build::render_site(&site, &theme, None, lectern::pages::Pages::All)?;
             let mut problems = site.warnings.clone();
             problems.extend(lectern::check::check_site(&site));
+            let external_summary = if external {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or_default();
+                let (found, summary) = lectern::external::check(&site, now)?;
+                problems.extend(found);
+                Some(summary)
+            } else {
+                None
+            };
             print_problems(&problems, format);
+            if let Some(summary) = external_summary {
+                eprintln!("{summary}");
+            }
             let errors = problems.iter().filter(|d| d.is_error()).count();
             let warnings = problems.len() - errors;
             eprintln!(
@@ -244,8 +294,22 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             eprintln!("{done}");
             Ok(())
         }
+        Command::Speech { root, shard, env } => {
+            let overrides = Overrides::from_process(env).or_default_env(lectern::environment::PUBLISHED);
+            let mut config = lectern::config::load(&root, &overrides)?;
+            config.speech.shard = Some(shard.unwrap_or(lectern::speech::Shard { index: 1, count: 1 }));
+            let (cache_dir, environment) = (config.speech.cache_dir.clone(), config.environment.clone());
+            let site = build::load_site(config, Mode::Disk)?;
+            print_warnings(&site.warnings);
+            if let Some(summary) = &site.speech.summary {
+                eprintln!("{summary}");
+            }
+            eprintln!("speech cache: {} (pages of the {environment} environment)", cache_dir.display());
+            Ok(())
+        }
         Command::Routes { root, format, env } => {
-            let site = build::load_routes(&root, &Overrides::from_process(env))?;
+            let overrides = Overrides::from_process(env).or_default_env(lectern::environment::PUBLISHED);
+            let site = build::load_routes(&root, &overrides)?;
             let routes = build::routes(&site.content, &site.sidebars);
             let text = match format {
                 RoutesFormat::Tsv => routes_tsv(&routes),

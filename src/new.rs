@@ -64,7 +64,7 @@ speech:
   voice: en-gb
   cache_dir: .lectern-cache/speech
 
-# `lectern build --env NAME` picks one of these; each overrides the keys above.
+# `--env NAME` picks one of these (`lectern build` uses production unless told); each overrides the keys above.
 environments:
   development:
     url: https://docs-development.example.org

@@ -179,6 +179,12 @@ fn render_extras_to(site: &Site, theme: &Theme, site_view: &SiteView, sink: &imp
     if let Some(cards) = home_cards(site) {
         sink.write(HOME_FILE, OutputFile::Bytes(theme.render_home(site_view, &cards)?.into_bytes()))?;
     }
+    for (path, html) in crate::redirects::pages(site) {
+        sink.write(&path, OutputFile::Bytes(html.into_bytes()))?;
+    }
+    for (path, text) in crate::llms::files(site) {
+        sink.write(path, OutputFile::Bytes(text.into_bytes()))?;
+    }
     sink.write("404.html", OutputFile::Bytes(theme.render_404(site_view)?.into_bytes()))?;
     sink.write("sitemap.xml", OutputFile::Bytes(sitemap(site).into_bytes()))?;
     for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
@@ -543,12 +549,25 @@ fn sitemap(site: &Site) -> String {
         let loc = format!("{}{}", c.url, encode_path(&c.base_url));
         xml.push_str(&format!("  <url><loc>{}</loc></url>\n", render::escape_html(&loc)));
     }
-    for d in site.content.docs.iter().filter(|d| !d.is_unlisted() && d.front.draft != Some(true)) {
+    for (i, d) in site.content.docs.iter().enumerate().filter(|(_, d)| !d.is_unlisted() && d.front.draft != Some(true))
+    {
         let loc = format!("{}{}", c.url, encode_path(&d.url));
-        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", render::escape_html(&loc)));
+        // The page's last git commit, as a W3C date; no lastmod outside git.
+        let lastmod = match site.pages.get(i).and_then(|p| p.git_date) {
+            Some(secs) => format!("<lastmod>{}</lastmod>", iso_date(secs)),
+            None => String::new(),
+        };
+        xml.push_str(&format!("  <url><loc>{}</loc>{lastmod}</url>\n", render::escape_html(&loc)));
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+/// `1700000000` → `2023-11-14` (UTC), the sitemap's date format; empty for a date out of range.
+pub fn iso_date(secs: i64) -> String {
+    const FORMAT: &[time::format_description::BorrowedFormatItem] =
+        time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::from_unix_timestamp(secs).ok().and_then(|d| d.format(FORMAT).ok()).unwrap_or_default()
 }
 
 /// `1700000000` → `14 November 2023` (UTC); empty for a date out of range.
@@ -568,5 +587,7 @@ mod tests {
         assert_eq!(format_date(1_700_000_000), "14 November 2023");
         assert_eq!(format_date(951_782_400), "29 February 2000");
         assert_eq!(format_date(1_795_392_000), "23 November 2026");
+        assert_eq!(iso_date(951_782_400), "2000-02-29");
+        assert_eq!(iso_date(1_700_000_000), "2023-11-14");
     }
 }

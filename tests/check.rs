@@ -60,7 +60,7 @@ fn github_format_annotates_pull_requests() {
     // Chosen on its own inside GitHub Actions.
     let site = support::fixture_path("links");
     let auto = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
-        .args(["check".as_ref(), site.as_os_str()])
+        .args(["check".as_ref(), site.as_os_str(), "--env".as_ref(), "development".as_ref()])
         .env("GITHUB_ACTIONS", "true")
         .output()
         .unwrap();

@@ -21,7 +21,12 @@ use serde::de::DeserializeOwned;
 
 const CONFIG_PAGE: &str = "docs/04-reference/01-configuration.md";
 const CLI_PAGE: &str = "docs/04-reference/02-command-line.md";
-const RECIPES: [&str; 2] = ["examples/ci/github-pages.yml", "examples/ci/circleci.yml"];
+const RECIPES: [&str; 4] = [
+    "examples/ci/github-pages.yml",
+    "examples/ci/circleci.yml",
+    "examples/ci/github-pages-speech-shards.yml",
+    "examples/ci/circleci-speech-shards.yml",
+];
 /// The README's screenshots, made by `LECTERN_SCREENSHOTS=doc-images cargo test --test docs`.
 const SCREENSHOTS: [&str; 2] = ["doc-images/lectern-light-1280.png", "doc-images/lectern-dark-1280.png"];
 /// Pages of the playbook checked with axe, as URL paths.
@@ -396,4 +401,120 @@ fn ci_recipes_are_yaml_and_run_only_real_commands() {
         .count();
     assert_eq!(approvals, 2, "staging and production each need a manual approval");
     assert!(circle.contains("aws s3 sync build"), "the CircleCI recipe uploads with aws s3 sync");
+    assert_s3_headers(RECIPES[1], &circle);
+}
+
+/// Every `put "GLOB" "CONTENT-TYPE" "$long|$short"` of an S3 upload step, with the values of
+/// `long` and `short` substituted: glob → (content type, cache control).
+fn s3_puts(script: &str) -> BTreeMap<String, (String, String)> {
+    let var = |name: &str| {
+        let prefix = format!("{name}=\"");
+        let line =
+            script.lines().map(str::trim).find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("no {name}="));
+        line[prefix.len()..].trim_end_matches('"').to_string()
+    };
+    let (long, short) = (var("long"), var("short"));
+    script
+        .lines()
+        .map(str::trim)
+        .filter_map(|l| l.strip_prefix("put \""))
+        .map(|rest| {
+            let parts: Vec<&str> = rest.split('"').collect();
+            let cache = match parts[4] {
+                "$long" => long.clone(),
+                "$short" => short.clone(),
+                literal => literal.to_string(),
+            };
+            (parts[0].to_string(), (parts[2].to_string(), cache))
+        })
+        .collect()
+}
+
+/// The S3 upload of a recipe gives audio and versioned assets a year, HTML five minutes, and
+/// each its content type; then deletes what the site no longer has and refreshes CloudFront.
+fn assert_s3_headers(recipe: &str, text: &str) {
+    let puts = s3_puts(text);
+    let year = "public, max-age=31536000, immutable";
+    let short = "public, max-age=300, must-revalidate";
+    for (glob, kind, cache) in [
+        ("audio/*.mp3", "audio/mpeg", year),
+        ("audio/*.vtt", "text/vtt; charset=utf-8", year),
+        ("assets/*.css", "text/css; charset=utf-8", year),
+        ("assets/*.js", "text/javascript; charset=utf-8", year),
+        ("search/[dt]/*.json", "application/json", year),
+        ("*.html", "text/html; charset=utf-8", short),
+        ("*.txt", "text/plain; charset=utf-8", short),
+    ] {
+        assert_eq!(puts.get(glob), Some(&(kind.to_string(), cache.to_string())), "{recipe}: {glob}");
+    }
+    let html = text.find("put \"*.html\"").expect("HTML is uploaded");
+    assert!(text.find("put \"audio/*.mp3\"").is_some_and(|audio| audio < html), "{recipe}: audio before pages");
+    let delete = text.find("--delete").expect("deletes what the site no longer has");
+    assert!(html < delete, "{recipe}: old files are deleted after the new pages are up");
+    assert!(text.contains("aws cloudfront create-invalidation"), "{recipe}: CloudFront is refreshed");
+}
+
+/// The sharded recipes: N speech jobs that each run one `--shard`, handing their cache files
+/// to one build job, which checks, builds and is the only one to deploy.
+#[test]
+fn sharded_ci_recipes_spread_speech_and_merge_before_the_build() {
+    let circle_text = read(RECIPES[3]);
+    let circle: yaml_serde::Value = yaml_serde::from_str(&circle_text).expect("valid YAML");
+    let speech = &circle["jobs"]["speech"];
+    assert!(speech["parallelism"].as_u64().is_some_and(|n| n > 1), "the speech job runs in parallel");
+    let steps = |job: &yaml_serde::Value| -> Vec<String> {
+        let mut texts = Vec::new();
+        strings(&job["steps"], &mut texts);
+        texts
+    };
+    let speech_steps = steps(speech);
+    let runs: Vec<Vec<String>> = speech_steps.iter().flat_map(|t| lectern_commands(t)).collect();
+    assert!(runs.iter().any(|r| r[1] == "speech" && r.iter().any(|w| w == "--shard")), "{runs:?}");
+    assert!(
+        speech_steps.iter().any(|t| t.contains("CIRCLE_NODE_INDEX + 1))/$CIRCLE_NODE_TOTAL")),
+        "shard from the node"
+    );
+    assert!(speech_steps.iter().any(|t| t == "persist_to_workspace"));
+    let build_steps = steps(&circle["jobs"]["build"]);
+    assert!(build_steps.iter().any(|t| t == "attach_workspace"));
+    let merge = build_steps.iter().position(|t| t.contains(".lectern-cache/speech/")).expect("a merge step");
+    let build = build_steps.iter().position(|t| t.starts_with("lectern build")).expect("a build step");
+    assert!(merge < build, "the shards are merged before the build");
+    let jobs = circle["workflows"]["docs"]["jobs"].as_sequence().expect("workflow jobs");
+    let requires = |name: &str| -> Vec<String> {
+        let job = jobs.iter().find_map(|j| j.get(name)).unwrap_or_else(|| panic!("no {name} in the workflow"));
+        job["requires"]
+            .as_sequence()
+            .map(|r| r.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(requires("build"), ["speech"]);
+    assert_eq!(requires("deploy"), ["build"]);
+    assert_s3_headers(RECIPES[3], &circle_text);
+
+    let gh: yaml_serde::Value = yaml_serde::from_str(&read(RECIPES[2])).expect("valid YAML");
+    let shards = gh["jobs"]["speech"]["strategy"]["matrix"]["shard"].as_sequence().expect("a shard matrix");
+    let count = gh["env"]["SHARDS"].as_u64().expect("SHARDS");
+    let listed: Vec<u64> = shards.iter().filter_map(|s| s.as_u64()).collect();
+    assert_eq!(listed, (1..=count).collect::<Vec<_>>(), "the matrix lists shards 1 to SHARDS");
+    let speech_steps = steps(&gh["jobs"]["speech"]);
+    assert!(
+        speech_steps
+            .iter()
+            .any(|t| t.contains("lectern speech . --env production --shard \"${{ matrix.shard }}/$SHARDS\""))
+    );
+    assert!(speech_steps.iter().any(|t| t.starts_with("actions/upload-artifact@")));
+    assert_eq!(gh["jobs"]["build"]["needs"].as_str(), Some("speech"));
+    let build_steps = steps(&gh["jobs"]["build"]);
+    let download = build_steps.iter().position(|t| t.starts_with("actions/download-artifact@")).expect("downloads");
+    let merge = build_steps
+        .iter()
+        .position(|t| t.contains("cp -R /tmp/shards/cache/. .lectern-cache/speech/"))
+        .expect("merges");
+    let build = build_steps.iter().position(|t| t.starts_with("lectern build")).expect("builds");
+    assert!(download < merge && merge < build, "downloaded, merged, then built");
+    assert_eq!(gh["jobs"]["deploy"]["needs"].as_str(), Some("build"));
+    assert!(steps(&gh["jobs"]["deploy"]).iter().any(|t| t.starts_with("actions/deploy-pages@")));
+    assert_eq!(gh["jobs"]["deploy"]["permissions"]["pages"].as_str(), Some("write"));
+    assert_eq!(gh["permissions"]["contents"].as_str(), Some("read"), "everything else only reads");
 }

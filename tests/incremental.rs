@@ -146,14 +146,14 @@ fn what_every_page_shows_renders_every_page_again() {
     assert!(fs::read_to_string(out.join("guide/one/index.html")).unwrap().contains("<!-- custom -->"));
     assert_same_as_fresh(root.path(), &out);
 
-    // Another environment (its banner is on every page).
+    // Another environment (its banner is on every page; the builds above are production's).
     let output = support::lectern_ok([
         "build".as_ref(),
         root.path().as_os_str(),
         "--out".as_ref(),
         out.as_os_str(),
         "--env".as_ref(),
-        "production".as_ref(),
+        "staging".as_ref(),
     ]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     // The search index does not show the environment: it alone is kept.

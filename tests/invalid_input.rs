@@ -31,9 +31,14 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// What lectern printed, less the closing `built …` line (it holds a time).
+/// What lectern printed, less the opening `building for …` line (tests/environment.rs checks it)
+/// and the closing `built …` line (it holds a time).
 fn diagnostics(stderr: &[u8]) -> String {
-    String::from_utf8_lossy(stderr).lines().filter(|l| !l.starts_with("built ")).map(|l| format!("{l}\n")).collect()
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .filter(|l| !l.starts_with("built ") && !l.starts_with("building for "))
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 /// Runs `lectern build` on a copy of `site` into an output folder holding a previous build.

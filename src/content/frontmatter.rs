@@ -55,6 +55,8 @@ pub struct FrontMatter {
     pub draft: Option<bool>,
     pub unlisted: Option<bool>,
     pub last_update: Option<LastUpdate>,
+    /// Earlier URLs of this page, below base_url: each gets a redirect page ([`crate::redirects`]).
+    pub old_paths: Option<Vec<String>>,
 }
 
 /// A page split into front matter and body.

@@ -41,7 +41,7 @@ pub use engine::Engine;
 pub use extract::{BlockSpan, code_note, extract_sentences, extract_speech, find_blocks, spoken_segments};
 pub use player::{AudioLinks, PlayerSpec, player_html};
 pub use sentences::{Sentence, split_sentences};
-pub use settings::{EngineKind, Prerender, RawSpeech, SpeechConfig};
+pub use settings::{EngineKind, Prerender, RawSpeech, Shard, SpeechConfig};
 pub use speak::{SpeakOptions, page_sentences, speak, synthesise_pcm, write_audio};
 pub use spoken::{identifier, is_placeholder_alt, speak_code, speak_word};
 pub use wav::{Pcm, parse_wav, write_wav};
@@ -184,6 +184,9 @@ pub fn run_on_blocks(config: &Config, titles: &[&str], blocks: Vec<Vec<Block>>) 
     let settings = &config.speech;
     let mut out = SiteSpeech { players: vec![Vec::new(); blocks.len()], ..Default::default() };
     let blocks: Vec<Block> = blocks.into_iter().flatten().collect();
+    if let Some(shard) = settings.shard {
+        return run_shard(config, shard, &blocks, out, started);
+    }
     if blocks.is_empty() {
         return Ok(out);
     }
@@ -231,6 +234,61 @@ pub fn run_on_blocks(config: &Config, titles: &[&str], blocks: Vec<Vec<Block>>) 
         "speech: {} blocks, {} sentences, {tail} in {:.1} s",
         thousands(blocks.len()),
         thousands(total),
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(out)
+}
+
+/// `lectern speech --shard I/N`: synthesises this shard's part of the sentences that no cached
+/// block or sentence covers into the configured cache folder, and nothing else: no block is
+/// assembled (its other sentences may be another shard's), no record kept. The engine is
+/// required whatever `speech.prerender` says, except `never`, which is an error.
+fn run_shard(
+    config: &Config,
+    shard: Shard,
+    blocks: &[Block],
+    mut out: SiteSpeech,
+    started: std::time::Instant,
+) -> anyhow::Result<SiteSpeech> {
+    let settings = &config.speech;
+    if blocks.is_empty() {
+        out.summary = Some(format!("speech shard {shard}: no speech blocks, nothing to synthesise"));
+        return Ok(out);
+    }
+    if settings.prerender == Prerender::Never {
+        anyhow::bail!(
+            "speech.prerender is `never` in lectern.yml, so builds use no audio and there is nothing to synthesise; set it to `auto` or `always`"
+        );
+    }
+    let engine = Engine::detect(settings, &config.root)
+        .map_err(|why| anyhow::anyhow!("{why}; `lectern speech` needs the speech engine"))?;
+    let identity = engine.identity();
+    // The configured folder, never a fallback: the CI job collects the files from there.
+    let cache = Cache::new(&settings.cache_dir);
+    let pending: Vec<Vec<(String, &str)>> = blocks
+        .par_iter()
+        .map(|b| {
+            if cache.block(&block_key_of(&identity, &b.sentences), &b.sentences).is_some() {
+                return Vec::new();
+            }
+            b.sentences.iter().map(|s| (sentence_key(&identity, s), s.as_str())).collect()
+        })
+        .collect();
+    let wanted: BTreeMap<String, &str> = pending.into_iter().flatten().collect();
+    let missing: Vec<(String, &str)> =
+        wanted.into_par_iter().filter(|(key, _)| cache.sentence(key).is_none()).collect();
+    let mine: Vec<(&str, &str)> =
+        missing.iter().filter(|(key, _)| shard.contains(key)).map(|(k, t)| (k.as_str(), *t)).collect();
+    synthesise_all(&engine, &cache, &mine)?;
+    out.synthesised = mine.len();
+    let total: usize = blocks.iter().map(|b| b.sentences.len()).sum();
+    out.summary = Some(format!(
+        "speech shard {shard}: {} blocks, {} sentences, {} cached, {} left to other shards, {} synthesised in {:.1} s",
+        thousands(blocks.len()),
+        thousands(total),
+        thousands(total.saturating_sub(missing.len())),
+        thousands(missing.len() - mine.len()),
+        thousands(mine.len()),
         started.elapsed().as_secs_f64()
     ));
     Ok(out)

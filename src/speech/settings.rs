@@ -85,6 +85,50 @@ pub struct SpeechConfig {
     /// Use cached audio only and synthesise nothing (blocks without it get browser voices): for
     /// callers that must not wait, such as a preview server. Not a `lectern.yml` key.
     pub cache_only: bool,
+    /// Synthesise only this shard of the missing sentences into the cache, and assemble no
+    /// block (`lectern speech --shard I/N`). Not a `lectern.yml` key.
+    pub shard: Option<Shard>,
+}
+
+/// One of `count` deterministic shards of the sentences to synthesise (`--shard I/N`, 1-based).
+///
+/// A sentence's shard depends only on its cache key, never on what else is missing, so shards
+/// run from caches that differ still never both synthesise, or both skip, a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Shard {
+    /// 1..=count.
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Whether the sentence with cache key `key` (hex, as [`super::sentence_key`] makes) is in
+    /// this shard: its first 16 hex digits, modulo the count.
+    pub fn contains(&self, key: &str) -> bool {
+        let n = u64::from_str_radix(key.get(..16).unwrap_or(key), 16).unwrap_or(0);
+        n % u64::from(self.count) == u64::from(self.index - 1)
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `I/N` with 1 <= I <= N.
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("`{s}` is not a shard: write I/N, e.g. 1/4, with I from 1 to N");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (i.trim().parse::<u32>().map_err(|_| bad())?, n.trim().parse::<u32>().map_err(|_| bad())?);
+        if count == 0 || index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
 }
 
 impl SpeechConfig {
@@ -101,6 +145,7 @@ impl SpeechConfig {
             whole_page: raw.whole_page.unwrap_or(false),
             timeout: raw.timeout.unwrap_or(DEFAULT_TIMEOUT).max(1),
             cache_only: false,
+            shard: None,
         }
     }
 }
@@ -131,5 +176,24 @@ mod tests {
         assert_eq!((c.command.as_deref(), c.voice.as_deref(), c.rate), (Some("./tts.sh"), Some("en-gb"), 450));
         assert_eq!(c.cache_dir, PathBuf::from("/tmp/c"));
         assert!(c.whole_page);
+    }
+
+    #[test]
+    fn shards_parse_and_split_keys_without_overlap() {
+        for (text, want) in [("1/1", Some((1, 1))), ("2/4", Some((2, 4))), (" 3 / 3 ", Some((3, 3)))] {
+            assert_eq!(text.parse::<Shard>().ok().map(|s| (s.index, s.count)), want, "{text}");
+        }
+        for bad in ["0/2", "3/2", "1/0", "1", "a/b", "-1/2", ""] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad} is not a shard");
+        }
+        let keys: Vec<String> =
+            (0..200).map(|i| crate::speech::sentence_key("engine", &format!("Sentence {i}."))).collect();
+        let shards: Vec<Shard> = (1..=3).map(|index| Shard { index, count: 3 }).collect();
+        for key in &keys {
+            assert_eq!(shards.iter().filter(|s| s.contains(key)).count(), 1, "{key} is in exactly one shard");
+            assert!(Shard { index: 1, count: 1 }.contains(key));
+        }
+        let sizes: Vec<usize> = shards.iter().map(|s| keys.iter().filter(|k| s.contains(k)).count()).collect();
+        assert!(sizes.iter().all(|&n| n > 40), "200 keys spread over 3 shards: {sizes:?}");
     }
 }

@@ -77,7 +77,7 @@ enum Command {
     Speak {
         /// The Markdown page to read.
         page: PathBuf,
-        /// Voice, e.g. `en-gb` for espeak-ng or a system voice's name [default: speech.voice].
+        /// Voice, e.g. `joe` for Piper, `en-gb` for espeak-ng or a system voice's name [default: speech.voice].
         #[arg(long)]
         voice: Option<String>,
         /// Speaking rate in words per minute, 80-450 [default: speech.rate, or 175].

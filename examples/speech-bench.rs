@@ -1,5 +1,6 @@
 //! Speech benchmark: builds a site (load, render, write) in-process with its speech blocks
-//! pre-rendered by espeak-ng and prints, against the targets of issue 4:
+//! pre-rendered by the site's engine (by default `auto`: Piper when installed, else espeak-ng)
+//! and prints, against the targets of issue 4:
 //!
 //! - cold synthesis: the first build with an empty cache (the speech stage and the whole build),
 //! - warm rebuild: the median of `--runs` builds with the cache full, against the median of builds

@@ -409,8 +409,9 @@ pub fn resolve(root: &Path, raw: RawConfig, environment: &str, overrides: &Overr
     let lang = raw.lang.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string);
     let mut speech = crate::speech::SpeechConfig::resolve(root, raw.speech);
     // espeak-ng takes a language code as a voice; without `lang` its own default (English) stays,
-    // so existing audio caches keep their keys.
-    if speech.voice.is_none() {
+    // so existing audio caches keep their keys. Piper's voices are named, not language codes, so
+    // `auto` and `piper` keep the engine's own default voice.
+    if speech.voice.is_none() && speech.engine == crate::speech::EngineKind::EspeakNg {
         speech.voice = lang.clone();
     }
     let sidebars =
@@ -539,8 +540,11 @@ mod tests {
     fn lang_defaults_to_english_and_voices_speech() {
         let c = resolve_text("", "development", &[]);
         assert_eq!((c.lang.as_str(), c.speech.voice.as_deref()), ("en", None));
-        let c = resolve_text("lang: fr\n", "development", &[]);
+        let c = resolve_text("lang: fr\nspeech:\n  engine: espeak-ng\n", "development", &[]);
         assert_eq!((c.lang.as_str(), c.speech.voice.as_deref()), ("fr", Some("fr")));
+        // Piper's voices have names, not language codes: lang leaves its default voice.
+        let c = resolve_text("lang: fr\n", "development", &[]);
+        assert_eq!((c.lang.as_str(), c.speech.voice.as_deref()), ("fr", None));
         let c = resolve_text("lang: de\nspeech:\n  voice: en-gb\n", "development", &[]);
         assert_eq!((c.lang.as_str(), c.speech.voice.as_deref()), ("de", Some("en-gb")));
         let c = resolve_text("lang: en\nenvironments:\n  production:\n    lang: cy\n", "production", &[]);

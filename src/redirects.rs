@@ -9,13 +9,13 @@
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use crate::site::Site;
 use crate::check::{collect_generated, url_key};
 use crate::config::Config;
 use crate::content::route;
 use crate::diagnostic::{Diagnostic, closest};
 use crate::links::{encode_path, is_external};
 use crate::render::escape_html;
+use crate::site::Site;
 
 /// Where a redirect was written, for diagnostics.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]

@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use crate::site::Site;
 use crate::config::Policy;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::site::Site;
 
 pub use cache::{CacheEntry, ResultCache};
 pub use http::{Answer, fetch};

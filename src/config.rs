@@ -214,14 +214,16 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
     };
     let mut warnings = Vec::new();
     let mut text = String::new();
+    let mut docusaurus_file = None;
     let raw = if path.is_file() {
         text = read(&path)?;
         parse(&text, Path::new(CONFIG_FILE)).map_err(ConfigError::Invalid)?
     } else if let Some(name) = crate::docusaurus::find_config(root) {
         // No lectern.yml: the site's Docusaurus config says what it can.
-        let found =
-            crate::docusaurus::config(&read(&root.join(name))?, Path::new(name)).map_err(ConfigError::Invalid)?;
+        let js = read(&root.join(name))?;
+        let found = crate::docusaurus::config(&js, Path::new(name)).map_err(ConfigError::Invalid)?;
         warnings = found.warnings;
+        docusaurus_file = Some((name, js));
         found.raw
     } else {
         RawConfig::default()
@@ -237,6 +239,12 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
     check_static_dirs(&config, &text).map_err(ConfigError::Invalid)?;
     let redirects: Vec<(String, String)> = config.redirects.iter().map(|r| (r.from.clone(), r.to.clone())).collect();
     config.redirects = crate::redirects::from_config(&redirects, path.is_file().then_some(text.as_str()));
+    if let Some((name, js)) = docusaurus_file {
+        // Client-redirects rules are placed at their `from` in the Docusaurus config.
+        for rule in &mut config.redirects {
+            rule.origin = crate::redirects::Origin::found_in(name, &js, &rule.from);
+        }
+    }
     config.warnings = warnings;
     Ok(config)
 }

@@ -298,14 +298,54 @@ pub fn config(text: &str, display: &Path) -> Result<Read, Diagnostic> {
                 }
                 raw.edit_url = string(take("docs.editUrl", docs.get("editUrl")));
             }
-            Js::Opaque { line, column, what } => {
-                read.warnings.push(opaque_warning(display, text, *line, *column, what, "the docs options"));
+            Js::Opaque { .. } => {
+                take("the docs options", Some(docs));
             }
             _ => {}
         }
     }
+    let mut redirects = std::collections::BTreeMap::new();
+    for options in plugin_options(&value, &["@docusaurus/plugin-client-redirects", "client-redirects"]) {
+        // A function: only the warning `take` gives.
+        take("createRedirects", options.get("createRedirects"));
+        let rules = match take("client-redirects redirects", options.get("redirects")) {
+            Some(Js::Arr(rules)) => rules,
+            _ => continue,
+        };
+        for rule in rules {
+            let to = string(take("client-redirects to", rule.get("to")));
+            let from = match take("client-redirects from", rule.get("from")) {
+                Some(Js::Str(one)) => vec![one],
+                Some(Js::Arr(many)) => many.into_iter().filter_map(|f| string(Some(f))).collect(),
+                _ => Vec::new(),
+            };
+            if let Some(to) = to {
+                for from in from {
+                    redirects.insert(from, to.clone());
+                }
+            }
+        }
+    }
+    if !redirects.is_empty() {
+        raw.redirects = Some(redirects);
+    }
     read.raw = raw;
     Ok(read)
+}
+
+/// The options of every plugin named one of `names` (`plugins: [[name, options]]`).
+fn plugin_options<'v>(config: &'v Js, names: &[&str]) -> Vec<&'v Js> {
+    let Some(Js::Arr(items)) = config.get("plugins") else { return Vec::new() };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Js::Arr(pair) => match (pair.first(), pair.get(1)) {
+                (Some(Js::Str(name)), Some(options)) if names.contains(&name.as_str()) => Some(options),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
 }
 
 /// The docs plugin's options: from the classic preset (`presets: [['classic', {docs: …}]]`) or a
@@ -419,6 +459,19 @@ module.exports = config;
         assert!(w[0].2.contains("`url` is `process.env.SITE_URL`, an environment variable"), "{w:?}");
         assert_eq!((w[1].0, w[1].1), (6, 77));
         assert!(w[1].2.contains("`docs.editUrl` is a function"), "{w:?}");
+    }
+
+    #[test]
+    fn client_redirects_become_redirects() {
+        let r = read(
+            "module.exports = {\n  plugins: [\n    ['@docusaurus/plugin-client-redirects', {\n      redirects: [\n        {to: '/new', from: ['/old', '/older']},\n        {from: '/gone', to: '/new'},\n      ],\n    }],\n  ],\n};\n",
+        );
+        let got: Vec<(String, String)> = r.raw.redirects.unwrap().into_iter().collect();
+        assert_eq!(
+            got,
+            [("/gone".into(), "/new".into()), ("/old".into(), "/new".into()), ("/older".into(), "/new".into())]
+        );
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     }
 
     #[test]

@@ -29,10 +29,26 @@ pub struct Origin {
 }
 
 impl Origin {
+    /// The first place `needle` is written quoted in `text` (a JavaScript file), in `file`.
+    pub fn found_in(file: &str, text: &str, needle: &str) -> Origin {
+        let mut origin = Origin { path: PathBuf::from(file), ..Origin::default() };
+        let at = ['\'', '"', '`'].iter().find_map(|q| text.find(&format!("{q}{needle}{q}")).map(|i| i + 1));
+        if let Some(at) = at {
+            let index = crate::diagnostic::LineIndex::new(text);
+            let (line, column) = index.line_col(at);
+            origin.line = line;
+            origin.column = column;
+            origin.source_line = text.lines().nth(line.saturating_sub(1)).map(str::to_string);
+        }
+        origin
+    }
+
     fn error(&self, message: impl Into<String>) -> Diagnostic {
-        let mut d = Diagnostic::error(&self.path, self.line, self.column, message);
-        d.source_line = self.source_line.clone();
-        d
+        let d = Diagnostic::error(&self.path, self.line, self.column, message);
+        match &self.source_line {
+            Some(src) => d.with_source_line(src),
+            None => d,
+        }
     }
 }
 

@@ -138,6 +138,11 @@ fn a_docusaurus_config_is_read_when_there_is_no_lectern_yml() {
         "{hrefs:?}"
     );
     assert!(out.join("docs/guides/start/index.html").is_file());
+    // The client-redirects plugin's rules are redirect pages.
+    for old in ["docs/old-start", "docs/getting-started"] {
+        let redirect = page(&out, &format!("{old}/index.html"));
+        assert_eq!(attrs(&redirect, "link[rel=canonical]", "href"), ["/handbook/docs/guides/start"], "{old}");
+    }
 
     // A lectern.yml beside it wins, whole: the Docusaurus config is not read at all.
     fs::write(site.path().join("lectern.yml"), "title: From lectern.yml\ndocs_dir: content\n").unwrap();
@@ -166,4 +171,22 @@ fn a_broken_docusaurus_config_is_an_error_with_its_position() {
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(stderr.starts_with("error: docusaurus.config.js:12:"), "{stderr}");
     assert!(stderr.contains("help: lectern reads docusaurus.config.js without running it"), "{stderr}");
+}
+
+/// A client-redirects rule pointing nowhere is an error placed in docusaurus.config.js.
+#[test]
+fn a_broken_client_redirect_is_an_error_in_the_docusaurus_config() {
+    let site = support::copy_fixture("docusaurus-config");
+    let path = site.path().join("docusaurus.config.js");
+    let text = fs::read_to_string(&path).unwrap().replace("to: '/docs/guides/start'", "to: '/docs/guides/strat'");
+    fs::write(&path, text).unwrap();
+    let run = support::lectern([
+        "build".as_ref(),
+        site.path().as_os_str(),
+        "--out".as_ref(),
+        site.path().join("b").as_os_str(),
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error: docusaurus.config.js:34:"), "{stderr}");
 }

@@ -1,14 +1,22 @@
 //! HTTP for `serve`: answers GET and HEAD from the in-memory site, exactly as a static host would
 //! serve the built folder under `base_url`.
 //!
-//! In: a method, the raw request path and the current [`Snapshot`]. Out: a response. Paths are
-//! looked up in the snapshot's map, never joined onto a folder, so no request can reach a file
-//! the build did not list; `..`, empty segments, backslashes and NUL give the site's 404 page.
+//! In: a method, the raw request path, the request's headers and the current [`Snapshot`]. Out: a
+//! response. Paths are looked up in the snapshot's map, never joined onto a folder, so no request
+//! can reach a file the build did not list; `..`, empty segments, backslashes and NUL give the
+//! site's 404 page.
+//!
+//! Every file answered with 200 carries a strong `ETag` (a hash of the bytes sent),
+//! `Accept-Ranges: bytes` and `Cache-Control: no-cache` (the browser may keep it but asks again
+//! each time, so nothing is shown stale after an edit). `If-None-Match` gives 304; a GET with one
+//! `Range` gives 206 with those bytes, or 416 when it lies past the end; a request for several
+//! ranges gets the whole file (200), which HTTP allows. Errors and 404s are `no-store`.
 
 use std::sync::Arc;
 
 use bytes::Bytes;
-use warp::http::{Method, Response, StatusCode, header};
+use sha2::{Digest, Sha256};
+use warp::http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
 
 use super::livereload;
 use super::state::{Served, Shared, Snapshot};
@@ -60,8 +68,15 @@ pub fn site_key(base_url: &str, raw_path: &str) -> Option<String> {
     Some(rest.to_string())
 }
 
-/// Answers one request; `query` (without `?`) goes along when a folder's path is redirected.
-pub async fn respond(method: Method, raw_path: String, query: String, shared: Arc<Shared>) -> Response<Bytes> {
+/// Answers one request; `query` (without `?`) goes along when a folder's path is redirected;
+/// `request` is the request's headers (for `Range`, `If-None-Match` and `If-Range`).
+pub async fn respond(
+    method: Method,
+    raw_path: String,
+    query: String,
+    request: HeaderMap,
+    shared: Arc<Shared>,
+) -> Response<Bytes> {
     if method != Method::GET && method != Method::HEAD {
         let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
         r.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
@@ -72,7 +87,113 @@ pub async fn respond(method: Method, raw_path: String, query: String, shared: Ar
     } else {
         site_response(&raw_path, &query, &shared).await
     };
+    let response = as_static_host(&method, &request, response);
     if method == Method::HEAD { without_body(response) } else { response }
+}
+
+/// Gives a 200 answer its validators and answers the request's conditions and range: 304 when
+/// `If-None-Match` names the file's tag, 206 or 416 for a GET with a `Range` (unless `If-Range`
+/// names another tag). Any other status passes through unchanged.
+pub fn as_static_host(method: &Method, request: &HeaderMap, response: Response<Bytes>) -> Response<Bytes> {
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let tag = etag(&body);
+    let headers = &mut parts.headers;
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    let text = |name| request.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    if text(header::IF_NONE_MATCH).is_some_and(|list| none_match_hits(list, &tag)) {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_TYPE);
+        return Response::from_parts(parts, Bytes::new());
+    }
+    let range_applies = *method == Method::GET && text(header::IF_RANGE).is_none_or(|v| v.trim() == tag);
+    let Some(range) = text(header::RANGE).filter(|_| range_applies) else {
+        return Response::from_parts(parts, body);
+    };
+    let len = body.len() as u64;
+    match byte_range(range, len) {
+        Range::Whole => Response::from_parts(parts, body),
+        Range::Part(first, last) => {
+            parts.status = StatusCode::PARTIAL_CONTENT;
+            let value = format!("bytes {first}-{last}/{len}");
+            parts.headers.insert(header::CONTENT_RANGE, HeaderValue::from_str(&value).expect("ASCII"));
+            Response::from_parts(parts, body.slice(first as usize..=last as usize))
+        }
+        Range::Unsatisfiable => {
+            parts.status = StatusCode::RANGE_NOT_SATISFIABLE;
+            let value = format!("bytes */{len}");
+            parts.headers.insert(header::CONTENT_RANGE, HeaderValue::from_str(&value).expect("ASCII"));
+            parts.headers.remove(header::CONTENT_TYPE);
+            Response::from_parts(parts, Bytes::new())
+        }
+    }
+}
+
+/// A strong entity tag: the first 128 bits of the SHA-256 of the bytes, in hex and quotes.
+pub fn etag(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// Whether an `If-None-Match` list (`*`, or tags, weak or strong) names `tag` (weak comparison,
+/// as RFC 9110 asks for this header).
+fn none_match_hits(list: &str, tag: &str) -> bool {
+    list.trim() == "*" || list.split(',').map(|t| t.trim()).any(|t| t.strip_prefix("W/").unwrap_or(t) == tag)
+}
+
+/// What a `Range` header asks of a body.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Range {
+    /// Answer with the whole body: no usable range (another unit, a malformed or a multiple one).
+    Whole,
+    /// Bytes `first..=last`.
+    Part(u64, u64),
+    /// The range starts past the end (or the body is empty).
+    Unsatisfiable,
+}
+
+/// Reads `bytes=a-b`, `bytes=a-` and `bytes=-n` against a body of `len` bytes; the end of a
+/// range is cut to the body's.
+pub fn byte_range(value: &str, len: u64) -> Range {
+    let value = value.trim();
+    let Some(spec) = value.get(..6).filter(|unit| unit.eq_ignore_ascii_case("bytes=")).map(|_| &value[6..]) else {
+        return Range::Whole;
+    };
+    let specs: Vec<&str> = spec.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let [one] = specs.as_slice() else { return Range::Whole };
+    let Some((first, last)) = one.split_once('-') else { return Range::Whole };
+    let number =
+        |s: &str| if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) { s.parse::<u64>().ok() } else { None };
+    match (first.trim(), last.trim()) {
+        ("", suffix) => match number(suffix) {
+            None => Range::Whole,
+            Some(0) => Range::Unsatisfiable,
+            Some(_) if len == 0 => Range::Unsatisfiable,
+            Some(n) => Range::Part(len - n.min(len), len - 1),
+        },
+        (first, "") => match number(first) {
+            None => Range::Whole,
+            Some(a) if a >= len => Range::Unsatisfiable,
+            Some(a) => Range::Part(a, len - 1),
+        },
+        (first, last) => match (number(first), number(last)) {
+            (Some(a), Some(b)) if a <= b => {
+                if a >= len {
+                    Range::Unsatisfiable
+                } else {
+                    Range::Part(a, b.min(len - 1))
+                }
+            }
+            _ => Range::Whole,
+        },
+    }
 }
 
 async fn site_response(raw_path: &str, query: &str, shared: &Shared) -> Response<Bytes> {
@@ -138,7 +259,9 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Bytes> {
 /// HEAD: the same headers, with the length of the body it would have had.
 fn without_body(response: Response<Bytes>) -> Response<Bytes> {
     let (mut parts, body) = response.into_parts();
-    parts.headers.insert(header::CONTENT_LENGTH, header::HeaderValue::from(body.len()));
+    if parts.status != StatusCode::NOT_MODIFIED {
+        parts.headers.insert(header::CONTENT_LENGTH, header::HeaderValue::from(body.len()));
+    }
     Response::from_parts(parts, Bytes::new())
 }
 
@@ -224,5 +347,78 @@ mod tests {
         ] {
             assert_eq!(content_type(name), want, "{name}");
         }
+    }
+
+    #[test]
+    fn byte_ranges() {
+        use Range::*;
+        for (value, len, want) in [
+            ("bytes=0-9", 100, Part(0, 9)),
+            ("bytes=90-200", 100, Part(90, 99)),
+            ("bytes=50-", 100, Part(50, 99)),
+            ("bytes=-10", 100, Part(90, 99)),
+            ("bytes=-500", 100, Part(0, 99)),
+            ("BYTES= 5-5 ", 100, Part(5, 5)),
+            ("bytes=100-", 100, Unsatisfiable),
+            ("bytes=100-200", 100, Unsatisfiable),
+            ("bytes=-0", 100, Unsatisfiable),
+            ("bytes=0-", 0, Unsatisfiable),
+            ("bytes=-5", 0, Unsatisfiable),
+            ("bytes=0-1,5-6", 100, Whole),
+            ("bytes=9-1", 100, Whole),
+            ("bytes=a-b", 100, Whole),
+            ("bytes=+1-2", 100, Whole),
+            ("bytes=-", 100, Whole),
+            ("items=0-1", 100, Whole),
+            ("", 100, Whole),
+        ] {
+            assert_eq!(byte_range(value, len), want, "{value} of {len}");
+        }
+    }
+
+    fn answer(method: Method, request: &[(header::HeaderName, &str)], body: &'static [u8]) -> Response<Bytes> {
+        let mut headers = HeaderMap::new();
+        for (name, value) in request {
+            headers.insert(name.clone(), HeaderValue::from_str(value).unwrap());
+        }
+        as_static_host(&method, &headers, file(StatusCode::OK, "a.mp3", Bytes::from_static(body)))
+    }
+
+    #[test]
+    fn validators_conditions_and_ranges() {
+        let body: &[u8] = b"0123456789";
+        let tag = etag(body);
+        let whole = answer(Method::GET, &[], body);
+        assert_eq!(whole.status(), StatusCode::OK);
+        assert_eq!(whole.headers()[header::ETAG], tag.as_str());
+        assert_eq!(whole.headers()[header::ACCEPT_RANGES], "bytes");
+        assert_eq!(whole.headers()[header::CACHE_CONTROL], "no-cache");
+        assert_ne!(etag(b"0123456788"), tag);
+
+        for hit in [tag.clone(), format!("W/{tag}"), format!("\"x\", {tag}"), "*".into()] {
+            let r = answer(Method::GET, &[(header::IF_NONE_MATCH, &hit)], body);
+            assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "{hit}");
+            assert!(r.body().is_empty());
+        }
+        assert_eq!(answer(Method::GET, &[(header::IF_NONE_MATCH, "\"other\"")], body).status(), StatusCode::OK);
+
+        let part = answer(Method::GET, &[(header::RANGE, "bytes=2-4")], body);
+        assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+        assert_eq!(part.headers()[header::CONTENT_RANGE], "bytes 2-4/10");
+        assert_eq!(&part.body()[..], b"234");
+        let past = answer(Method::GET, &[(header::RANGE, "bytes=10-")], body);
+        assert_eq!(past.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+        assert_eq!(past.headers()[header::CONTENT_RANGE], "bytes */10");
+        // If-Range with another tag, or a HEAD: the whole file.
+        let stale = answer(Method::GET, &[(header::RANGE, "bytes=2-4"), (header::IF_RANGE, "\"old\"")], body);
+        assert_eq!((stale.status(), stale.body().len()), (StatusCode::OK, 10));
+        let fresh = answer(Method::GET, &[(header::RANGE, "bytes=2-4"), (header::IF_RANGE, &tag)], body);
+        assert_eq!(fresh.status(), StatusCode::PARTIAL_CONTENT);
+        assert_eq!(answer(Method::HEAD, &[(header::RANGE, "bytes=2-4")], body).status(), StatusCode::OK);
+        // Errors keep their status and are never stored.
+        let missing = as_static_host(&Method::GET, &HeaderMap::new(), plain(StatusCode::NOT_FOUND, "no\n"));
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+        assert!(missing.headers().get(header::ETAG).is_none());
+        assert_eq!(missing.headers()[header::CACHE_CONTROL], "no-store");
     }
 }

@@ -219,9 +219,10 @@ fn routes(
     let site = warp::method()
         .and(warp::path::full())
         .and(warp::query::raw().or(warp::any().map(String::new)).unify())
+        .and(warp::header::headers_cloned())
         .and(with_shared)
-        .then(|method, path: warp::path::FullPath, query: String, shared| {
-            http::respond(method, path.as_str().to_string(), query, shared)
+        .then(|method, path: warp::path::FullPath, query: String, headers, shared| {
+            http::respond(method, path.as_str().to_string(), query, headers, shared)
         });
     refuse.or(socket).or(site)
 }

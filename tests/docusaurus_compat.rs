@@ -154,21 +154,24 @@ fn a_docusaurus_config_is_read_when_there_is_no_lectern_yml() {
     assert_eq!(texts(&home, "title"), ["Welcome | From lectern.yml"]);
 }
 
+/// Builds the docusaurus-config fixture with `from` replaced by `to` in its config: (exit code,
+/// stderr).
+fn build_with_config_edit(from: &str, to: &str) -> (Option<i32>, String) {
+    let site = support::copy_fixture("docusaurus-config");
+    let path = site.path().join("docusaurus.config.js");
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "the fixture has {from}");
+    fs::write(&path, text.replace(from, to)).unwrap();
+    let out = site.path().join("b");
+    let run = support::lectern(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    (run.status.code(), String::from_utf8_lossy(&run.stderr).into_owned())
+}
+
 /// A docusaurus.config.js that does not parse stops the build with its position.
 #[test]
 fn a_broken_docusaurus_config_is_an_error_with_its_position() {
-    let site = support::copy_fixture("docusaurus-config");
-    let path = site.path().join("docusaurus.config.js");
-    let text = fs::read_to_string(&path).unwrap().replace("baseUrl: '/handbook/',", "baseUrl: '/handbook/',,");
-    fs::write(&path, text).unwrap();
-    let run = support::lectern([
-        "build".as_ref(),
-        site.path().as_os_str(),
-        "--out".as_ref(),
-        site.path().join("b").as_os_str(),
-    ]);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = build_with_config_edit("baseUrl: '/handbook/',", "baseUrl: '/handbook/',,");
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.starts_with("error: docusaurus.config.js:12:"), "{stderr}");
     assert!(stderr.contains("help: lectern reads docusaurus.config.js without running it"), "{stderr}");
 }
@@ -176,17 +179,7 @@ fn a_broken_docusaurus_config_is_an_error_with_its_position() {
 /// A client-redirects rule pointing nowhere is an error placed in docusaurus.config.js.
 #[test]
 fn a_broken_client_redirect_is_an_error_in_the_docusaurus_config() {
-    let site = support::copy_fixture("docusaurus-config");
-    let path = site.path().join("docusaurus.config.js");
-    let text = fs::read_to_string(&path).unwrap().replace("to: '/docs/guides/start'", "to: '/docs/guides/strat'");
-    fs::write(&path, text).unwrap();
-    let run = support::lectern([
-        "build".as_ref(),
-        site.path().as_os_str(),
-        "--out".as_ref(),
-        site.path().join("b").as_os_str(),
-    ]);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = build_with_config_edit("to: '/docs/guides/start'", "to: '/docs/guides/strat'");
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("error: docusaurus.config.js:34:"), "{stderr}");
 }

@@ -215,8 +215,11 @@ fn external_links_are_checked_with_retries_rate_limits_and_a_cache() {
     assert_eq!(a.times("/slow").len(), 2, "a timeout is retried once (retries: 1)");
     let mut arrivals: Vec<Instant> = a.log.lock().expect("log").iter().map(|(_, t)| *t).collect();
     arrivals.sort();
+    // The limiter starts requests to one host 100 ms apart; their arrival here jitters by the
+    // connection's setup on a loaded machine (85 ms seen during a full test run), while without
+    // the limiter they arrive within a few milliseconds of each other.
     for pair in arrivals.windows(2) {
-        assert!(pair[1] - pair[0] >= Duration::from_millis(95), "one host, 100 ms apart: {:?}", pair[1] - pair[0]);
+        assert!(pair[1] - pair[0] >= Duration::from_millis(50), "one host, 100 ms apart: {:?}", pair[1] - pair[0]);
     }
     let most = in_flight.most.load(Ordering::SeqCst);
     assert_eq!(most, 2, "four hosts held at once, never more than `concurrency: 2` in flight");

@@ -173,7 +173,9 @@ fn headings_get_ids_anchors_and_a_table_of_contents() {
             "images",
             "install",
             "repeat",
-            "repeat-1"
+            "repeat-1",
+            // The footnotes' heading, for screen readers only, as Docusaurus writes it.
+            "footnote-label"
         ]
     );
     assert_eq!(attr(&p, "article h2#code a.anchor", "href").as_deref(), Some("#code"));
@@ -183,6 +185,7 @@ fn headings_get_ids_anchors_and_a_table_of_contents() {
         .collect();
     assert!(toc.contains(&"#fourth-level".to_string()), "toc_max_heading_level: 4 includes h4: {toc:?}");
     assert!(toc.contains(&"#install".to_string()));
+    assert!(!toc.contains(&"#footnote-label".to_string()), "the footnotes' heading is not in the contents: {toc:?}");
     let plain = page(&b.out, "Basics/plain/index.html");
     assert!(all(&plain, "nav[aria-label='On this page']").is_empty(), "hide_table_of_contents");
     assert!(all(&plain, "h1").is_empty(), "hide_title");

@@ -57,10 +57,28 @@ impl Serve {
 
     /// [`Serve::request`] with `Host: host`.
     pub fn request_for(&self, host: &str, method: &str, raw_path: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
+        self.request_with(method, raw_path, &[("Host", host)])
+    }
+
+    /// `METHOD raw_path` with `headers` (`Host` is this server's unless given): (status,
+    /// lower-cased headers, body).
+    pub fn request_with(
+        &self,
+        method: &str,
+        raw_path: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, Vec<(String, String)>, Vec<u8>) {
         let mut stream = TcpStream::connect(&self.address).expect("connecting to serve");
         stream.set_read_timeout(Some(Duration::from_secs(10))).expect("setting a timeout");
-        write!(stream, "{method} {raw_path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
-            .expect("sending a request");
+        let mut head = format!("{method} {raw_path} HTTP/1.1\r\nConnection: close\r\n");
+        if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
+            head.push_str(&format!("Host: {}\r\n", self.address));
+        }
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).expect("sending a request");
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).expect("reading the response");
         let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response head");

@@ -1,4 +1,5 @@
-//! Check stage: every link and embed of every page, checked against the whole site.
+//! Check stage: every link and embed of every page (or of the pages `serve` just rebuilt),
+//! checked against the whole site.
 //!
 //! In: a loaded [`Site`] (its docs, their rendered HTML and link model, the static files).
 //! Out: diagnostics with the link's position, a severity from the site's policies
@@ -6,6 +7,7 @@
 //! Pure: it looks things up in what the earlier stages made.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -30,20 +32,29 @@ struct Lookup<'a> {
     /// Draft sources and URLs left out of production.
     draft_sources: HashSet<&'a str>,
     draft_urls: HashSet<String>,
-    /// Element ids of every page.
-    ids: Vec<HashSet<String>>,
+    /// Element ids of every page, read from its HTML the first time a link needs them.
+    ids: Vec<OnceLock<HashSet<String>>>,
 }
 
 /// Checks every link of every page; the result is sorted by file and position.
 pub fn check_site(site: &Site) -> Vec<Diagnostic> {
+    let all: Vec<usize> = (0..site.content.docs.len()).collect();
+    let mut out = check_pages(site, &all);
+    out.extend(crate::redirects::check(site));
+    out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    out
+}
+
+/// Checks the links of the pages at `pages` (indices into the site's docs) against the whole
+/// site, as [`check_site`] does for every page: what `serve` runs after an edit. Sorted by file
+/// and position; redirects are not checked.
+pub fn check_pages(site: &Site, pages: &[usize]) -> Vec<Diagnostic> {
     let statics = crate::content::walk_static(&site.config);
     let lookup = Lookup::new(site, &statics);
     let lookup = &lookup;
-    let mut out: Vec<Diagnostic> = site
-        .content
-        .docs
+    let mut out: Vec<Diagnostic> = pages
         .par_iter()
-        .enumerate()
+        .filter_map(|&i| site.content.docs.get(i).map(|doc| (i, doc)))
         .flat_map_iter(|(i, doc)| {
             let links = &site.pages[i].markdown.links;
             let problems: Vec<Diagnostic> = links.iter().filter_map(|l| lookup.check(i, doc, l)).collect();
@@ -55,7 +66,6 @@ pub fn check_site(site: &Site) -> Vec<Diagnostic> {
             })
         })
         .collect();
-    out.extend(crate::redirects::check(site));
     out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     out
 }
@@ -80,15 +90,16 @@ impl<'a> Lookup<'a> {
             statics: statics.iter().map(|s| url_key(&format!("{}{s}", c.base_url))).collect(),
             draft_sources: site.content.drafts.iter().map(|(s, _)| s.as_str()).collect(),
             draft_urls: site.content.drafts.iter().map(|(_, u)| url_key(u)).collect(),
-            ids: site
-                .pages
-                .par_iter()
-                .map(|p| match &p.body {
-                    PageBody::Html(html) => crate::html::element_ids(html),
-                    PageBody::Facts(facts) => facts.ids.clone(),
-                })
-                .collect(),
+            ids: site.pages.iter().map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// The element ids of page `t`.
+    fn ids(&self, t: usize) -> &HashSet<String> {
+        self.ids[t].get_or_init(|| match &self.site.pages[t].body {
+            PageBody::Html(html) => crate::html::element_ids(html),
+            PageBody::Facts(facts) => facts.ids.clone(),
+        })
     }
 
     fn check(&self, i: usize, doc: &Doc, link: &LinkRef) -> Option<Diagnostic> {
@@ -205,7 +216,8 @@ impl<'a> Lookup<'a> {
             return None;
         }
         let t = target.unwrap_or(i);
-        if self.ids[t].contains(&anchor) {
+        let ids = self.ids(t);
+        if ids.contains(&anchor) {
             return None;
         }
         let target_doc = &self.site.content.docs[t];
@@ -214,10 +226,10 @@ impl<'a> Lookup<'a> {
         } else {
             format!("'{}'", strip_base(&self.site.config.base_url, &target_doc.url))
         };
-        let starting: Vec<&String> = self.ids[t].iter().filter(|id| id.starts_with(anchor.as_str())).collect();
+        let starting: Vec<&String> = ids.iter().filter(|id| id.starts_with(anchor.as_str())).collect();
         let guess = match starting.as_slice() {
             [only] => Some(only.as_str()),
-            _ => closest(&anchor, self.ids[t].iter().map(String::as_str)),
+            _ => closest(&anchor, ids.iter().map(String::as_str)),
         };
         let help = guess.map(|id| {
             let prefix = link.dest.rsplit_once('#').map(|(p, _)| p).unwrap_or("");

@@ -4,6 +4,7 @@
 //!
 //! In: plans from the watcher. Out: the next [`Snapshot`] and the [`Event`]s for open tabs. A
 //! failed rebuild changes nothing that is served; it only sets the error shown as an overlay.
+//! After a good rebuild the pages it touched are checked ([`super::problems`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use crate::pages::Pages;
 use crate::render::Theme;
 use crate::site::Site;
 
+use super::problems::{Gone, Problem, Problems, Scope};
 use super::state::{ErrorReport, Event, ServedFiles, Snapshot, served, served_files};
 use super::watch::Plan;
 
@@ -43,6 +45,14 @@ pub struct Rebuilder {
     error: Option<Arc<ErrorReport>>,
     /// Docs whose speech blocks the background thread should synthesise next.
     speech_docs: Vec<usize>,
+    /// The site's broken links and the like, as last checked, and the list the tabs show.
+    problems: Problems,
+    problem_list: Arc<Vec<Problem>>,
+    /// Pages rebuilt since the last check, and pages the last full load no longer has.
+    unchecked: Option<Scope>,
+    gone: Vec<Gone>,
+    /// Whether the server is up: the first check waits for it.
+    ready: bool,
 }
 
 impl Rebuilder {
@@ -60,10 +70,34 @@ impl Rebuilder {
             all_changed: 0,
             error: None,
             speech_docs: Vec::new(),
+            problems: Problems::default(),
+            problem_list: Arc::new(Vec::new()),
+            unchecked: None,
+            gone: Vec::new(),
+            ready: false,
         };
         let plan = Plan { site: true, ..Plan::default() };
         r.apply(&plan);
+        r.ready = true;
         r
+    }
+
+    /// Checks the pages rebuilt since the last check (every page, the first time) and prints
+    /// what changed; the event for the tabs when their list of problems changed.
+    pub fn check_problems(&mut self) -> Vec<Event> {
+        if !self.ready || self.error.is_some() {
+            return Vec::new();
+        }
+        let (Some(site), Some(scope)) = (self.site.as_ref(), self.unchecked.take()) else { return Vec::new() };
+        let outcome = self.problems.check(site, &scope, &std::mem::take(&mut self.gone));
+        eprint!("{}", outcome.text);
+        match outcome.list {
+            Some(list) => {
+                self.problem_list = Arc::new(list);
+                vec![Event::Problems(self.problem_list.clone())]
+            }
+            None => Vec::new(),
+        }
     }
 
     /// The loaded config, when the site has built once.
@@ -100,6 +134,7 @@ impl Rebuilder {
             changed: self.changed.clone(),
             all_changed: self.all_changed,
             error: self.error.clone(),
+            problems: self.problem_list.clone(),
         }
     }
 
@@ -121,12 +156,14 @@ impl Rebuilder {
                     Touched::Files(f) => format!("{} files", f.len()),
                     Touched::Stylesheets => "stylesheets".to_string(),
                 };
-                let events = self.record(touched, was_failing);
+                let mut events = self.record(touched, was_failing);
                 if let Some(site) = &self.site {
-                    for w in &site.warnings {
+                    // Unknown components are reported per page with the other problems.
+                    for w in site.warnings.iter().filter(|w| !super::problems::is_unknown_component(w)) {
                         eprint!("{w}");
                     }
                 }
+                events.extend(self.check_problems());
                 eprintln!("rebuilt {what} in {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
                 events
             }
@@ -201,6 +238,17 @@ impl Rebuilder {
         let theme = build::load_theme(&site.config)?;
         let files = build::render_site(&site, &theme, Some(script()), Pages::All)?;
         self.files = keeping_search(&self.files, files);
+        if let Some(old) = &self.site {
+            let urls: std::collections::HashSet<&str> = site.content.docs.iter().map(|d| d.url.as_str()).collect();
+            self.gone = old
+                .content
+                .docs
+                .iter()
+                .filter(|d| !urls.contains(d.url.as_str()))
+                .map(|d| Gone { path: crate::diagnostic::display_path(&d.display_path), url: d.url.clone() })
+                .collect();
+        }
+        to_check(&mut self.unchecked, Scope::All);
         self.speech_docs = (0..site.content.docs.len()).collect();
         self.site = Some(site);
         self.theme = Some(theme);
@@ -302,6 +350,7 @@ impl Rebuilder {
             }
         }
         let theme = self.theme.as_ref().ok_or_else(|| anyhow::anyhow!("the theme has not been loaded"))?;
+        to_check(&mut self.unchecked, Scope::Pages(indices.iter().copied().collect()));
         if navigation {
             self.files = keeping_search(&self.files, build::render_site(site, theme, Some(script()), Pages::All)?);
             self.speech_docs.extend(&indices);
@@ -342,6 +391,14 @@ fn keeping_search(served: &ServedFiles, files: crate::files::SiteFiles) -> Serve
         }
     }
     next
+}
+
+/// Adds `scope` to the pages to check after this rebuild.
+fn to_check(unchecked: &mut Option<Scope>, scope: Scope) {
+    *unchecked = Some(match unchecked.take() {
+        Some(before) => before.merge(scope),
+        None => scope,
+    });
 }
 
 fn script() -> String {

@@ -117,7 +117,14 @@ impl<'a> Lookup<'a> {
             return self.check_source_link(i, doc, link, &decoded, anchor);
         }
         match self.index.resolve(doc, dest) {
-            Some(Target::Doc { .. }) => return None,
+            // A page: its anchor, if any, must be one of the page's ids.
+            Some(Target::Doc { .. }) => {
+                let key = url_key(&self.absolute_url(doc, &decoded));
+                return match (anchor, self.pages.get(&key)) {
+                    (Some(_), Some(&target)) => self.check_anchor(i, doc, link, anchor, Some(target)),
+                    _ => None,
+                };
+            }
             Some(Target::Asset { .. } | Target::Static { .. }) => return None,
             None => {}
         }

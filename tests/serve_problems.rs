@@ -184,7 +184,7 @@ fn a_broken_link_added_while_serving_is_reported_and_cleared_by_the_fix() {
 }
 
 #[test]
-fn a_problem_is_cleared_by_a_fix_in_another_page() {
+fn a_fix_or_a_break_in_another_page_updates_the_problems() {
     let site = support::copy_fixture("serve-problems");
     let serve = Serve::start(site.path());
     let path = site.path().join(EDIT_ME_FILE);
@@ -198,6 +198,21 @@ fn a_problem_is_cleared_by_a_fix_in_another_page() {
         // The heading is written on the target page: the link on edit-me works now.
         let target = site.path().join("docs/guide/target.md");
         let text = std::fs::read_to_string(&target).unwrap();
+        save_atomically(&target, &format!("{text}\n## Cleanup\n\nHow to clean up.\n"));
+        wait_problems(&mut socket, Duration::from_secs(5), |l| l.is_empty()).await;
+
+        // Renaming a heading breaks the links to it on other, unedited pages: they are reported.
+        let from = serve.stderr_len();
+        save_atomically(
+            &target,
+            &format!("{text}\n## Cleanup\n\nHow to clean up.\n").replace("## Setup", "## Installing"),
+        );
+        let list = problems(&wait_problems(&mut socket, Duration::from_secs(5), |l| !l.is_empty()).await);
+        assert_eq!(
+            list,
+            [("docs/index.md:8:47".to_string(), "anchor '#setup' does not exist on '/guide/target'".to_string())],
+        );
+        serve.wait_stderr(from, "warning: docs/index.md:8:47: anchor '#setup'", Duration::from_secs(2));
         save_atomically(&target, &format!("{text}\n## Cleanup\n\nHow to clean up.\n"));
         wait_problems(&mut socket, Duration::from_secs(5), |l| l.is_empty()).await;
     });

@@ -9,7 +9,8 @@
 //!
 //! A page's problems are checked again when it is rebuilt; pages that have problems are checked
 //! after every rebuild too, so a fix made elsewhere (the missing page added back, the heading
-//! written) clears them. A full load checks every page.
+//! written) clears them. When an edit takes a heading away, the pages linking to that anchor
+//! are checked as well. A full load checks every page.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
@@ -18,6 +19,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity, capped};
+use crate::links::percent_decode;
 use crate::site::Site;
 
 /// How many new problems of one file the terminal shows in full.
@@ -196,6 +198,20 @@ fn missing_from(a: &[Diagnostic], b: &[Diagnostic]) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The pages with a link to one of `anchors` (`#id`, on any page): when an edit takes a heading
+/// away, these are checked too, so the links it broke are reported.
+pub fn linking_to_anchors(site: &Site, anchors: &HashSet<String>) -> Vec<usize> {
+    let links_to = |dest: &str| {
+        dest.rsplit_once('#').is_some_and(|(_, a)| anchors.contains(a) || anchors.contains(&percent_decode(a)))
+    };
+    site.pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.markdown.links.iter().any(|l| links_to(&l.dest)))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// A warning per unknown component per page (a full build names each component once).

@@ -339,7 +339,15 @@ impl Rebuilder {
         let site = self.site.as_mut().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
         let mut navigation = false;
         let mut indices = Vec::new();
+        // Headings (element ids) the edits took away: links to them from other pages broke.
+        let mut removed_ids = std::collections::HashSet::new();
         for source in &plan.pages {
+            let ids_before = site
+                .content
+                .docs
+                .iter()
+                .position(|d| &d.source == source)
+                .and_then(|i| site.pages[i].body.html().map(crate::html::element_ids));
             match build::reparse_doc(site, source)? {
                 None => return self.load_all(),
                 Some(PageUpdate::Navigation) => navigation = true,
@@ -347,10 +355,18 @@ impl Rebuilder {
             }
             if let Some(i) = site.content.docs.iter().position(|d| &d.source == source) {
                 indices.push(i);
+                if let (Some(before), Some(html)) = (ids_before, site.pages[i].body.html()) {
+                    let now = crate::html::element_ids(html);
+                    removed_ids.extend(before.into_iter().filter(|id| !now.contains(id)));
+                }
             }
         }
         let theme = self.theme.as_ref().ok_or_else(|| anyhow::anyhow!("the theme has not been loaded"))?;
-        to_check(&mut self.unchecked, Scope::Pages(indices.iter().copied().collect()));
+        let mut check: std::collections::BTreeSet<usize> = indices.iter().copied().collect();
+        if !removed_ids.is_empty() {
+            check.extend(super::problems::linking_to_anchors(site, &removed_ids));
+        }
+        to_check(&mut self.unchecked, Scope::Pages(check));
         if navigation {
             self.files = keeping_search(&self.files, build::render_site(site, theme, Some(script()), Pages::All)?);
             self.speech_docs.extend(&indices);

@@ -34,44 +34,55 @@ struct Lookup<'a> {
     draft_urls: HashSet<String>,
     /// Element ids of every page, read from its HTML the first time a link needs them.
     ids: Vec<OnceLock<HashSet<String>>>,
+    /// Whether to look for a likely fix of a broken link on page `i`: the search goes through
+    /// every page of the site.
+    hints: &'a (dyn Fn(usize) -> bool + Sync),
 }
+
+/// From how many pages [`check_pages`] spreads the work over threads.
+const PARALLEL_FROM: usize = 64;
 
 /// Checks every link of every page; the result is sorted by file and position.
 pub fn check_site(site: &Site) -> Vec<Diagnostic> {
     let all: Vec<usize> = (0..site.content.docs.len()).collect();
-    let mut out = check_pages(site, &all);
+    let mut out = check_pages(site, &all, &|_| true);
     out.extend(crate::redirects::check(site));
     out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     out
 }
 
 /// Checks the links of the pages at `pages` (indices into the site's docs) against the whole
-/// site, as [`check_site`] does for every page: what `serve` runs after an edit. Sorted by file
-/// and position; redirects are not checked.
-pub fn check_pages(site: &Site, pages: &[usize]) -> Vec<Diagnostic> {
+/// site, as [`check_site`] does for every page: what `serve` runs after an edit. A broken
+/// link of page `i` gets a "did you mean" only when `hints(i)`. Sorted by file and position;
+/// redirects are not checked.
+pub fn check_pages(site: &Site, pages: &[usize], hints: &(dyn Fn(usize) -> bool + Sync)) -> Vec<Diagnostic> {
     let statics = crate::content::walk_static(&site.config);
-    let lookup = Lookup::new(site, &statics);
+    let lookup = Lookup::new(site, &statics, hints);
     let lookup = &lookup;
-    let mut out: Vec<Diagnostic> = pages
-        .par_iter()
-        .filter_map(|&i| site.content.docs.get(i).map(|doc| (i, doc)))
-        .flat_map_iter(|(i, doc)| {
-            let links = &site.pages[i].markdown.links;
-            let problems: Vec<Diagnostic> = links.iter().filter_map(|l| lookup.check(i, doc, l)).collect();
-            // One line index per file with problems: each problem finds its line at once.
-            let index = (!problems.is_empty()).then(|| LineIndex::new(&doc.text));
-            problems.into_iter().map(move |d| match &index {
-                Some(index) => d.with_line_index(index),
-                None => d,
-            })
-        })
-        .collect();
+    let check_one = |i: usize| -> Vec<Diagnostic> {
+        let Some(doc) = site.content.docs.get(i) else { return Vec::new() };
+        let links = &site.pages[i].markdown.links;
+        let problems: Vec<Diagnostic> = links.iter().filter_map(|l| lookup.check(i, doc, l)).collect();
+        if problems.is_empty() {
+            return problems;
+        }
+        // One line index per file with problems: each problem finds its line at once.
+        let index = LineIndex::new(&doc.text);
+        problems.into_iter().map(|d| d.with_line_index(&index)).collect()
+    };
+    // A few pages (an edit in `serve`) are checked on this thread: no wait for a thread pool
+    // that background work may be keeping busy.
+    let mut out: Vec<Diagnostic> = if pages.len() < PARALLEL_FROM {
+        pages.iter().flat_map(|&i| check_one(i)).collect()
+    } else {
+        pages.par_iter().flat_map_iter(|&i| check_one(i)).collect()
+    };
     out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     out
 }
 
 impl<'a> Lookup<'a> {
-    fn new(site: &'a Site, statics: &[String]) -> Self {
+    fn new(site: &'a Site, statics: &[String], hints: &'a (dyn Fn(usize) -> bool + Sync)) -> Self {
         let c = &site.config;
         let pages = site.content.docs.iter().enumerate().map(|(i, d)| (url_key(&d.url), i)).collect();
         let mut generated = HashSet::new();
@@ -91,6 +102,7 @@ impl<'a> Lookup<'a> {
             draft_sources: site.content.drafts.iter().map(|(s, _)| s.as_str()).collect(),
             draft_urls: site.content.drafts.iter().map(|(_, u)| url_key(u)).collect(),
             ids: site.pages.iter().map(|_| OnceLock::new()).collect(),
+            hints,
         }
     }
 
@@ -164,7 +176,7 @@ impl<'a> Lookup<'a> {
         if image {
             return self.problem(doc, link, self.image_policy(), format!("image '{dest}' matches no file"), None);
         }
-        let help = self.suggest_url(&decoded);
+        let help = if (self.hints)(i) { self.suggest_url(&decoded) } else { None };
         self.problem(doc, link, self.site.config.on_broken_links, format!("link '{dest}' matches no page"), help)
     }
 
@@ -197,7 +209,7 @@ impl<'a> Lookup<'a> {
             }
             None => {
                 let name = path.rsplit('/').next().unwrap_or(path);
-                let help = self.suggest_source(doc, name);
+                let help = if (self.hints)(i) { self.suggest_source(doc, name) } else { None };
                 self.problem(
                     doc,
                     link,

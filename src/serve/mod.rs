@@ -292,6 +292,11 @@ fn rebuild_loop(
         }
         let events = rebuilder.apply(&plan);
         shared.publish(rebuilder.snapshot(), events);
+        // Checked once the new pages are served: the check never delays a reload.
+        let events = rebuilder.check_problems();
+        if !events.is_empty() {
+            shared.publish(rebuilder.snapshot(), events);
+        }
         if let Some(job) = rebuilder.take_speech_job() {
             let _ = speech.send(job);
         }

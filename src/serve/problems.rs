@@ -111,7 +111,7 @@ impl Problems {
         let indices: Vec<usize> = match scope {
             Scope::All => (0..site.content.docs.len()).collect(),
             Scope::Pages(pages) => {
-                let mut all = pages.clone();
+                let mut all: BTreeSet<usize> = pages.iter().copied().collect();
                 all.extend(
                     site.content
                         .docs
@@ -123,8 +123,15 @@ impl Problems {
                 all.into_iter().collect()
             }
         };
+        // A "did you mean" searches every page: only for the pages the rebuild touched. A page
+        // checked again because it had problems keeps the hints it had.
+        let hints = |i: usize| match scope {
+            Scope::All => true,
+            Scope::Pages(pages) => pages.contains(&i),
+        };
         let mut found: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
-        for d in crate::check::check_pages(site, &indices).into_iter().chain(unknown_components(site, &indices)) {
+        let checked_now = crate::check::check_pages(site, &indices, &hints);
+        for d in checked_now.into_iter().chain(unknown_components(site, &indices)) {
             found.entry(d.path.clone()).or_default().push(d);
         }
         for list in found.values_mut() {
@@ -135,6 +142,12 @@ impl Problems {
             Scope::All => std::mem::take(&mut self.by_page),
             Scope::Pages(_) => checked.iter().filter_map(|p| self.by_page.remove_entry(p)).collect(),
         };
+        for (path, list) in found.iter_mut() {
+            let Some(was) = old.get(path) else { continue };
+            for d in list.iter_mut().filter(|d| d.help.is_none()) {
+                d.help = was.iter().find(|o| same_problem(o, d)).and_then(|o| o.help.clone());
+            }
+        }
         let (mut added, mut fixed) = (Vec::new(), Vec::new());
         for path in &checked {
             let new = found.get(path).map(Vec::as_slice).unwrap_or_default();
@@ -184,13 +197,18 @@ impl Problems {
     }
 }
 
-/// The diagnostics of `a` that `b` does not have, matched by message and help (not position:
-/// a line added above a broken link moves it without fixing it).
+/// Whether two diagnostics are the same problem: same message (it quotes the link) and
+/// severity, wherever they are (a line added above a broken link moves it without fixing it).
+fn same_problem(a: &Diagnostic, b: &Diagnostic) -> bool {
+    a.message == b.message && a.severity == b.severity
+}
+
+/// The diagnostics of `a` that `b` does not have (see [`same_problem`]).
 fn missing_from(a: &[Diagnostic], b: &[Diagnostic]) -> Vec<Diagnostic> {
     let mut left: Vec<&Diagnostic> = b.iter().collect();
     let mut out = Vec::new();
     for d in a {
-        match left.iter().position(|o| o.message == d.message && o.help == d.help && o.severity == d.severity) {
+        match left.iter().position(|o| same_problem(o, d)) {
             Some(at) => {
                 left.swap_remove(at);
             }

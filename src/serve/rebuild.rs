@@ -51,8 +51,6 @@ pub struct Rebuilder {
     /// Pages rebuilt since the last check, and pages the last full load no longer has.
     unchecked: Option<Scope>,
     gone: Vec<Gone>,
-    /// Whether the server is up: the first check waits for it.
-    ready: bool,
 }
 
 impl Rebuilder {
@@ -74,18 +72,17 @@ impl Rebuilder {
             problem_list: Arc::new(Vec::new()),
             unchecked: None,
             gone: Vec::new(),
-            ready: false,
         };
         let plan = Plan { site: true, ..Plan::default() };
         r.apply(&plan);
-        r.ready = true;
         r
     }
 
     /// Checks the pages rebuilt since the last check (every page, the first time) and prints
-    /// what changed; the event for the tabs when their list of problems changed.
+    /// what changed; the event for the tabs when their list of problems changed. Called after
+    /// the rebuilt site is published, so the check never delays a reload.
     pub fn check_problems(&mut self) -> Vec<Event> {
-        if !self.ready || self.error.is_some() {
+        if self.error.is_some() {
             return Vec::new();
         }
         let (Some(site), Some(scope)) = (self.site.as_ref(), self.unchecked.take()) else { return Vec::new() };
@@ -156,14 +153,13 @@ impl Rebuilder {
                     Touched::Files(f) => format!("{} files", f.len()),
                     Touched::Stylesheets => "stylesheets".to_string(),
                 };
-                let mut events = self.record(touched, was_failing);
+                let events = self.record(touched, was_failing);
                 if let Some(site) = &self.site {
                     // Unknown components are reported per page with the other problems.
                     for w in site.warnings.iter().filter(|w| !super::problems::is_unknown_component(w)) {
                         eprint!("{w}");
                     }
                 }
-                events.extend(self.check_problems());
                 eprintln!("rebuilt {what} in {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
                 events
             }

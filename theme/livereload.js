@@ -14,6 +14,8 @@ const scrollKey = `lectern-scroll:${location.pathname}`;
 const overlayId = "lectern-error-overlay";
 const noticeId = "lectern-problems";
 const dismissedKey = "lectern-problems-dismissed";
+// The notice lists this many problems at most; a site with thousands stays usable.
+const shownProblems = 50;
 
 restoreScroll();
 let retryDelay = 200;
@@ -162,8 +164,13 @@ function showProblems(problems) {
   });
   const list = element("ul", {});
   list.style.cssText = "margin:0;padding:0 0 0 1.1rem";
-  for (const problem of problems) list.append(problemItem(problem));
+  for (const problem of problems.slice(0, shownProblems)) list.append(problemItem(problem));
   notice.append(heading, dismiss, live, list);
+  if (problems.length > shownProblems) {
+    const more = problems.length - shownProblems;
+    notice.append(element("p", { class: "lectern-problems-more" },
+      `… and ${more} more; the terminal and \`lectern check\` list them all.`));
+  }
   document.body.append(notice);
 }
 

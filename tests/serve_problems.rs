@@ -257,3 +257,25 @@ fn deleting_a_page_reports_the_pages_that_linked_to_it() {
         wait_problems(&mut socket, Duration::from_secs(5), |l| l.is_empty()).await;
     });
 }
+
+#[test]
+fn problems_already_there_at_start_are_reported_once_the_server_is_ready() {
+    let site = support::copy_fixture("serve-problems");
+    let path = site.path().join(EDIT_ME_FILE);
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, good.replace("./other.md", "./otter.md")).unwrap();
+    let serve = Serve::start(site.path());
+    let printed = serve.wait_stderr(0, "1 problem on 1 page", Duration::from_secs(10));
+    let ready = printed.find("ready in").expect("a ready line");
+    let reported =
+        printed.find("error: docs/guide/edit-me.md:6:33: link './otter.md' matches no page").expect(&printed);
+    assert!(ready < reported, "the first check runs after the server is ready:\n{printed}");
+    assert!(printed.contains("help: did you mean './other.md'? (the file guide/other.md)"), "{printed}");
+    runtime().block_on(async {
+        let (_, hello) = connect(&serve.socket_url("/")).await;
+        assert_eq!(
+            problems(&hello),
+            [("docs/guide/edit-me.md:6:33".to_string(), "link './otter.md' matches no page".to_string())]
+        );
+    });
+}

@@ -270,4 +270,19 @@ mod tests {
         assert_eq!(missing_from(&[at(3), other.clone()], &[at(5)]), vec![other]);
         assert_eq!(missing_from(&[at(3), at(4)], &[at(5)]).len(), 1, "two of the same, one left");
     }
+
+    #[test]
+    fn the_builds_component_warning_is_the_one_serve_reports_per_page() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+        std::fs::write(dir.path().join("lectern.yml"), "title: T\ndocs_dir: docs\n").unwrap();
+        std::fs::write(dir.path().join("docs/a.md"), "# A\n\n<Carousel>x</Carousel>\n").unwrap();
+        let config = crate::config::load(dir.path(), &crate::config::Overrides::default()).unwrap();
+        let site = crate::build::load_site(config, crate::build::Mode::Memory).unwrap();
+        let build: Vec<&Diagnostic> = site.warnings.iter().filter(|w| is_unknown_component(w)).collect();
+        let mine = unknown_components(&site, &[0]);
+        assert_eq!(build.len(), 1, "{:?}", site.warnings);
+        assert_eq!(mine.len(), 1);
+        assert_eq!((&build[0].message, &build[0].help), (&mine[0].message, &mine[0].help));
+    }
 }

@@ -10,7 +10,9 @@
 //! A page's problems are checked again when it is rebuilt; pages that have problems are checked
 //! after every rebuild too, so a fix made elsewhere (the missing page added back, the heading
 //! written) clears them. When an edit takes a heading away, the pages linking to that anchor
-//! are checked as well. A full load checks every page.
+//! are checked as well. A full load checks every page. The "did you mean" of a broken link
+//! searches every page, so it is looked for only on the pages the rebuild touched; a page
+//! checked again only because it has problems keeps the hints it had.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;

@@ -1,4 +1,5 @@
-//! Check stage: every link and embed of every page, checked against the whole site.
+//! Check stage: every link and embed of every page (or of the pages `serve` just rebuilt),
+//! checked against the whole site.
 //!
 //! In: a loaded [`Site`] (its docs, their rendered HTML and link model, the static files).
 //! Out: diagnostics with the link's position, a severity from the site's policies
@@ -6,6 +7,7 @@
 //! Pure: it looks things up in what the earlier stages made.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -30,38 +32,57 @@ struct Lookup<'a> {
     /// Draft sources and URLs left out of production.
     draft_sources: HashSet<&'a str>,
     draft_urls: HashSet<String>,
-    /// Element ids of every page.
-    ids: Vec<HashSet<String>>,
+    /// Element ids of every page, read from its HTML the first time a link needs them.
+    ids: Vec<OnceLock<HashSet<String>>>,
+    /// Whether to look for a likely fix of a broken link on page `i`: the search goes through
+    /// every page of the site.
+    hints: &'a (dyn Fn(usize) -> bool + Sync),
 }
+
+/// From how many pages [`check_pages`] spreads the work over threads.
+const PARALLEL_FROM: usize = 64;
 
 /// Checks every link of every page; the result is sorted by file and position.
 pub fn check_site(site: &Site) -> Vec<Diagnostic> {
-    let statics = crate::content::walk_static(&site.config);
-    let lookup = Lookup::new(site, &statics);
-    let lookup = &lookup;
-    let mut out: Vec<Diagnostic> = site
-        .content
-        .docs
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, doc)| {
-            let links = &site.pages[i].markdown.links;
-            let problems: Vec<Diagnostic> = links.iter().filter_map(|l| lookup.check(i, doc, l)).collect();
-            // One line index per file with problems: each problem finds its line at once.
-            let index = (!problems.is_empty()).then(|| LineIndex::new(&doc.text));
-            problems.into_iter().map(move |d| match &index {
-                Some(index) => d.with_line_index(index),
-                None => d,
-            })
-        })
-        .collect();
+    let all: Vec<usize> = (0..site.content.docs.len()).collect();
+    let mut out = check_pages(site, &all, &|_| true);
     out.extend(crate::redirects::check(site));
     out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     out
 }
 
+/// Checks the links of the pages at `pages` (indices into the site's docs) against the whole
+/// site, as [`check_site`] does for every page: what `serve` runs after an edit. A broken
+/// link of page `i` gets a "did you mean" only when `hints(i)`. Sorted by file and position;
+/// redirects are not checked.
+pub fn check_pages(site: &Site, pages: &[usize], hints: &(dyn Fn(usize) -> bool + Sync)) -> Vec<Diagnostic> {
+    let statics = crate::content::walk_static(&site.config);
+    let lookup = Lookup::new(site, &statics, hints);
+    let lookup = &lookup;
+    let check_one = |i: usize| -> Vec<Diagnostic> {
+        let Some(doc) = site.content.docs.get(i) else { return Vec::new() };
+        let links = &site.pages[i].markdown.links;
+        let problems: Vec<Diagnostic> = links.iter().filter_map(|l| lookup.check(i, doc, l)).collect();
+        if problems.is_empty() {
+            return problems;
+        }
+        // One line index per file with problems: each problem finds its line at once.
+        let index = LineIndex::new(&doc.text);
+        problems.into_iter().map(|d| d.with_line_index(&index)).collect()
+    };
+    // A few pages (an edit in `serve`) are checked on this thread: no wait for a thread pool
+    // that background work may be keeping busy.
+    let mut out: Vec<Diagnostic> = if pages.len() < PARALLEL_FROM {
+        pages.iter().flat_map(|&i| check_one(i)).collect()
+    } else {
+        pages.par_iter().flat_map_iter(|&i| check_one(i)).collect()
+    };
+    out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    out
+}
+
 impl<'a> Lookup<'a> {
-    fn new(site: &'a Site, statics: &[String]) -> Self {
+    fn new(site: &'a Site, statics: &[String], hints: &'a (dyn Fn(usize) -> bool + Sync)) -> Self {
         let c = &site.config;
         let pages = site.content.docs.iter().enumerate().map(|(i, d)| (url_key(&d.url), i)).collect();
         let mut generated = HashSet::new();
@@ -80,15 +101,17 @@ impl<'a> Lookup<'a> {
             statics: statics.iter().map(|s| url_key(&format!("{}{s}", c.base_url))).collect(),
             draft_sources: site.content.drafts.iter().map(|(s, _)| s.as_str()).collect(),
             draft_urls: site.content.drafts.iter().map(|(_, u)| url_key(u)).collect(),
-            ids: site
-                .pages
-                .par_iter()
-                .map(|p| match &p.body {
-                    PageBody::Html(html) => crate::html::element_ids(html),
-                    PageBody::Facts(facts) => facts.ids.clone(),
-                })
-                .collect(),
+            ids: site.pages.iter().map(|_| OnceLock::new()).collect(),
+            hints,
         }
+    }
+
+    /// The element ids of page `t`.
+    fn ids(&self, t: usize) -> &HashSet<String> {
+        self.ids[t].get_or_init(|| match &self.site.pages[t].body {
+            PageBody::Html(html) => crate::html::element_ids(html),
+            PageBody::Facts(facts) => facts.ids.clone(),
+        })
     }
 
     fn check(&self, i: usize, doc: &Doc, link: &LinkRef) -> Option<Diagnostic> {
@@ -106,7 +129,14 @@ impl<'a> Lookup<'a> {
             return self.check_source_link(i, doc, link, &decoded, anchor);
         }
         match self.index.resolve(doc, dest) {
-            Some(Target::Doc { .. }) => return None,
+            // A page: its anchor, if any, must be one of the page's ids.
+            Some(Target::Doc { .. }) => {
+                let key = url_key(&self.absolute_url(doc, &decoded));
+                return match (anchor, self.pages.get(&key)) {
+                    (Some(_), Some(&target)) => self.check_anchor(i, doc, link, anchor, Some(target)),
+                    _ => None,
+                };
+            }
             Some(Target::Asset { .. } | Target::Static { .. }) => return None,
             None => {}
         }
@@ -146,7 +176,7 @@ impl<'a> Lookup<'a> {
         if image {
             return self.problem(doc, link, self.image_policy(), format!("image '{dest}' matches no file"), None);
         }
-        let help = self.suggest_url(&decoded);
+        let help = if (self.hints)(i) { self.suggest_url(&decoded) } else { None };
         self.problem(doc, link, self.site.config.on_broken_links, format!("link '{dest}' matches no page"), help)
     }
 
@@ -179,7 +209,7 @@ impl<'a> Lookup<'a> {
             }
             None => {
                 let name = path.rsplit('/').next().unwrap_or(path);
-                let help = self.suggest_source(doc, name);
+                let help = if (self.hints)(i) { self.suggest_source(doc, name) } else { None };
                 self.problem(
                     doc,
                     link,
@@ -205,7 +235,8 @@ impl<'a> Lookup<'a> {
             return None;
         }
         let t = target.unwrap_or(i);
-        if self.ids[t].contains(&anchor) {
+        let ids = self.ids(t);
+        if ids.contains(&anchor) {
             return None;
         }
         let target_doc = &self.site.content.docs[t];
@@ -214,10 +245,10 @@ impl<'a> Lookup<'a> {
         } else {
             format!("'{}'", strip_base(&self.site.config.base_url, &target_doc.url))
         };
-        let starting: Vec<&String> = self.ids[t].iter().filter(|id| id.starts_with(anchor.as_str())).collect();
+        let starting: Vec<&String> = ids.iter().filter(|id| id.starts_with(anchor.as_str())).collect();
         let guess = match starting.as_slice() {
             [only] => Some(only.as_str()),
-            _ => closest(&anchor, self.ids[t].iter().map(String::as_str)),
+            _ => closest(&anchor, ids.iter().map(String::as_str)),
         };
         let help = guess.map(|id| {
             let prefix = link.dest.rsplit_once('#').map(|(p, _)| p).unwrap_or("");

@@ -232,3 +232,37 @@ fn placeholder_alt_text_is_an_accessibility_warning() {
     );
     assert!(stderr.contains("help: screen readers and the speech player skip it"), "{stderr}");
 }
+
+#[test]
+fn anchors_on_pages_linked_by_url_are_checked() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    fs::create_dir_all(root.join("docs/guide")).unwrap();
+    fs::write(root.join("lectern.yml"), "title: Anchors\nbase_url: /handbook/\ndocs_dir: docs\n").unwrap();
+    fs::write(root.join("docs/guide/setup.md"), "---\ntitle: Setup\n---\n\n## First steps\n\nText.\n").unwrap();
+    fs::write(
+        root.join("docs/guide/links.md"),
+        "---\ntitle: Links\n---\n\n\
+         [a](/handbook/guide/setup#first-steps) [b](/guide/setup/#first-steps) [c](./setup#first-steps)\n\n\
+         [d](/handbook/guide/setup#last-steps)\n\n\
+         [e](/guide/setup/#firts-steps)\n\n\
+         [f](/handbook/guide/setup)\n",
+    )
+    .unwrap();
+    let run = support::lectern(["check".as_ref(), root.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let problems: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning:") || l.starts_with("error:")).collect();
+    assert_eq!(
+        problems,
+        [
+            "warning: docs/guide/links.md:7:1: anchor '#last-steps' does not exist on '/guide/setup'",
+            "warning: docs/guide/links.md:9:1: anchor '#firts-steps' does not exist on '/guide/setup'",
+        ],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: did you mean '/guide/setup/#first-steps'? (a heading on '/guide/setup')"),
+        "{stderr}"
+    );
+    assert_eq!(run.status.code(), Some(0), "broken anchors warn by default");
+}

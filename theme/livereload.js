@@ -4,12 +4,18 @@
 // Connects to the server's websocket, saying which page this tab shows and the version it was
 // served at; the server then tells this tab to reload only when its page (or the navigation)
 // changed. Keeps the scroll position across reloads, swaps stylesheets without a reload, shows
-// build errors as an overlay until they are fixed, and reconnects with backoff after a restart.
+// build errors as an overlay until they are fixed, shows the site's broken links, anchors,
+// images and unknown components as a notice (dismissible; it stays dismissed until the list
+// changes), and reconnects with backoff after a restart.
 
 const tag = document.querySelector("script[data-lectern-version]");
 const version = tag?.dataset.lecternVersion ?? "";
 const scrollKey = `lectern-scroll:${location.pathname}`;
 const overlayId = "lectern-error-overlay";
+const noticeId = "lectern-problems";
+const dismissedKey = "lectern-problems-dismissed";
+// The notice lists this many problems at most; a site with thousands stays usable.
+const shownProblems = 50;
 
 restoreScroll();
 let retryDelay = 200;
@@ -45,6 +51,7 @@ function handle(message) {
   switch (message.type) {
     case "hello":
       showErrors(message.errors);
+      showProblems(message.problems);
       if (message.stale) reload();
       break;
     case "reload":
@@ -58,6 +65,9 @@ function handle(message) {
       break;
     case "clear":
       showErrors(null);
+      break;
+    case "problems":
+      showProblems(message.problems);
       break;
   }
 }
@@ -121,6 +131,74 @@ function showErrors(errors) {
   overlay.append(heading, close);
   for (const error of errors) overlay.append(errorItem(error));
   document.body.append(overlay);
+}
+
+// Shows the site's problems in a notice at the side of the page, or hides it (none). Not the
+// error overlay: the site builds, these are warnings (or errors under `on_broken_*: error`)
+// that `lectern build` and `lectern check` would report. Dismissing it hides this list of
+// problems in every tab of the session; a different list shows again.
+function showProblems(problems) {
+  document.getElementById(noticeId)?.remove();
+  if (!problems || problems.length === 0) return;
+  const signature = JSON.stringify(problems.map((p) => [p.location, p.message]));
+  if (readDismissed() === signature) return;
+  const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+  const notice = element("aside", { id: noticeId, "aria-labelledby": `${noticeId}-title` });
+  notice.style.cssText =
+    "position:fixed;right:1rem;bottom:1rem;width:min(34rem,calc(100vw - 2rem));max-height:50vh;overflow:auto;" +
+    "z-index:2147483646;margin:0;padding:.75rem 1rem;background:#fff8db;color:#1f1a00;" +
+    "border:1px solid #8a6d00;border-left:6px solid #b58900;border-radius:6px;" +
+    "font:14px/1.45 system-ui,sans-serif;box-shadow:0 4px 16px #0003";
+  const heading = element("h2", { id: `${noticeId}-title` }, `lectern found ${count} in the pages`);
+  heading.style.cssText = "font-size:1rem;margin:0 6rem .5rem 0;color:#1f1a00";
+  const live = element("p", { class: "lectern-problems-summary", "aria-live": "polite" },
+    "Broken links, anchors, images or unknown components; the preview still shows the pages.");
+  live.style.cssText = "margin:0 0 .5rem";
+  const dismiss = element("button", { type: "button", class: "lectern-problems-dismiss" }, "Dismiss");
+  dismiss.style.cssText =
+    "position:absolute;top:.6rem;right:.75rem;font:inherit;padding:.15rem .6rem;background:#fff;color:#1f1a00;" +
+    "border:1px solid #8a6d00;border-radius:4px;cursor:pointer";
+  dismiss.addEventListener("click", () => {
+    writeDismissed(signature);
+    notice.remove();
+  });
+  const list = element("ul", {});
+  list.style.cssText = "margin:0;padding:0 0 0 1.1rem";
+  for (const problem of problems.slice(0, shownProblems)) list.append(problemItem(problem));
+  notice.append(heading, dismiss, live, list);
+  if (problems.length > shownProblems) {
+    const more = problems.length - shownProblems;
+    notice.append(element("p", { class: "lectern-problems-more" },
+      `… and ${more} more; the terminal and \`lectern check\` list them all.`));
+  }
+  document.body.append(notice);
+}
+
+function problemItem(problem) {
+  const item = element("li", { class: "lectern-problem", "data-severity": problem.severity });
+  item.style.cssText = "margin:0 0 .5rem";
+  const location = element("code", { class: "lectern-problem-location" }, problem.location);
+  location.style.cssText = "font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace";
+  const message = element("div", { class: "lectern-problem-message" }, `${problem.severity}: ${problem.message}`);
+  item.append(location, message);
+  if (problem.help) item.append(element("div", { class: "lectern-problem-help" }, `help: ${problem.help}`));
+  return item;
+}
+
+function readDismissed() {
+  try {
+    return sessionStorage.getItem(dismissedKey);
+  } catch {
+    return null;
+  }
+}
+
+function writeDismissed(signature) {
+  try {
+    sessionStorage.setItem(dismissedKey, signature);
+  } catch {
+    // Storage may be off: the notice comes back on the next reload.
+  }
 }
 
 function errorItem(error) {

@@ -2,7 +2,9 @@
 //!
 //! In: the [`Event`]s of the rebuild thread. Out: JSON messages to each open tab —
 //! `hello` (on connect: whether the tab's page is already stale, and the current error),
-//! `reload`, `css` (swap stylesheets), `error` (show the overlay), `clear` (hide it).
+//! `reload`, `css` (swap stylesheets), `error` (show the overlay), `clear` (hide it), and
+//! `problems` (the site's broken links, anchors, images and unknown components, for a notice
+//! that is not the error overlay; an empty list hides it). The hello carries the problems too.
 //! A tab says which page it shows and the version it was served at (`?page=/x/&v=ID.N`), so the
 //! server sends `reload` only to tabs whose page changed, and a tab that connects after a change
 //! (or to a restarted server) learns it was stale at once.
@@ -71,7 +73,12 @@ pub async fn connection(socket: WebSocket, hello: Hello, shared: Arc<Shared>) {
         }
         _ => true,
     };
-    let first = json!({ "type": "hello", "stale": stale, "errors": snapshot.error.as_ref().map(|e| &e.errors) });
+    let first = json!({
+        "type": "hello",
+        "stale": stale,
+        "errors": snapshot.error.as_ref().map(|e| &e.errors),
+        "problems": snapshot.problems.as_slice(),
+    });
     drop(snapshot);
     if tx.send(Message::text(first.to_string())).await.is_err() {
         return;
@@ -112,6 +119,7 @@ fn message_for(event: &Event, file: Option<&str>) -> Option<String> {
         Event::Stylesheets => json!({ "type": "css" }),
         Event::Error(report) => error_message(report),
         Event::Clear => json!({ "type": "clear" }),
+        Event::Problems(problems) => json!({ "type": "problems", "problems": problems.as_slice() }),
     };
     Some(message.to_string())
 }

@@ -3,8 +3,8 @@
 //!
 //! In: a site root and [`ServeOptions`]. Out: an HTTP server on `host:port` serving the site from
 //! memory under its `base_url` (nothing is written to disk), a watcher that rebuilds what changed,
-//! and a websocket at `/__lectern/livereload` that reloads open tabs, swaps stylesheets and shows
-//! build errors as an overlay.
+//! and a websocket at `/__lectern/livereload` that reloads open tabs, swaps stylesheets, shows
+//! build errors as an overlay and the changed pages' broken links as a notice ([`problems`]).
 //!
 //! Only requests that name the server are answered ([`guard`]), and a connection that sends no
 //! request for [`IDLE_TIMEOUT`] is closed.
@@ -16,6 +16,7 @@ pub mod guard;
 pub mod http;
 pub mod livereload;
 pub mod overlay;
+pub mod problems;
 pub mod rebuild;
 pub mod search;
 mod speech;
@@ -246,6 +247,11 @@ fn rebuild_loop(
     search: Sender<search::SearchJob>,
     shared: &Shared,
 ) {
+    // The first check of every page runs once the server is ready, so it never delays it.
+    let events = rebuilder.check_problems();
+    if !events.is_empty() {
+        shared.publish(rebuilder.snapshot(), events);
+    }
     if let Some(job) = rebuilder.take_speech_job() {
         let _ = speech.send(job);
     }
@@ -287,6 +293,11 @@ fn rebuild_loop(
         }
         let events = rebuilder.apply(&plan);
         shared.publish(rebuilder.snapshot(), events);
+        // Checked once the new pages are served: the check never delays a reload.
+        let events = rebuilder.check_problems();
+        if !events.is_empty() {
+            shared.publish(rebuilder.snapshot(), events);
+        }
         if let Some(job) = rebuilder.take_speech_job() {
             let _ = speech.send(job);
         }

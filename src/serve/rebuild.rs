@@ -4,6 +4,7 @@
 //!
 //! In: plans from the watcher. Out: the next [`Snapshot`] and the [`Event`]s for open tabs. A
 //! failed rebuild changes nothing that is served; it only sets the error shown as an overlay.
+//! After a good rebuild the pages it touched are checked ([`super::problems`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use crate::pages::Pages;
 use crate::render::Theme;
 use crate::site::Site;
 
+use super::problems::{Gone, Problem, Problems, Scope};
 use super::state::{ErrorReport, Event, ServedFiles, Snapshot, served, served_files};
 use super::watch::Plan;
 
@@ -43,6 +45,12 @@ pub struct Rebuilder {
     error: Option<Arc<ErrorReport>>,
     /// Docs whose speech blocks the background thread should synthesise next.
     speech_docs: Vec<usize>,
+    /// The site's broken links and the like, as last checked, and the list the tabs show.
+    problems: Problems,
+    problem_list: Arc<Vec<Problem>>,
+    /// Pages rebuilt since the last check, and pages the last full load no longer has.
+    unchecked: Option<Scope>,
+    gone: Vec<Gone>,
 }
 
 impl Rebuilder {
@@ -60,10 +68,33 @@ impl Rebuilder {
             all_changed: 0,
             error: None,
             speech_docs: Vec::new(),
+            problems: Problems::default(),
+            problem_list: Arc::new(Vec::new()),
+            unchecked: None,
+            gone: Vec::new(),
         };
         let plan = Plan { site: true, ..Plan::default() };
         r.apply(&plan);
         r
+    }
+
+    /// Checks the pages rebuilt since the last check (every page, the first time) and prints
+    /// what changed; the event for the tabs when their list of problems changed. Called after
+    /// the rebuilt site is published, so the check never delays a reload.
+    pub fn check_problems(&mut self) -> Vec<Event> {
+        if self.error.is_some() {
+            return Vec::new();
+        }
+        let (Some(site), Some(scope)) = (self.site.as_ref(), self.unchecked.take()) else { return Vec::new() };
+        let outcome = self.problems.check(site, &scope, &std::mem::take(&mut self.gone));
+        eprint!("{}", outcome.text);
+        match outcome.list {
+            Some(list) => {
+                self.problem_list = Arc::new(list);
+                vec![Event::Problems(self.problem_list.clone())]
+            }
+            None => Vec::new(),
+        }
     }
 
     /// The loaded config, when the site has built once.
@@ -100,6 +131,7 @@ impl Rebuilder {
             changed: self.changed.clone(),
             all_changed: self.all_changed,
             error: self.error.clone(),
+            problems: self.problem_list.clone(),
         }
     }
 
@@ -123,7 +155,8 @@ impl Rebuilder {
                 };
                 let events = self.record(touched, was_failing);
                 if let Some(site) = &self.site {
-                    for w in &site.warnings {
+                    // Unknown components are reported per page with the other problems.
+                    for w in site.warnings.iter().filter(|w| !super::problems::is_unknown_component(w)) {
                         eprint!("{w}");
                     }
                 }
@@ -201,6 +234,17 @@ impl Rebuilder {
         let theme = build::load_theme(&site.config)?;
         let files = build::render_site(&site, &theme, Some(script()), Pages::All)?;
         self.files = keeping_search(&self.files, files);
+        if let Some(old) = &self.site {
+            let urls: std::collections::HashSet<&str> = site.content.docs.iter().map(|d| d.url.as_str()).collect();
+            self.gone = old
+                .content
+                .docs
+                .iter()
+                .filter(|d| !urls.contains(d.url.as_str()))
+                .map(|d| Gone { path: crate::diagnostic::display_path(&d.display_path), url: d.url.clone() })
+                .collect();
+        }
+        to_check(&mut self.unchecked, Scope::All);
         self.speech_docs = (0..site.content.docs.len()).collect();
         self.site = Some(site);
         self.theme = Some(theme);
@@ -291,7 +335,15 @@ impl Rebuilder {
         let site = self.site.as_mut().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
         let mut navigation = false;
         let mut indices = Vec::new();
+        // Headings (element ids) the edits took away: links to them from other pages broke.
+        let mut removed_ids = std::collections::HashSet::new();
         for source in &plan.pages {
+            let ids_before = site
+                .content
+                .docs
+                .iter()
+                .position(|d| &d.source == source)
+                .and_then(|i| site.pages[i].body.html().map(crate::html::element_ids));
             match build::reparse_doc(site, source)? {
                 None => return self.load_all(),
                 Some(PageUpdate::Navigation) => navigation = true,
@@ -299,9 +351,18 @@ impl Rebuilder {
             }
             if let Some(i) = site.content.docs.iter().position(|d| &d.source == source) {
                 indices.push(i);
+                if let (Some(before), Some(html)) = (ids_before, site.pages[i].body.html()) {
+                    let now = crate::html::element_ids(html);
+                    removed_ids.extend(before.into_iter().filter(|id| !now.contains(id)));
+                }
             }
         }
         let theme = self.theme.as_ref().ok_or_else(|| anyhow::anyhow!("the theme has not been loaded"))?;
+        let mut check: std::collections::BTreeSet<usize> = indices.iter().copied().collect();
+        if !removed_ids.is_empty() {
+            check.extend(super::problems::linking_to_anchors(site, &removed_ids));
+        }
+        to_check(&mut self.unchecked, Scope::Pages(check));
         if navigation {
             self.files = keeping_search(&self.files, build::render_site(site, theme, Some(script()), Pages::All)?);
             self.speech_docs.extend(&indices);
@@ -342,6 +403,14 @@ fn keeping_search(served: &ServedFiles, files: crate::files::SiteFiles) -> Serve
         }
     }
     next
+}
+
+/// Adds `scope` to the pages to check after this rebuild.
+fn to_check(unchecked: &mut Option<Scope>, scope: Scope) {
+    *unchecked = Some(match unchecked.take() {
+        Some(before) => before.merge(scope),
+        None => scope,
+    });
 }
 
 fn script() -> String {

@@ -3,7 +3,8 @@
 //!
 //! In: rebuilt files and what changed. Out: snapshots for requests (a request holds one `Arc` for
 //! its whole life, so it never sees half of one build and half of another) and [`Event`]s for
-//! the websocket clients.
+//! the websocket clients. A snapshot carries the failed build's error and the site's problems
+//! (see [`super::problems`]), which a tab learns when it connects.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -15,6 +16,8 @@ use tokio::sync::broadcast;
 
 use crate::build::BuildError;
 use crate::files::{OutputFile, SiteFiles};
+
+use super::problems::Problem;
 
 /// One file as the server holds it: cheap to clone into the next snapshot.
 #[derive(Debug, Clone)]
@@ -57,6 +60,8 @@ pub struct Snapshot {
     pub all_changed: u64,
     /// Why the last rebuild failed, shown as an overlay until a rebuild succeeds.
     pub error: Option<Arc<ErrorReport>>,
+    /// Broken links, anchors and images and unknown components, shown as a notice.
+    pub problems: Arc<Vec<Problem>>,
 }
 
 impl Snapshot {
@@ -130,6 +135,8 @@ pub enum Event {
     Error(Arc<ErrorReport>),
     /// A rebuild succeeded after a failure: hide the overlay.
     Clear,
+    /// The site's problems changed: show these in the notice (none: hide it).
+    Problems(Arc<Vec<Problem>>),
 }
 
 /// The state behind every request.

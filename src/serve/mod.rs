@@ -117,6 +117,10 @@ async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let rebuilder = tokio::task::block_in_place(|| Rebuilder::start(&root, options.overrides.clone()));
     let shared = Arc::new(Shared::new(rebuilder.snapshot()));
     let base_url = shared.current().base_url.clone();
+    // Ready is said before the rebuild thread starts: its first problem check comes after.
+    let url = format!("http://{}{base_url}", display_address(address));
+    println!("serving {} at {url}", root.display());
+    eprintln!("ready in {:.0} ms; watching for changes (Ctrl-C to stop)", started.elapsed().as_secs_f64() * 1000.0);
     {
         let shared = shared.clone();
         std::thread::Builder::new()
@@ -125,9 +129,6 @@ async fn serve(options: ServeOptions) -> Result<(), ServeError> {
             .context("starting the rebuild thread")
             .map_err(ServeError::Other)?;
     }
-    let url = format!("http://{}{base_url}", display_address(address));
-    println!("serving {} at {url}", root.display());
-    eprintln!("ready in {:.0} ms; watching for changes (Ctrl-C to stop)", started.elapsed().as_secs_f64() * 1000.0);
     if options.open {
         open_browser(&url);
     }

@@ -67,7 +67,11 @@ pub fn change_kind(config: &Config, path: &Path, known: &dyn Fn(&str) -> bool) -
     if generated || parts.iter().any(|p| p.starts_with('.')) || is_editor_temp(name) {
         return ChangeKind::Ignored;
     }
-    if parts.len() == 1 && (name == CONFIG_FILE || crate::docusaurus::CONFIG_FILES.contains(&name.as_str())) {
+    let is_sidebars_file = config.sidebars_file.as_deref() == Some(rel)
+        || (parts.len() == 1 && crate::docusaurus::SIDEBAR_FILES.contains(&name.as_str()));
+    if is_sidebars_file
+        || parts.len() == 1 && (name == CONFIG_FILE || crate::docusaurus::CONFIG_FILES.contains(&name.as_str()))
+    {
         return ChangeKind::Config;
     }
     if parts[0] == "theme" {

@@ -179,6 +179,14 @@ mod tests {
         let known = |s: &str| ["guide/a.md", "gone.md", "guide/img.png"].contains(&s);
         let kind = |p: &str| change_kind(&c, &root.join(p), &known);
         assert_eq!(kind("lectern.yml"), ChangeKind::Config);
+        assert_eq!(kind("sidebars.js"), ChangeKind::Config, "a Docusaurus sidebars file");
+        let mut named = c.clone();
+        named.sidebars_file = Some(PathBuf::from("config/nav.js"));
+        assert_eq!(
+            change_kind(&named, &root.join("config/nav.js"), &known),
+            ChangeKind::Config,
+            "the one sidebarPath names"
+        );
         assert_eq!(kind("docs/guide/a.md"), ChangeKind::Page("guide/a.md".into()));
         assert_eq!(kind("docs/new.md"), ChangeKind::Content, "a new page");
         assert_eq!(kind("docs/gone.md"), ChangeKind::Content, "a deleted page");

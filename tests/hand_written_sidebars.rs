@@ -164,6 +164,16 @@ fn assert_fixture_site(out: &Path) {
     assert!(sidebar(&notes).is_empty());
     assert_eq!(pager(&notes), (None, None));
 
+    // llms.txt lists each page once, under the sidebar it belongs to.
+    let llms = fs::read_to_string(out.join("llms.txt")).unwrap();
+    let sections: Vec<(&str, usize)> = llms
+        .split("\n## ")
+        .skip(1)
+        .map(|s| (s.lines().next().unwrap_or(""), s.lines().filter(|l| l.starts_with("- [")).count()))
+        .collect();
+    assert_eq!(sections, [("Guides", 4), ("API", 6), ("Other pages", 1)]);
+    assert!(llms.split("\n## ").nth(2).is_some_and(|api| api.contains("[Welcome]")), "{llms}");
+
     // The navbar names the sidebars as Docusaurus's navbar items do.
     let navbar: Vec<String> = configure.select(&sel(".navbar-links a")).map(text_of).collect();
     assert_eq!(navbar, ["Guides", "API"]);

@@ -223,7 +223,35 @@ pub fn build_sidebars(content: &Content, config: &Config) -> (Sidebars, Vec<Diag
             items,
         });
     }
+    display_sidebars(docs, &mut out, &mut problems);
     (out, problems)
+}
+
+/// Front matter `displayed_sidebar: id` shows that sidebar on the page whether or not it lists
+/// the page (Docusaurus's `getDocNavigation`); previous/next come from that sidebar, so a page it
+/// does not list has none. A sidebar no one defined is an error at the line.
+fn display_sidebars(docs: &[Doc], out: &mut Sidebars, problems: &mut Vec<Diagnostic>) {
+    for (i, d) in docs.iter().enumerate() {
+        let Some(wanted) = &d.front.displayed_sidebar else { continue };
+        let Some(sidebar) = out.sidebars.iter().position(|s| &s.id == wanted) else {
+            let line = d.text.lines().position(|l| l.starts_with("displayed_sidebar:")).map_or(0, |n| n + 1);
+            let ids: Vec<&str> = out.sidebars.iter().map(|s| s.id.as_str()).collect();
+            let mut e =
+                Diagnostic::error(&d.display_path, line, 1, format!("there is no sidebar `{wanted}` to display"))
+                    .with_source(&d.text);
+            e = match crate::diagnostic::closest(wanted, ids.iter().copied()) {
+                Some(near) => e.with_help(format!("did you mean `{near}`?")),
+                None => e.with_help(format!("the sidebars are: {}", ids.join(", "))),
+            };
+            problems.push(e);
+            continue;
+        };
+        if out.placements[i].as_ref().is_some_and(|p| p.sidebar == sidebar) || d.is_unlisted() {
+            continue;
+        }
+        let label = d.front.sidebar_label.clone().unwrap_or_else(|| d.title.clone());
+        out.placements[i] = Some(Placement { sidebar, label, categories: Vec::new() });
+    }
 }
 
 /// A sidebar's folder as written (`./guides/`, `.`) as a raw path relative to docs_dir.
@@ -725,6 +753,33 @@ mod tests {
         let (_, problems) = build(&docs, &cats, &cfg);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].message, "the category links to the doc `nope`, which does not exist");
+    }
+
+    #[test]
+    fn displayed_sidebar_shows_another_sidebar() {
+        let specs = vec![SidebarSpec::folder("a", None, "A"), SidebarSpec::folder("b", None, "B")];
+        let cfg = config(Some(specs), "development");
+        let (docs, cats) = site(
+            &[
+                ("A/x.md", "---\ndisplayed_sidebar: b\n---\n"),
+                ("B/y.md", ""),
+                ("loose.md", "---\ndisplayed_sidebar: b\n---\n"),
+            ],
+            &[],
+            &cfg,
+        );
+        let (sb, problems) = build(&docs, &cats, &cfg);
+        assert!(problems.is_empty(), "{problems:?}");
+        let sidebar_of =
+            |src: &str| sb.placements[docs.iter().position(|d| d.source == src).unwrap()].as_ref().map(|p| p.sidebar);
+        assert_eq!((sidebar_of("A/x.md"), sidebar_of("B/y.md"), sidebar_of("loose.md")), (Some(1), Some(1), Some(1)));
+        assert_eq!(sb.order[0].len(), 1, "x still counts in its own sidebar's order");
+
+        let (docs, cats) = site(&[("A/x.md", "---\ntitle: X\ndisplayed_sidebar: bb\n---\n")], &[], &cfg);
+        let (_, problems) = build(&docs, &cats, &cfg);
+        let got: Vec<(String, &str, Option<&str>)> =
+            problems.iter().map(|d| (d.location(), d.message.as_str(), d.help.as_deref())).collect();
+        assert_eq!(got, [("docs/A/x.md:3:1".to_string(), "there is no sidebar `bb` to display", Some("did you mean `b`?"))]);
     }
 
     #[test]

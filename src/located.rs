@@ -40,6 +40,7 @@ pub enum Kind {
 }
 
 impl Node {
+    /// A value at `line` and `column`.
     pub fn new(line: usize, column: usize, kind: Kind) -> Self {
         Node { line, column, kind }
     }

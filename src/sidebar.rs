@@ -779,7 +779,10 @@ mod tests {
         let (_, problems) = build(&docs, &cats, &cfg);
         let got: Vec<(String, &str, Option<&str>)> =
             problems.iter().map(|d| (d.location(), d.message.as_str(), d.help.as_deref())).collect();
-        assert_eq!(got, [("docs/A/x.md:3:1".to_string(), "there is no sidebar `bb` to display", Some("did you mean `b`?"))]);
+        assert_eq!(
+            got,
+            [("docs/A/x.md:3:1".to_string(), "there is no sidebar `bb` to display", Some("did you mean `b`?"))]
+        );
     }
 
     #[test]

@@ -398,7 +398,7 @@ fn convert(site: &Site, sidebar: usize, items: &[Item], here: &Stop, full: bool,
                 class_name: class_name.clone(),
                 ..Default::default()
             },
-            Item::Link { label, href, class_name } => NavItem {
+            Item::Link { label, href, class_name, .. } => NavItem {
                 label: label.clone(),
                 url: Some(href.clone()),
                 kind: NavKind::Link,

@@ -60,11 +60,13 @@ pub enum Item {
         label: String,
         class_name: Option<String>,
     },
-    /// A link anywhere; `href` is final (base URL added to site paths).
+    /// A link anywhere; `href` is final (base URL added to site paths). `at` is where it was
+    /// written, for `lectern check`.
     Link {
         label: String,
         href: String,
         class_name: Option<String>,
+        at: crate::located::Place,
     },
     /// Markup shown as it is.
     Html {

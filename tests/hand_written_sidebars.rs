@@ -234,7 +234,7 @@ sidebars:
 }
 
 /// An unknown doc id stops the build with its place in sidebars.js, a caret and the nearest id;
-/// the previous output stays.
+/// the previous output stays. A link item to a missing page is a broken link.
 #[test]
 fn an_unknown_doc_id_is_an_error_with_a_caret() {
     let site = support::copy_fixture("docusaurus-sidebars");
@@ -253,6 +253,22 @@ fn an_unknown_doc_id_is_an_error_with_a_caret() {
         "{stderr}"
     );
     assert_eq!(support::tree(&out), before, "the previous output is untouched");
+
+    // A sidebar link to a path of the site that no page has is a broken link, at the item.
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("'guides/instal',", "'guides/install',")
+        .replace("href: '/docs/extras/faq'", "href: '/docs/extras/fqa'");
+    fs::write(&path, text).unwrap();
+    let run = support::lectern(["check".as_ref(), site.path().as_os_str()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    let error = stderr.lines().skip_while(|l| !l.starts_with("error:")).take(5).collect::<Vec<_>>().join("\n");
+    assert_eq!(
+        error,
+        "error: sidebars.js:25:9: sidebar link '/hb/docs/extras/fqa' matches no page\n   |\n25 |         {type: 'link', label: 'Questions', href: '/docs/extras/fqa'},\n   |         ^\n   = help: did you mean '/docs/extras/faq'? (the page with id 'faq')",
+        "{stderr}"
+    );
 }
 
 /// `lectern migrate` writes a lectern.yml that builds the same URLs and sidebars as the

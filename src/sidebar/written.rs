@@ -146,6 +146,7 @@ impl<'a> Context<'a> {
                 label: label.clone(),
                 href: link_href(href, &self.config.base_url, auto_add_base_url.unwrap_or(true)),
                 class_name: class_name.clone(),
+                at: spec.at.clone(),
             }),
             ItemKind::Html { value, class_name, default_style } => out.push(Item::Html {
                 value: value.clone(),

@@ -1,6 +1,7 @@
 //! Hand-written sidebars: a Docusaurus site of our own (tests/fixtures/docusaurus-sidebars, two
-//! sidebars in `sidebars.js` with every item kind) built with the binary and its HTML parsed;
-//! the same sidebars written in `lectern.yml`; an unknown doc id shown with its caret; and
+//! sidebars in `sidebars.js` with every item kind) built with the binary and its HTML parsed,
+//! and compared page by page with what Docusaurus 3.10.2 built from it; the same sidebars
+//! written in `lectern.yml`; an unknown doc id shown with its caret; and
 //! `lectern migrate`, whose lectern.yml builds the same site as the Docusaurus files.
 
 mod support;
@@ -177,6 +178,78 @@ fn assert_fixture_site(out: &Path) {
     // The navbar names the sidebars as Docusaurus's navbar items do.
     let navbar: Vec<String> = configure.select(&sel(".navbar-links a")).map(text_of).collect();
     assert_eq!(navbar, ["Guides", "API"]);
+}
+
+/// The page's sidebar as Docusaurus serves it: categories as `category Label -> href (open)`
+/// (no `-> href` without a page of their own), their items only when open, `..` per level;
+/// docs and links alike as `link Label href`; html as `html <markup>`.
+fn sidebar_as_served(doc: &Html) -> Vec<String> {
+    fn walk(list: ElementRef, depth: usize, out: &mut Vec<String>) {
+        for li in list.children().filter_map(ElementRef::wrap).filter(|e| e.value().name() == "li") {
+            let classes: Vec<&str> = li.value().classes().collect();
+            let pad = "..".repeat(depth);
+            let link = li.children().filter_map(ElementRef::wrap).find(|e| e.value().name() == "a");
+            let href = link.and_then(|a| a.value().attr("href")).unwrap_or("");
+            if classes.contains(&"sidebar-item-html") {
+                out.push(format!("{pad}html {}", li.inner_html()));
+            } else if classes.contains(&"sidebar-item-category") {
+                let details = li.children().filter_map(ElementRef::wrap).find(|e| e.value().name() == "details");
+                let label = match link {
+                    Some(a) => text_of(a),
+                    None => li.select(&sel("summary, .sidebar-category-label")).next().map(text_of).unwrap_or_default(),
+                };
+                let arrow = if href.is_empty() { String::new() } else { format!(" -> {href}") };
+                let open = details.is_none_or(|d| d.value().attr("open").is_some());
+                out.push(format!("{pad}category {label}{arrow}{}", if open { " (open)" } else { "" }));
+                if open {
+                    let inner = li.select(&sel("ul.sidebar-list")).next().expect("a category has a list");
+                    walk(inner, depth + 1, out);
+                }
+            } else {
+                let label = link.map(|a| a.text().next().unwrap_or_default().trim().to_string()).unwrap_or_default();
+                out.push(format!("{pad}link {label} {href}"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(list) = doc.select(&sel("#sidebar > ul.sidebar-list")).next() {
+        walk(list, 0, &mut out);
+    }
+    out
+}
+
+/// Docusaurus 3.10.2 built this fixture once (tests/fixtures/docusaurus-sidebars/
+/// docusaurus-pages.tsv keeps what the comparison needs): lectern makes the same pages, and on
+/// each the same previous and next links, breadcrumbs and sidebar.
+#[test]
+fn every_page_matches_what_docusaurus_built() {
+    let site = support::copy_fixture("docusaurus-sidebars");
+    let out = build(site.path());
+    let tsv = fs::read_to_string(site.path().join("docusaurus-pages.tsv")).unwrap();
+    let rows: Vec<Vec<&str>> =
+        tsv.lines().filter(|l| !l.starts_with('#')).skip(1).map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 13);
+    for row in &rows {
+        let [file, previous, next, breadcrumbs, served] = row[..] else { panic!("{row:?}") };
+        let doc = page(&out, file);
+        let (prev, nxt) = pager(&doc);
+        let got = (
+            prev.unwrap_or_default(),
+            nxt.unwrap_or_default(),
+            crumbs(&doc).join(" > "),
+            sidebar_as_served(&doc).join(" | "),
+        );
+        assert_eq!(
+            got,
+            (previous.to_string(), next.to_string(), breadcrumbs.to_string(), served.to_string()),
+            "{file}"
+        );
+    }
+    let built: Vec<String> =
+        support::tree(&out).into_keys().filter(|p| p.starts_with("docs/") && p.ends_with("index.html")).collect();
+    let mut theirs: Vec<&str> = rows.iter().map(|r| r[0]).collect();
+    theirs.sort();
+    assert_eq!(built, theirs, "the same pages at the same URLs");
 }
 
 #[test]

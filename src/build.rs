@@ -154,9 +154,11 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
         );
     }
     let started = std::time::Instant::now();
-    let (sidebars, problems) = sidebar::build_sidebars(&content.docs, &content.categories, &config);
+    let (sidebars, problems) = sidebar::build_sidebars(&content, &config);
     timings.sidebar = ms_since(started);
-    errors.extend(problems);
+    let (sidebar_errors, sidebar_warnings): (Vec<_>, Vec<_>) = problems.into_iter().partition(Diagnostic::is_error);
+    errors.extend(sidebar_errors);
+    warnings.extend(sidebar_warnings);
     if !errors.is_empty() {
         return Err(BuildError::Content(errors));
     }
@@ -223,7 +225,8 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
     drop(index);
     let previous = std::mem::replace(&mut site.content.docs[i], doc);
     if update == PageUpdate::Navigation {
-        let (sidebars, problems) = sidebar::build_sidebars(&site.content.docs, &site.content.categories, &site.config);
+        let (sidebars, problems) = sidebar::build_sidebars(&site.content, &site.config);
+        let problems: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
         if !problems.is_empty() {
             site.content.docs[i] = previous;
             return Err(BuildError::Content(problems));
@@ -279,7 +282,8 @@ pub fn load_routes(root: &Path, overrides: &Overrides) -> Result<RouteSite, Buil
     content.docs.par_iter_mut().filter(|d| d.title.is_empty()).for_each(|d| {
         d.title = markdown::leading_title(d.body()).unwrap_or_else(|| d.base_id.clone());
     });
-    let (sidebars, problems) = sidebar::build_sidebars(&content.docs, &content.categories, &config);
+    let (sidebars, problems) = sidebar::build_sidebars(&content, &config);
+    let problems: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
     if !problems.is_empty() {
         return Err(BuildError::Content(problems));
     }
@@ -304,9 +308,11 @@ pub fn routes(content: &Content, sidebars: &Sidebars) -> Vec<Route> {
             categories: placement.map(|p| p.categories.iter().map(|(l, _)| l.clone()).collect()).unwrap_or_default(),
         }
     };
-    for order in &sidebars.order {
+    for (si, order) in sidebars.order.iter().enumerate() {
         for stop in order {
+            // A doc listed by several sidebars is routed with the one it belongs to.
             if let sidebar::Stop::Doc(i) = stop
+                && sidebars.placements[*i].as_ref().is_some_and(|p| p.sidebar == si)
                 && seen.insert(*i)
             {
                 out.push(route(*i));

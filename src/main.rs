@@ -79,6 +79,18 @@ enum Command {
         #[arg(long)]
         external: bool,
     },
+    /// Write the lectern.yml equivalent to a Docusaurus site's docusaurus.config.js and sidebars.
+    ///
+    /// Prints what could not be carried over (values only running JavaScript would give), each
+    /// at its file and line. Building with the written file gives the same URLs and sidebars.
+    Migrate {
+        /// The Docusaurus site's root folder (where docusaurus.config.js is).
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// Replace an existing lectern.yml.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write a new playbook to start from: lectern.yml, pages, an image and CI recipes.
     New {
         /// The folder to create; it must not exist or be empty.
@@ -278,6 +290,29 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             if errors > 0 {
                 return Err(BuildError::Content(Vec::new()));
             }
+            Ok(())
+        }
+        Command::Migrate { root, force } => {
+            use lectern::migrate::MigrateError;
+            let to_build_error = |e: MigrateError| match e {
+                MigrateError::Invalid(d) => BuildError::Content(vec![d]),
+                MigrateError::Other(e) => BuildError::Other(e),
+            };
+            let migration = lectern::migrate::migrate(&root).map_err(to_build_error)?;
+            let path = lectern::migrate::write(&root, &migration, force).map_err(to_build_error)?;
+            // Every value left behind, at its line: the team decides what to write by hand.
+            print_warnings(&migration.not_carried);
+            let sources: Vec<String> = migration.sources.iter().map(|p| lectern::diagnostic::display_path(p)).collect();
+            eprintln!(
+                "wrote {} from {}; {}",
+                path.display(),
+                sources.join(" and "),
+                match migration.not_carried.len() {
+                    0 => "everything lectern reads was carried over".to_string(),
+                    1 => "1 value was not carried over (above)".to_string(),
+                    n => format!("{n} values were not carried over (above)"),
+                }
+            );
             Ok(())
         }
         Command::New { dir } => {

@@ -28,6 +28,7 @@ use crate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
 
 pub use highlight::{highlight_css, highlight_time};
+pub(crate) use slug::Slugger;
 pub use slug::slugify;
 pub use title::leading_title;
 

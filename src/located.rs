@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use yaml_rust::parser::{Event, Parser};
-use yaml_rust::scanner::{Marker, TScalarStyle};
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::diagnostic::Diagnostic;
 
@@ -165,7 +165,7 @@ struct YamlReader<'a> {
 
 impl YamlReader<'_> {
     fn next(&mut self) -> Result<(Event, Marker), (usize, usize, String)> {
-        self.parser.next().map_err(|e| (e.marker().line(), e.marker().col() + 1, e.to_string()))
+        self.parser.next_token().map_err(|e| (e.marker().line(), e.marker().col() + 1, e.to_string()))
     }
 
     fn node(&mut self, event: Event, mark: Marker, depth: usize) -> Result<Node, (usize, usize, String)> {
@@ -179,7 +179,7 @@ impl YamlReader<'_> {
                 let node = self.anchors.get(&id).cloned().unwrap_or(Node::new(line, column, Kind::Null));
                 return Ok(Node { line, column, ..node });
             }
-            Event::SequenceStart(anchor) => {
+            Event::SequenceStart(anchor, _) => {
                 let mut items = Vec::new();
                 loop {
                     let (event, mark) = self.next()?;
@@ -190,7 +190,7 @@ impl YamlReader<'_> {
                 }
                 (Kind::Arr(items), anchor)
             }
-            Event::MappingStart(anchor) => {
+            Event::MappingStart(anchor, _) => {
                 let mut props = Vec::new();
                 let mut starts = (line, column);
                 loop {

@@ -346,8 +346,21 @@ pub fn render_site(
 /// record is not rendered again but hard-linked from the previous output, and so is the search
 /// index when its inputs are unchanged.
 pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> Result<Reused, BuildError> {
+    write_site_reusing(site, theme, out, true).map(|(reused, _)| reused)
+}
+
+/// [`write_site`], also returning every file and folder it wrote; with `reuse` false (`lectern
+/// build --full`) every page and the search index are rendered again, whatever the previous
+/// build's record says.
+pub fn write_site_reusing(
+    site: &mut Site,
+    theme: &crate::render::Theme,
+    out: &Path,
+    reuse: bool,
+) -> Result<(Reused, crate::output::Listing), BuildError> {
     let staging = crate::output::Staging::begin(out)?;
-    let previous = crate::output::BuildRecord::load(&site.config, out);
+    let previous =
+        if reuse { crate::output::BuildRecord::load(&site.config, out) } else { crate::output::BuildRecord::default() };
     let t = std::time::Instant::now();
     let html_hashes: Vec<u64> = site.pages.par_iter().map(|p| p.body.html_hash()).collect();
     let indexed = crate::search::indexed_docs(site);
@@ -396,12 +409,14 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
     };
     record.search = Some((search_fingerprint, search_files));
     crate::output::BuildRecord::forget(&site.config, out);
+    crate::unchanged::forget(&site.config, out);
+    let listing = staging.listing();
     staging.finish()?;
     record.save(&site.config, out);
     crate::output::save_highlight_cache(&site.config, reused.pages == 0);
     site.timings.write = ms_since(t) - site.timings.search;
     site.timings.mark_peak("write");
-    Ok(reused)
+    Ok((reused, listing))
 }
 
 /// [`write_site`]'s sink: a new output folder, with the previous build's unchanged pages linked
@@ -432,7 +447,7 @@ impl pages::Sink for Disk<'_> {
     fn kept(&self, i: usize) -> anyhow::Result<Option<u64>> {
         let rel = &self.site.content.docs[i].output_file;
         Ok(match self.previous.current_page(self.out, rel, self.fingerprints[i]) {
-            Some(size) if self.staging.keep_previous(rel)? => Some(size),
+            Some(size) if self.staging.keep_previous_file(rel)? => Some(size),
             _ => None,
         })
     }

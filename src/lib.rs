@@ -48,6 +48,8 @@ pub mod search;
 pub mod llms;
 // 12. The output folder.
 pub mod output;
+// 12a. What a build's output was made from, so a build with nothing changed does nothing.
+pub mod unchanged;
 
 // On top: the pipeline, and the commands beside it.
 pub mod build;

@@ -65,9 +65,21 @@ pub fn page_terms(page: &PageInput) -> PageTerms {
     PageTerms { sections: sections.len() as u32, record: super::page_record(page, &sections), words }
 }
 
+/// A page's record for the `d/` chunks, of `sections` sections: the page's own, cut or padded
+/// with empty ones (never the target of a result) when the index counts another number, so
+/// the records of an index that has not yet taken in an edit still line up with its sections.
+pub fn record(page: &PageInput, sections: u32) -> String {
+    let mut read = super::extract::sections(page.html);
+    read.resize_with(sections as usize, Default::default);
+    super::page_record(page, &read)
+}
+
 /// The index of a running preview.
 pub struct LiveIndex {
     stemmer: SiteStemmer,
+    /// Whether pages' records are kept; without them, chunks are made by the caller
+    /// ([`LiveIndex::chunk`] and [`record`]).
+    records: bool,
     /// The indexed pages, in page order.
     slots: Vec<Slot>,
     /// The first slot of each chunk of page records.
@@ -133,6 +145,7 @@ impl LiveIndex {
     pub fn new(lang: &str) -> LiveIndex {
         LiveIndex {
             stemmer: SiteStemmer::new(lang),
+            records: true,
             slots: Vec::new(),
             chunk_starts: Vec::new(),
             chunk_bytes: 0,
@@ -144,6 +157,17 @@ impl LiveIndex {
             sections: 0,
             manifest: String::new(),
         }
+    }
+
+    /// An empty index that keeps no page's record: [`LiveIndex::file`] then makes no chunk.
+    pub fn without_records(lang: &str) -> LiveIndex {
+        LiveIndex { records: false, ..LiveIndex::new(lang) }
+    }
+
+    /// The pages of chunk `n`, by slot, and how many sections the index counts for each.
+    pub fn chunk(&self, n: usize) -> Option<Vec<(usize, u32)>> {
+        let slots = self.chunk_slots(n)?;
+        Some(slots.map(|k| (k, self.slots[k].sections)).collect())
     }
 
     /// Appends the next page, in page order (before [`LiveIndex::finish`]).
@@ -158,7 +182,8 @@ impl LiveIndex {
         let first = self.sections;
         let words = self.add_postings(first, &page.words);
         self.sections += page.sections;
-        self.slots.push(Slot { first, sections: page.sections, record: page.record.into(), words });
+        let record = if self.records { page.record.into() } else { Box::default() };
+        self.slots.push(Slot { first, sections: page.sections, record, words });
     }
 
     /// Groups the stems into shards, as the build does, and makes the manifest.
@@ -240,7 +265,8 @@ impl LiveIndex {
         for n in shards {
             self.update_span(n);
         }
-        self.slots[k] = Slot { first, sections: page.sections, record: page.record.into(), words };
+        let record = if self.records { page.record.into() } else { Box::default() };
+        self.slots[k] = Slot { first, sections: page.sections, record, words };
         self.make_manifest();
         true
     }
@@ -279,6 +305,7 @@ impl LiveIndex {
                 json.push(']');
                 Some(json.into_bytes())
             }
+            IndexFile::Chunk(_) if !self.records => None,
             IndexFile::Chunk(n) => {
                 let slots = self.chunk_slots(n)?;
                 let mut json = String::from("[");
@@ -621,6 +648,26 @@ mod tests {
         pages[n - 1] = page(&titles[n - 1], &format!("/p{}/", n - 1), strong);
         index.update(n - 1, page_terms(&pages[n - 1]));
         assert_eq!(read(&index.files()), read(&index_pages_in(&pages, "en")));
+    }
+
+    #[test]
+    fn without_records_chunks_are_made_from_the_pages_again() {
+        let pages = [page("Alpha", "/a/", A), page("Beta", "/b/", B), page("Gamma", "/c/", C)];
+        let mut index = LiveIndex::without_records("en");
+        for p in &pages {
+            index.push(page_terms(p));
+        }
+        index.finish();
+        assert!(index.has("search/d/0.json") && index.file("search/d/0.json").is_none());
+        let chunk = index.chunk(0).expect("a chunk");
+        let made: Vec<String> = chunk.iter().map(|&(k, sections)| record(&pages[k], sections)).collect();
+        let json = format!("[{}]", made.join(","));
+        assert_eq!(json.as_bytes(), &index_pages_in(&pages, "en")["search/d/0.json"][..]);
+        // A page read again with another number of sections than the index counts.
+        let cut: serde_json::Value = serde_json::from_str(&record(&pages[2], 1)).unwrap();
+        assert_eq!(cut[3].as_array().unwrap().len(), 1);
+        let padded: serde_json::Value = serde_json::from_str(&record(&pages[0], 4)).unwrap();
+        assert_eq!(padded[3][3], serde_json::json!(["", "", ""]));
     }
 
     #[test]

@@ -260,8 +260,8 @@ async fn site_response(raw_path: &str, query: &str, shared: &Shared) -> Response
         None => {
             let search = snapshot.search.clone().filter(|_| key.starts_with("search/"));
             let Some(search) = search else { return plain(StatusCode::NOT_FOUND, "not found\n") };
-            let name = key.clone();
-            match tokio::task::spawn_blocking(move || search.file(&name)).await {
+            let (name, live) = (key.clone(), shared.live.clone());
+            match tokio::task::spawn_blocking(move || search.file(&name, &live)).await {
                 Ok(Some(bytes)) => (Bytes::from(bytes), token),
                 _ => return plain(StatusCode::NOT_FOUND, "not found\n"),
             }

@@ -100,6 +100,10 @@ impl Rebuilder {
         let state = live.read();
         let (Some(site), Some(scope)) = (state.site.as_ref(), self.unchecked.take()) else { return Vec::new() };
         let outcome = self.problems.check(site, &scope, &std::mem::take(&mut self.gone));
+        if scope == Scope::All {
+            // Checking every page read every page's element ids once.
+            release_memory();
+        }
         eprint!("{}", outcome.text);
         match outcome.list {
             Some(list) => {

@@ -13,7 +13,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use rayon::prelude::*;
 
-use crate::search::live::{LiveIndex, PageTerms, page_terms};
+use crate::search::live::{LiveIndex, PageTerms, page_terms, record};
 
 use super::live::{Live, markdown_html, release_memory};
 
@@ -36,6 +36,8 @@ struct Current {
     index: LiveIndex,
     /// Per doc of that load, its place in the index (drafts and unlisted pages have none).
     slots: Vec<Option<usize>>,
+    /// Per place in the index, its doc.
+    docs: Vec<usize>,
 }
 
 impl SearchIndex {
@@ -44,9 +46,28 @@ impl SearchIndex {
         self.0.read().unwrap_or_else(PoisonError::into_inner).as_ref().is_some_and(|c| c.index.has(path))
     }
 
-    /// The file at `path`, made now.
-    pub fn file(&self, path: &str) -> Option<Vec<u8>> {
-        self.0.read().unwrap_or_else(PoisonError::into_inner).as_ref().and_then(|c| c.index.file(path))
+    /// The file at `path`, made now. The index keeps no page records: a chunk of them is made
+    /// from its pages' markdown, rendered again from `live`.
+    pub fn file(&self, path: &str, live: &Live) -> Option<Vec<u8>> {
+        let (load, pages) = {
+            let guard = self.0.read().unwrap_or_else(PoisonError::into_inner);
+            let current = guard.as_ref()?;
+            if let Some(file) = current.index.file(path) {
+                return Some(file);
+            }
+            let n: usize = path.strip_prefix("search/d/")?.strip_suffix(".json")?.parse().ok()?;
+            let pages: Vec<(usize, u32)> =
+                current.index.chunk(n)?.into_iter().map(|(slot, sections)| (current.docs[slot], sections)).collect();
+            (current.load, pages)
+        };
+        let docs: Vec<usize> = pages.iter().map(|&(doc, _)| doc).collect();
+        let mut records = Vec::new();
+        let current = markdown_html(live, load, &docs, false, |site, html| {
+            for ((i, html), &(_, sections)) in html.iter().zip(&pages[records.len()..]) {
+                records.push(record(&crate::search::page_input(site, *i, html), sections));
+            }
+        });
+        (current && records.len() == pages.len()).then(|| format!("[{}]", records.join(",")).into_bytes())
     }
 }
 
@@ -98,7 +119,7 @@ fn build(live: &Live, load: u64) -> Option<Current> {
         let site = state.site.as_ref().filter(|_| state.load == load)?;
         (crate::search::indexed_docs(site), site.config.lang.clone(), site.content.docs.len())
     };
-    let mut index = LiveIndex::new(&lang);
+    let mut index = LiveIndex::without_records(&lang);
     // Code is not highlighted: the index reads the same text either way.
     let whole = markdown_html(live, load, &docs, false, |site, html| {
         let terms: Vec<PageTerms> =
@@ -115,7 +136,7 @@ fn build(live: &Live, load: u64) -> Option<Current> {
     for (slot, &doc) in docs.iter().enumerate() {
         slots[doc] = Some(slot);
     }
-    Some(Current { load, index, slots })
+    Some(Current { load, index, slots, docs })
 }
 
 #[cfg(test)]

@@ -135,6 +135,16 @@ const NO_SHARD: u32 = u32::MAX;
 /// Changes of every live index of the process, for the manifests' hashes.
 static CHANGES: AtomicU64 = AtomicU64::new(0);
 
+/// Widens a shard's span to take in `word`.
+fn widen(shard: &mut Shard, word: &str) {
+    if shard.first.is_empty() || utf16_cmp(word, &shard.first).is_lt() {
+        shard.first = word.to_string();
+    }
+    if shard.last.is_empty() || utf16_cmp(&shard.last, word).is_lt() {
+        shard.last = word.to_string();
+    }
+}
+
 /// The browser's (UTF-16) string order.
 fn utf16_cmp(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
@@ -180,7 +190,7 @@ impl LiveIndex {
         }
         self.chunk_bytes += page.record.len() + 1;
         let first = self.sections;
-        let words = self.add_postings(first, &page.words);
+        let (words, _) = self.add_postings(first, &page.words, first);
         self.sections += page.sections;
         let record = if self.records { page.record.into() } else { Box::default() };
         self.slots.push(Slot { first, sections: page.sections, record, words });
@@ -230,14 +240,20 @@ impl LiveIndex {
         }
         touched.sort_unstable();
         touched.dedup();
-        for &s in &touched {
-            let postings = &mut self.stems[s as usize].postings;
+        let remove = |stem: &mut Stem| {
+            let postings = &mut stem.postings;
             let from = postings.sections.partition_point(|&x| x < first);
             let to = postings.sections.partition_point(|&x| x < old_end);
             postings.sections.drain(from..to);
             postings.weights.drain(from..to);
+        };
+        // With as many sections as before, each stem's old postings are replaced where they are
+        // (long lists of common words are not moved twice); else they go, and later sections move.
+        let same = page.sections == old_sections;
+        if !same {
+            touched.iter().for_each(|&s| remove(&mut self.stems[s as usize]));
         }
-        if page.sections != old_sections {
+        if !same {
             // Every later section moves by the difference.
             let shift = |x: &mut u32| *x = (i64::from(*x) + i64::from(page.sections) - i64::from(old_sections)) as u32;
             for stem in &mut self.stems {
@@ -249,21 +265,28 @@ impl LiveIndex {
             }
             self.sections = self.sections + page.sections - old_sections;
         }
-        let words = self.add_postings(first, &page.words);
-        let mut shards: Vec<usize> = Vec::new();
-        for &w in words.iter() {
-            touched.push(self.words[w as usize].stem);
-        }
-        for &s in &touched {
-            if self.stems[s as usize].shard == NO_SHARD {
-                self.place(s);
+        let (words, written) = self.add_postings(first, &page.words, if same { old_end } else { first });
+        if same {
+            for &s in touched.iter().filter(|s| written.binary_search(s).is_err()) {
+                remove(&mut self.stems[s as usize]);
             }
-            shards.push(self.stems[s as usize].shard as usize);
         }
-        shards.sort_unstable();
-        shards.dedup();
-        for n in shards {
-            self.update_span(n);
+        // A span takes in the new words; it keeps words no page uses any longer (a span wider
+        // than its words costs a query a shard at most), until the next full build.
+        let mut new_stems: Vec<u32> = words.iter().map(|&w| self.words[w as usize].stem).collect();
+        new_stems.sort_unstable();
+        new_stems.dedup();
+        for &w in words.iter() {
+            let stem = self.words[w as usize].stem;
+            if self.stems[stem as usize].shard == NO_SHARD {
+                self.place(stem);
+            }
+            let shard = self.stems[stem as usize].shard as usize;
+            widen(&mut self.shards[shard], &self.words[w as usize].text);
+        }
+        for s in new_stems {
+            let shard = self.stems[s as usize].shard as usize;
+            widen(&mut self.shards[shard], &self.stems[s as usize].text);
         }
         let record = if self.records { page.record.into() } else { Box::default() };
         self.slots[k] = Slot { first, sections: page.sections, record, words };
@@ -335,8 +358,10 @@ impl LiveIndex {
         Some(start..end)
     }
 
-    /// Adds a page's postings at section `first` (the place is free); returns its words' ids.
-    fn add_postings(&mut self, first: u32, words: &[(Box<str>, u32, u8)]) -> Box<[u32]> {
+    /// Adds a page's postings at section `first`, in place of each stem's postings before
+    /// section `replace` (none when it is `first`); returns the page's words' ids and the stems
+    /// it wrote, sorted.
+    fn add_postings(&mut self, first: u32, words: &[(Box<str>, u32, u8)], replace: u32) -> (Box<[u32]>, Vec<u32>) {
         let mut ids: Vec<u32> = Vec::new();
         let mut postings: Vec<(u32, u32, u8)> = Vec::with_capacity(words.len());
         for (text, section, weight) in words {
@@ -380,13 +405,16 @@ impl LiveIndex {
         // Per stem and section, the strongest of its words.
         postings.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)));
         postings.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
+        let mut written = Vec::new();
         for group in postings.chunk_by(|a, b| a.0 == b.0) {
+            written.push(group[0].0);
             let list = &mut self.stems[group[0].0 as usize].postings;
             let at = list.sections.partition_point(|&x| x < first);
-            list.sections.splice(at..at, group.iter().map(|p| p.1));
-            list.weights.splice(at..at, group.iter().map(|p| p.2));
+            let to = list.sections.partition_point(|&x| x < replace).max(at);
+            list.sections.splice(at..to, group.iter().map(|p| p.1));
+            list.weights.splice(at..to, group.iter().map(|p| p.2));
         }
-        ids.into_boxed_slice()
+        (ids.into_boxed_slice(), written)
     }
 
     /// Puts a new stem into the shard whose span it falls in (or the one before its place).
@@ -404,8 +432,7 @@ impl LiveIndex {
         self.stems[s as usize].shard = n as u32;
     }
 
-    /// The span of shard `n`: the first and last of its stems and their words. A shard with
-    /// no postings left keeps its span.
+    /// The span of shard `n`: the first and last of its stems and their words.
     fn update_span(&mut self, n: usize) {
         let mut span: Option<(&str, &str)> = None;
         for &s in &self.shards[n].stems {
@@ -424,11 +451,9 @@ impl LiveIndex {
                 });
             }
         }
-        if let Some((first, last)) = span {
-            let (first, last) = (first.to_string(), last.to_string());
-            self.shards[n].first = first;
-            self.shards[n].last = last;
-        }
+        let (first, last) = span.map(|(f, l)| (f.to_string(), l.to_string())).unwrap_or_default();
+        self.shards[n].first = first;
+        self.shards[n].last = last;
     }
 
     /// Stem `s` as the shards write it: capped postings, its other words sorted.

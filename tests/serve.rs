@@ -557,3 +557,24 @@ fn search_results_follow_an_edit_that_adds_sections() {
     assert_eq!(search_results(&serve, "scroll"), [("/guide/long".into(), String::new())]);
     assert_eq!(search_results(&serve, "fixture"), [("/".into(), String::new())]);
 }
+
+/// `llms.txt` and `llms-full.txt` are made when asked for, from the site as it is now.
+#[test]
+fn the_llms_files_are_made_when_asked_for_and_follow_edits() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    let (status, index) = serve.get("/llms.txt");
+    assert_eq!(status, 200);
+    assert!(index.contains("[Edit me](/guide/edit-me)"), "{index}");
+    let (status, full) = serve.get("/llms-full.txt");
+    assert_eq!(status, 200);
+    assert!(full.contains("Original marker paragraph."), "{full}");
+    runtime().block_on(async {
+        let (mut socket, _) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        let path = site.path().join(EDIT_ME_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        save_atomically(&path, &text.replace("Original marker", "Heron marker"));
+        assert!(wait_for(&mut socket, "reload", Duration::from_secs(5)).await.is_some());
+    });
+    assert!(serve.get("/llms-full.txt").1.contains("Heron marker paragraph."));
+}

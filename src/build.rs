@@ -68,11 +68,12 @@ fn page_title(doc: &content::Doc, r: &Rendered) -> String {
 /// `speech.cache_only`, which `check` and `serve` set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// For writing to disk (`lectern build`): each page's HTML is read for what later stages
-    /// need ([`PageBody::Facts`]) and dropped, so memory does not grow with every page's HTML;
-    /// [`write_site`] renders each page's markdown again as it writes it.
+    /// For writing to disk (`lectern build`) and for `serve`: each page's HTML is read for what
+    /// later stages need ([`PageBody::Facts`]) and dropped, so memory does not grow with every
+    /// page's HTML; [`write_site`] (or `serve`, when a page is asked for) renders each page's
+    /// markdown again.
     Disk,
-    /// For `serve`, `check` and tests: every page's HTML is kept ([`PageBody::Html`]).
+    /// For `check` and tests: every page's HTML is kept ([`PageBody::Html`]).
     Memory,
 }
 

@@ -141,9 +141,17 @@ pub fn render_into<S: Sink>(
         sink.batch(pages)?;
     }
     match which {
-        Pages::All => render_extras_to(site, theme, &site_view, sink),
+        Pages::All => render_extras_to(site, theme, &site_view, sink, true),
         Pages::Only(_) => Ok(()),
     }
+}
+
+/// Every file of the site but the docs' pages and the `llms` files, in memory: `serve` renders
+/// those when they are asked for. `live_reload` is the script `serve` injects.
+pub fn render_extras(site: &Site, theme: &Theme, live_reload: Option<String>) -> anyhow::Result<SiteFiles> {
+    let memory = Memory::default();
+    render_extras_to(site, theme, &site_view(site, live_reload), &memory, false)?;
+    memory.into_files()
 }
 
 /// The markdown stage for one page, with links resolved against `index`; `highlight` colours
@@ -164,8 +172,15 @@ fn render_doc(site: &Site, theme: &Theme, site_view: &SiteView, i: usize, html: 
 }
 
 /// Every file of the site but the docs' pages: generated category pages, sidebar fragments,
-/// 404, sitemap, theme assets, static files, copied images and speech audio.
-fn render_extras_to(site: &Site, theme: &Theme, site_view: &SiteView, sink: &impl Sink) -> anyhow::Result<()> {
+/// 404, sitemap, theme assets, static files, copied images and speech audio, and with `llms`
+/// the `llms` files.
+fn render_extras_to(
+    site: &Site,
+    theme: &Theme,
+    site_view: &SiteView,
+    sink: &impl Sink,
+    llms: bool,
+) -> anyhow::Result<()> {
     for (path, html) in generated_pages(site, site_view, theme)? {
         sink.write(&path, OutputFile::Bytes(html.into_bytes()))?;
     }
@@ -182,7 +197,7 @@ fn render_extras_to(site: &Site, theme: &Theme, site_view: &SiteView, sink: &imp
     for (path, html) in crate::redirects::pages(site) {
         sink.write(&path, OutputFile::Bytes(html.into_bytes()))?;
     }
-    for (path, text) in crate::llms::files(site) {
+    for (path, text) in if llms { crate::llms::files(site) } else { Vec::new() } {
         sink.write(path, OutputFile::Bytes(text.into_bytes()))?;
     }
     sink.write("404.html", OutputFile::Bytes(theme.render_404(site_view)?.into_bytes()))?;

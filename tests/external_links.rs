@@ -221,8 +221,10 @@ fn external_links_are_checked_with_retries_rate_limits_and_a_cache() {
     for pair in arrivals.windows(2) {
         assert!(pair[1] - pair[0] >= Duration::from_millis(50), "one host, 100 ms apart: {:?}", pair[1] - pair[0]);
     }
+    // Here the slow link can hold one of the two places while the wide hosts are asked, so only
+    // the bound is certain; `concurrency_is_bounded_and_used` sees both places used.
     let most = in_flight.most.load(Ordering::SeqCst);
-    assert_eq!(most, 2, "four hosts held at once, never more than `concurrency: 2` in flight");
+    assert!((1..=2).contains(&most), "never more than `concurrency: 2` in flight: {most}");
 
     // Again at once: the definite answers come from the cache; what failed is asked again.
     a.clear();
@@ -300,4 +302,28 @@ fn without_the_flag_nothing_goes_out_and_bad_settings_are_diagnosed() {
     assert!(stderr.contains("lectern.yml:"), "{stderr}");
     assert!(stderr.contains("retrys"), "{stderr}");
     assert!(a.hits().is_empty());
+}
+
+#[test]
+fn concurrency_is_bounded_and_used() {
+    let in_flight = Arc::new(InFlight::default());
+    let wide: Vec<Server> = (0..4).map(|_| Server::start(in_flight.clone())).collect();
+    let mut ports: Vec<(&str, u16)> = vec![("A", closed_port()), ("CLOSED", closed_port())];
+    ports.extend(["C1", "C2", "C3", "C4"].into_iter().zip(wide.iter().map(|s| s.port)));
+    let site = site(&ports);
+    // Only the page of four hosts that each hold a request for 400 ms.
+    std::fs::write(site.path().join("docs/index.md"), "---\ntitle: Home\n---\n\nNo links here.\n").expect("page");
+    let out = check(site.path(), "json");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        summary_line(&out),
+        "external links: 4 checked (0 from the cache), 0 broken, 0 could not be checked, 0 ignored",
+        "{stderr}"
+    );
+    for server in &wide {
+        assert_eq!(server.hits().get("/hold"), Some(&1));
+    }
+    let most = in_flight.most.load(Ordering::SeqCst);
+    assert_eq!(most, 2, "four hosts held at once, never more than `concurrency: 2` in flight");
 }

@@ -510,22 +510,8 @@ fn generated_pages(site: &Site, site_view: &SiteView, theme: &Theme) -> anyhow::
             if let Some(desc) = description {
                 html.push_str(&format!("<p>{}</p>\n", render::escape_html(desc)));
             }
-            html.push_str("<ul class=\"category-index\">\n");
-            for child in &c.items {
-                let (label, target) = match child {
-                    Item::Doc { doc, label, .. } => (label.clone(), Some(Stop::Doc(*doc))),
-                    Item::Category(cc) => (cc.label.clone(), link_stop(&cc.link)),
-                };
-                match target {
-                    Some(t) => html.push_str(&format!(
-                        "<li><a href=\"{}\">{}</a></li>\n",
-                        render::escape_html(&encode_path(&stop_url(site, &t))),
-                        render::escape_html(&label)
-                    )),
-                    None => html.push_str(&format!("<li>{}</li>\n", render::escape_html(&label))),
-                }
-            }
-            html.push_str("</ul>\n");
+            // As Docusaurus's generated index: a card per item (`DocCardList`).
+            html.push_str(&crate::cards::html(&crate::cards::cards(&c.items, &site.content.docs)));
             v.content_html = html;
             v.description = description.clone();
             v.sidebar = nav_items(site, si, &here);

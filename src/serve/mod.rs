@@ -281,10 +281,7 @@ fn rebuild_loop(
         }
         let plan = match rebuilder.config() {
             // While the overlay shows, anything may be the fix: a file that came and went too.
-            Some(config) => {
-                let failing = rebuilder.failing();
-                watch::classify(config, &paths, &|source| failing || rebuilder.knows(source))
-            }
+            Some(config) => watch::classify(config, &paths, &LastBuild(&rebuilder)),
             // Never built: any file of the site may be the fix.
             None => watch::Plan { site: true, ..Default::default() },
         };
@@ -318,5 +315,19 @@ fn open_browser(url: &str) {
     };
     if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
         eprintln!("could not open a browser ({opener}: {e}); open {url} yourself");
+    }
+}
+
+/// What the last good build knows of the site's files, for the watcher.
+struct LastBuild<'r>(&'r rebuild::Rebuilder);
+
+impl watch::Known for LastBuild<'_> {
+    fn knows(&self, source: &str) -> bool {
+        // While the overlay shows, anything may be the fix: a file that came and went too.
+        self.0.failing() || self.0.knows(source)
+    }
+
+    fn includers(&self, path: &std::path::Path) -> Vec<String> {
+        self.0.includers(path)
     }
 }

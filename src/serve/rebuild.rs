@@ -112,6 +112,17 @@ impl Rebuilder {
         })
     }
 
+    /// The pages of the last good build (by source) whose Markdown includes the file `path`.
+    pub fn includers(&self, path: &Path) -> Vec<String> {
+        let Some(site) = &self.site else { return Vec::new() };
+        site.pages
+            .iter()
+            .zip(&site.content.docs)
+            .filter(|(p, _)| p.markdown.includes.iter().any(|f| f == path))
+            .map(|(_, d)| d.source.clone())
+            .collect()
+    }
+
     /// Whether the newest rebuild failed (the overlay is showing).
     pub fn failing(&self) -> bool {
         self.error.is_some()
@@ -355,6 +366,12 @@ impl Rebuilder {
                     let now = crate::html::element_ids(html);
                     removed_ids.extend(before.into_iter().filter(|id| !now.contains(id)));
                 }
+            }
+        }
+        // Card lists on other pages show the edited pages' titles and descriptions.
+        for i in build::refill_card_lists(site) {
+            if !indices.contains(&i) {
+                indices.push(i);
             }
         }
         let theme = self.theme.as_ref().ok_or_else(|| anyhow::anyhow!("the theme has not been loaded"))?;

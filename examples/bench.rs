@@ -1,7 +1,8 @@
 //! Build benchmark for lectern: generates corpora of N pages (and/or copies real sites), builds
 //! each with `target/release/lectern` (built by cargo if missing; a warning when it is older than
 //! `src/`) and prints wall and CPU time, pages/s, peak RSS, output size per page, per-stage
-//! medians and a no-change rebuild figure. When `hugo` or `mdbook` are on PATH, builds the same
+//! medians, the user and system parts of a cold build's CPU time, a no-change rebuild's wall and
+//! CPU time (and whether lectern said nothing changed), and a rebuild after a one-page edit. When `hugo` or `mdbook` are on PATH, builds the same
 //! generated content with them and prints ratios. Speech synthesis is off unless `--speech`.
 //!
 //! `cargo build --release && cargo run --release --example bench -- --sizes 100,1000 --runs 3
@@ -190,7 +191,8 @@ fn bench_corpus(lectern: &Path, corpus: &Path, settings: &Settings, work: &Path)
     Ok(SiteResult { site, source: corpus.display().to_string(), lectern: result, others: Vec::new() })
 }
 
-/// Warm-up, `runs` builds into an empty folder, then `runs` rebuilds into the previous output.
+/// Warm-up, `runs` builds into an empty folder, `runs` rebuilds into the previous output with
+/// nothing changed, then `runs` rebuilds after an edit to one page's text.
 fn bench_lectern(lectern: &Path, site: &str, root: &Path, settings: &Settings, work: &Path) -> Result<ToolResult> {
     let out = work.join(format!("out-{site}"));
     let command = || {
@@ -201,13 +203,44 @@ fn bench_lectern(lectern: &Path, site: &str, root: &Path, settings: &Settings, w
     eprintln!("{site}: lectern ...");
     let (first, fresh) = measure_runs(command, &out, settings, true)?;
     let (_, rebuilds) = measure_runs(command, &out, &Settings { warm_up: false, ..*settings }, false)?;
+    let page = first_page(&root.join("docs"))?;
+    let edits = (0..settings.runs)
+        .map(|k| {
+            let mut text = std::fs::read_to_string(&page).with_context(|| format!("reading {}", page.display()))?;
+            text.push_str(&format!("\n\nAn edit made by the benchmark, number {k}.\n"));
+            std::fs::write(&page, text).with_context(|| format!("writing {}", page.display()))?;
+            run::measure(&mut command())
+        })
+        .collect::<Result<Vec<_>>>()?;
     let last = &fresh[fresh.len() - 1];
     let pages = report::built_pages(&last.stderr).context("lectern printed no `built N pages` line")?;
     let timings: Vec<_> = fresh.iter().filter_map(|s| report::timings(&s.stderr)).collect();
     let mut result = summarise("lectern", pages, first, &fresh, &out)?;
     result.stages = report::stage_medians(&timings);
     result.rebuild = Some(Stats::of(rebuilds.iter().map(|s| s.wall_ms).collect()));
+    result.rebuild_cpu = Some(Stats::of(rebuilds.iter().map(|s| s.cpu_ms).collect()));
+    result.rebuilds_skipped = rebuilds.iter().filter(|s| s.stderr.contains(report::SKIPPED)).count();
+    result.edit = Some(Stats::of(edits.iter().map(|s| s.wall_ms).collect()));
+    result.edit_cpu = Some(Stats::of(edits.iter().map(|s| s.cpu_ms).collect()));
     Ok(result)
+}
+
+/// The first Markdown page below `docs` (by path): the page the edit benchmark changes.
+fn first_page(docs: &Path) -> Result<PathBuf> {
+    let mut stack = vec![docs.to_path_buf()];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+            let path = entry.with_context(|| format!("reading {}", dir.display()))?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "md" || e == "mdx") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found.into_iter().next().with_context(|| format!("no Markdown page below {}", docs.display()))
 }
 
 /// Measures a comparison tool building the generated site at `root` into `out`.
@@ -267,6 +300,8 @@ fn summarise(
         pages_per_s: pages as f64 / (build.median_ms / 1000.0),
         build,
         cpu: Stats::of(samples.iter().map(|s| s.cpu_ms).collect()),
+        user: Stats::of(samples.iter().map(|s| s.user_ms).collect()),
+        sys: Stats::of(samples.iter().map(|s| s.sys_ms).collect()),
         first_build_ms: first.map(|s| s.wall_ms),
         peak_rss_mib: peak as f64 / 1024.0,
         output_bytes,
@@ -274,6 +309,10 @@ fn summarise(
         bytes_per_page: output_bytes as f64 / pages.max(1) as f64,
         stages: Vec::new(),
         rebuild: None,
+        rebuild_cpu: None,
+        rebuilds_skipped: 0,
+        edit: None,
+        edit_cpu: None,
         warnings,
     })
 }

@@ -5,6 +5,10 @@
 //!
 //! `cargo run --example lighthouse-bench -- ../shared/corpora/api-playbook`
 //!
+//! `--compare-with DIR` measures the same pages of a site another tool built (Docusaurus's
+//! `build/` folder of the same content, say), served the same way at the same base URL, and prints
+//! its table and the first-load bytes of each page side by side.
+//!
 //! Lighthouse comes from npm into `examples/lighthouse/` (`npm ci` there, done on the first run).
 //! Prints figures only: nothing here asserts.
 
@@ -34,6 +38,10 @@ struct Args {
     /// The lectern binary; default: the one next to this example's folder.
     #[arg(long)]
     lectern: Option<PathBuf>,
+    /// A folder another tool built from the same site (e.g. Docusaurus's `build/`): its same pages
+    /// are measured too and their first-load bytes compared with lectern's.
+    #[arg(long)]
+    compare_with: Option<PathBuf>,
 }
 
 fn main() -> Result<()> {
@@ -63,10 +71,6 @@ fn main() -> Result<()> {
         bail!("lectern build failed");
     }
     let pages = if args.pages.is_empty() { sitemap_pages(&out, &base_url)? } else { args.pages.clone() };
-    let server = server::StaticServer::start(&root);
-    let urls: Vec<String> =
-        pages.iter().map(|p| format!("{}{}{}", server.url, base_url, p.trim_start_matches('/'))).collect();
-
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/lighthouse");
     if !dir.join("node_modules/lighthouse").is_dir() {
         let npm = Command::new("npm").args(["install", "--no-audit", "--no-fund"]).current_dir(&dir).status()?;
@@ -74,21 +78,59 @@ fn main() -> Result<()> {
             bail!("npm install in {} failed", dir.display());
         }
     }
+    let ours = measure(&dir, &root, &base_url, &pages)?;
+    print_table("lectern", &ours);
+    if let Some(other) = &args.compare_with {
+        // Served at the same base URL as lectern's, so the same paths answer.
+        let other_root = work.path().join("other");
+        copy_dir(other, &other_root.join(base_url.trim_matches('/')))?;
+        let theirs = measure(&dir, &other_root, &base_url, &pages)?;
+        println!();
+        print_table(&other.display().to_string(), &theirs);
+        println!("\n{:<48} {:>12} {:>12} {:>7}", "first-load bytes", "lectern", "other", "ratio");
+        for (path, (a, b)) in pages.iter().zip(ours.iter().zip(&theirs)) {
+            let (a, b) = (a["bytes"].as_f64().unwrap_or(f64::NAN), b["bytes"].as_f64().unwrap_or(f64::NAN));
+            println!("{:<48} {:>9.1} KB {:>9.1} KB {:>6.2}x", format!("/{path}"), a / 1024.0, b / 1024.0, a / b);
+        }
+    }
+    Ok(())
+}
+
+/// Serves `root` and runs Lighthouse on each page below `base_url`; one JSON record per page.
+fn measure(dir: &Path, root: &Path, base_url: &str, pages: &[String]) -> Result<Vec<Value>> {
+    let server = server::StaticServer::start(root);
+    let urls: Vec<String> =
+        pages.iter().map(|p| format!("{}{}{}", server.url, base_url, p.trim_start_matches('/'))).collect();
     let output = Command::new("node").arg(dir.join("run.mjs")).args(&urls).output().context("running node")?;
     if !output.status.success() {
         bail!("lighthouse failed: {}", String::from_utf8_lossy(&output.stderr));
     }
+    let mut records = Vec::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines().filter(|l| l.starts_with('{')) {
+        let mut r: Value = serde_json::from_str(line).context("lighthouse's JSON line")?;
+        let path = r["url"].as_str().unwrap_or("").trim_start_matches(server.url.as_str()).to_string();
+        r["path"] = Value::String(path);
+        records.push(r);
+    }
+    Ok(records)
+}
+
+fn print_table(title: &str, records: &[Value]) {
     println!(
         "{:<48} {:>5} {:>5} {:>5} {:>5} {:>9} {:>6}",
-        "page (mobile)", "perf", "a11y", "best", "seo", "bytes", "CLS"
+        format!("{title} (mobile)"),
+        "perf",
+        "a11y",
+        "best",
+        "seo",
+        "bytes",
+        "CLS"
     );
-    for line in String::from_utf8_lossy(&output.stdout).lines().filter(|l| l.starts_with('{')) {
-        let r: Value = serde_json::from_str(line).context("lighthouse's JSON line")?;
-        let path = r["url"].as_str().unwrap_or("").trim_start_matches(server.url.as_str());
+    for r in records {
         let score = |c: &str| r["scores"][c].as_u64().map_or("-".to_string(), |s| s.to_string());
         println!(
             "{:<48} {:>5} {:>5} {:>5} {:>5} {:>9} {:>6.3}",
-            path,
+            r["path"].as_str().unwrap_or(""),
             score("performance"),
             score("accessibility"),
             score("best-practices"),
@@ -101,7 +143,6 @@ fn main() -> Result<()> {
             println!("    lost points: {}", failing.join(", "));
         }
     }
-    Ok(())
 }
 
 fn default_lectern() -> PathBuf {

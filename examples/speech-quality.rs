@@ -32,6 +32,10 @@ struct Args {
     /// How many sentences to sample.
     #[arg(long, default_value_t = 40)]
     count: usize,
+    /// Speaking rates to try, in words per minute (e.g. `--rate 175,150`); each engine is measured
+    /// at each. Default: the build's default rate.
+    #[arg(long, value_delimiter = ',')]
+    rate: Vec<u32>,
 }
 
 const MODEL: &str = "/usr/share/pocketsphinx/model/en-us";
@@ -98,8 +102,12 @@ fn main() -> Result<()> {
     let words: usize = sentences.iter().map(|s| normalise(s).len()).sum();
     println!("{} sentences, {words} words; recogniser: pocketsphinx ({MODEL})", sentences.len());
     println!("{:<28} {:>7} {:>7} {:>9} {:>10} {:>9}", "engine", "WER", "RTF", "start s", "audio s", "KB/min");
-    for kind in [EngineKind::EspeakNg, EngineKind::Piper] {
-        let raw = RawSpeech { engine: Some(kind), ..Default::default() };
+    let rates: Vec<Option<u32>> =
+        if args.rate.is_empty() { vec![None] } else { args.rate.iter().map(|r| Some(*r)).collect() };
+    for (kind, rate) in
+        [EngineKind::EspeakNg, EngineKind::Piper].into_iter().flat_map(|k| rates.iter().map(move |r| (k, *r)))
+    {
+        let raw = RawSpeech { engine: Some(kind), rate, ..Default::default() };
         let config = SpeechConfig::resolve(work.path(), Some(raw));
         let engine = match Engine::detect(&config, work.path()) {
             Ok(engine) => engine,
@@ -111,7 +119,7 @@ fn main() -> Result<()> {
         let row = measure(&engine, &sentences, &work.path().join(kind.name()))?;
         println!(
             "{:<28} {:>6.1}% {:>7.3} {:>9.2} {:>10.1} {:>9.0}",
-            engine.describe(),
+            format!("{} {} wpm", engine.describe(), config.rate),
             row.wer * 100.0,
             row.rtf,
             row.start_seconds,

@@ -68,11 +68,12 @@ fn page_title(doc: &content::Doc, r: &Rendered) -> String {
 /// `speech.cache_only`, which `check` and `serve` set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// For writing to disk (`lectern build`): each page's HTML is read for what later stages
-    /// need ([`PageBody::Facts`]) and dropped, so memory does not grow with every page's HTML;
-    /// [`write_site`] renders each page's markdown again as it writes it.
+    /// For writing to disk (`lectern build`) and for `serve`: each page's HTML is read for what
+    /// later stages need ([`PageBody::Facts`]) and dropped, so memory does not grow with every
+    /// page's HTML; [`write_site`] (or `serve`, when a page is asked for) renders each page's
+    /// markdown again.
     Disk,
-    /// For `serve`, `check` and tests: every page's HTML is kept ([`PageBody::Html`]).
+    /// For `check` and tests: every page's HTML is kept ([`PageBody::Html`]).
     Memory,
 }
 
@@ -152,9 +153,11 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
         );
     }
     let started = std::time::Instant::now();
-    let (sidebars, problems) = sidebar::build_sidebars(&content.docs, &content.categories, &config);
+    let (sidebars, problems) = sidebar::build_sidebars(&content, &config);
     timings.sidebar = ms_since(started);
-    errors.extend(problems);
+    let (sidebar_errors, sidebar_warnings): (Vec<_>, Vec<_>) = problems.into_iter().partition(Diagnostic::is_error);
+    errors.extend(sidebar_errors);
+    warnings.extend(sidebar_warnings);
     if !errors.is_empty() {
         return Err(BuildError::Content(errors));
     }
@@ -287,7 +290,8 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
     let previous = std::mem::replace(&mut site.content.docs[i], doc);
     let mut previous_sidebars = None;
     if update == PageUpdate::Navigation {
-        let (sidebars, problems) = sidebar::build_sidebars(&site.content.docs, &site.content.categories, &site.config);
+        let (sidebars, problems) = sidebar::build_sidebars(&site.content, &site.config);
+        let problems: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
         if !problems.is_empty() {
             site.content.docs[i] = previous;
             return Err(BuildError::Content(problems));
@@ -356,7 +360,8 @@ pub fn load_routes(root: &Path, overrides: &Overrides) -> Result<RouteSite, Buil
     content.docs.par_iter_mut().filter(|d| d.title.is_empty()).for_each(|d| {
         d.title = markdown::leading_title(d.body()).unwrap_or_else(|| d.base_id.clone());
     });
-    let (sidebars, problems) = sidebar::build_sidebars(&content.docs, &content.categories, &config);
+    let (sidebars, problems) = sidebar::build_sidebars(&content, &config);
+    let problems: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
     if !problems.is_empty() {
         return Err(BuildError::Content(problems));
     }
@@ -381,9 +386,11 @@ pub fn routes(content: &Content, sidebars: &Sidebars) -> Vec<Route> {
             categories: placement.map(|p| p.categories.iter().map(|(l, _)| l.clone()).collect()).unwrap_or_default(),
         }
     };
-    for order in &sidebars.order {
+    for (si, order) in sidebars.order.iter().enumerate() {
         for stop in order {
+            // A doc listed by several sidebars is routed with the one it belongs to.
             if let sidebar::Stop::Doc(i) = stop
+                && sidebars.placements[*i].as_ref().is_some_and(|p| p.sidebar == si)
                 && seen.insert(*i)
             {
                 out.push(route(*i));
@@ -417,8 +424,21 @@ pub fn render_site(
 /// record is not rendered again but hard-linked from the previous output, and so is the search
 /// index when its inputs are unchanged.
 pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> Result<Reused, BuildError> {
+    write_site_reusing(site, theme, out, true).map(|(reused, _)| reused)
+}
+
+/// [`write_site`], also returning every file and folder it wrote; with `reuse` false (`lectern
+/// build --full`) every page and the search index are rendered again, whatever the previous
+/// build's record says.
+pub fn write_site_reusing(
+    site: &mut Site,
+    theme: &crate::render::Theme,
+    out: &Path,
+    reuse: bool,
+) -> Result<(Reused, crate::output::Listing), BuildError> {
     let staging = crate::output::Staging::begin(out)?;
-    let previous = crate::output::BuildRecord::load(&site.config, out);
+    let previous =
+        if reuse { crate::output::BuildRecord::load(&site.config, out) } else { crate::output::BuildRecord::default() };
     let t = std::time::Instant::now();
     let html_hashes: Vec<u64> = site.pages.par_iter().map(|p| p.body.html_hash()).collect();
     let indexed = crate::search::indexed_docs(site);
@@ -467,12 +487,14 @@ pub fn write_site(site: &mut Site, theme: &crate::render::Theme, out: &Path) -> 
     };
     record.search = Some((search_fingerprint, search_files));
     crate::output::BuildRecord::forget(&site.config, out);
+    crate::unchanged::forget(&site.config, out);
+    let listing = staging.listing();
     staging.finish()?;
     record.save(&site.config, out);
     crate::output::save_highlight_cache(&site.config, reused.pages == 0);
     site.timings.write = ms_since(t) - site.timings.search;
     site.timings.mark_peak("write");
-    Ok(reused)
+    Ok((reused, listing))
 }
 
 /// [`write_site`]'s sink: a new output folder, with the previous build's unchanged pages linked
@@ -503,7 +525,7 @@ impl pages::Sink for Disk<'_> {
     fn kept(&self, i: usize) -> anyhow::Result<Option<u64>> {
         let rel = &self.site.content.docs[i].output_file;
         Ok(match self.previous.current_page(self.out, rel, self.fingerprints[i]) {
-            Some(size) if self.staging.keep_previous(rel)? => Some(size),
+            Some(size) if self.staging.keep_previous_file(rel)? => Some(size),
             _ => None,
         })
     }

@@ -34,7 +34,7 @@ fn deepest_category(items: &[Item], doc: usize) -> Option<&Category> {
             let holds = c.items.iter().any(|i| matches!(i, Item::Doc { doc: d, .. } if *d == doc));
             (holds || c.link == Some(CategoryLink::Doc(doc))).then_some(c)
         }),
-        Item::Doc { .. } => None,
+        Item::Doc { .. } | Item::Ref { .. } | Item::Link { .. } | Item::Html { .. } => None,
     })
 }
 
@@ -53,7 +53,7 @@ pub fn cards(items: &[Item], docs: &[Doc]) -> Vec<Card> {
     items
         .iter()
         .filter_map(|item| match item {
-            Item::Doc { doc, label, .. } => {
+            Item::Doc { doc, label, .. } | Item::Ref { doc, label, .. } => {
                 let d = docs.get(*doc)?;
                 let description = d.front.description.clone().or_else(|| crate::markdown::excerpt(d.body()));
                 Some(Card { href: encode_path(&d.url), title: label.clone(), icon: "📄️", description })
@@ -67,6 +67,16 @@ pub fn cards(items: &[Item], docs: &[Doc]) -> Vec<Card> {
                     n => format!("{n} items"),
                 })),
             }),
+            // `DocCard`'s `CardLink`: a page icon for a link inside the site, a link icon for
+            // one leaving it; no description of its own.
+            Item::Link { label, href, .. } => Some(Card {
+                href: href.clone(),
+                title: label.clone(),
+                icon: if crate::links::is_external(href) { "🔗" } else { "📄️" },
+                description: None,
+            }),
+            // Markup for the sidebar only (`filterDocCardListItems`).
+            Item::Html { .. } => None,
         })
         .collect()
 }
@@ -79,8 +89,10 @@ fn first_link(c: &Category, docs: &[Doc]) -> Option<String> {
         None => {}
     }
     c.items.iter().find_map(|item| match item {
-        Item::Doc { doc, .. } => docs.get(*doc).map(|d| d.url.clone()),
+        Item::Doc { doc, .. } | Item::Ref { doc, .. } => docs.get(*doc).map(|d| d.url.clone()),
         Item::Category(inner) => first_link(inner, docs),
+        Item::Link { href, .. } => Some(href.clone()),
+        Item::Html { .. } => None,
     })
 }
 
@@ -225,8 +237,9 @@ mod tests {
                 items
                     .iter()
                     .map(|i| match i {
-                        Item::Doc { label, .. } => label.clone(),
+                        Item::Doc { label, .. } | Item::Ref { label, .. } | Item::Link { label, .. } => label.clone(),
                         Item::Category(c) => c.label.clone(),
+                        Item::Html { value, .. } => value.clone(),
                     })
                     .collect::<Vec<_>>()
             })

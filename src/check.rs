@@ -46,6 +46,7 @@ const PARALLEL_FROM: usize = 64;
 pub fn check_site(site: &Site) -> Vec<Diagnostic> {
     let all: Vec<usize> = (0..site.content.docs.len()).collect();
     let mut out = check_pages(site, &all, &|_| true);
+    out.extend(check_sidebar_links(site));
     out.extend(crate::redirects::check(site));
     out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     out
@@ -369,6 +370,52 @@ impl<'a> Lookup<'a> {
         }
         Some(d)
     }
+}
+
+/// The links of hand-written sidebars to paths of the site, checked against its pages like a
+/// page's links (`on_broken_links`), at the place the link was written: Docusaurus's checker
+/// finds them on every page that shows the sidebar. Paths outside `base_url` (written with
+/// `autoAddBaseUrl: false`) belong to other sites on the host and are not checked.
+fn check_sidebar_links(site: &Site) -> Vec<Diagnostic> {
+    let severity = match site.config.on_broken_links {
+        Policy::Ignore => return Vec::new(),
+        Policy::Warn => Severity::Warning,
+        Policy::Error => Severity::Error,
+    };
+    let mut links = Vec::new();
+    fn collect<'i>(items: &'i [Item], out: &mut Vec<(&'i str, &'i crate::located::Place)>) {
+        for it in items {
+            match it {
+                Item::Link { href, at, .. } => out.push((href, at)),
+                Item::Category(c) => collect(&c.items, out),
+                _ => {}
+            }
+        }
+    }
+    for sb in &site.sidebars.sidebars {
+        collect(&sb.items, &mut links);
+    }
+    let base = &site.config.base_url;
+    links.retain(|(href, _)| !is_external(href) && href.starts_with(base.as_str()));
+    if links.is_empty() {
+        return Vec::new();
+    }
+    let statics = crate::content::walk_static(&site.config);
+    let lookup = Lookup::new(site, &statics, &|_| true);
+    let mut out = Vec::new();
+    for (href, at) in links {
+        let key = url_key(split_link(href).0);
+        if lookup.pages.contains_key(&key) || lookup.generated.contains(&key) || lookup.statics.contains(&key) {
+            continue;
+        }
+        let mut d = at.error(format!("sidebar link '{href}' matches no page"));
+        d.severity = severity;
+        if let Some(help) = lookup.suggest_url(&percent_decode(split_link(href).0)) {
+            d = d.with_help(help);
+        }
+        out.push(d);
+    }
+    out
 }
 
 pub(crate) fn collect_generated(items: &[Item], out: &mut HashSet<String>) {

@@ -15,8 +15,9 @@ use oxc_ast::ast::{ArrayExpressionElement, ExportDefaultDeclarationKind, Express
 use oxc_parser::Parser;
 use oxc_span::{GetSpan, SourceType};
 
-use crate::config::{Policy, RawConfig};
+use crate::config::{Policy, RawConfig, SidebarSpec};
 use crate::diagnostic::Diagnostic;
+use crate::located::{Kind, Node, Source};
 
 /// The names Docusaurus looks for, in its order.
 pub const CONFIG_FILES: &[&str] =
@@ -31,11 +32,13 @@ pub enum Js {
     Str(String),
     Arr(Vec<Js>),
     Obj(Vec<(String, Js)>),
-    /// Something only running the file would tell: where it is and what it is, in words.
+    /// Something only running the file would tell: where it is and what it is, in words, and
+    /// the path a `require('…')` or `require.resolve('…')` names.
     Opaque {
         line: usize,
         column: usize,
         what: String,
+        module: Option<String>,
     },
 }
 
@@ -57,6 +60,11 @@ pub fn find_config(root: &Path) -> Option<&'static str> {
 /// Evaluates the object a config or sidebars file exports (`module.exports = …` or
 /// `export default …`). A file that does not parse is an error with its position.
 pub fn exported_value(text: &str, path: &Path) -> Result<Js, Diagnostic> {
+    exported_node(text, path).map(Js::from)
+}
+
+/// [`exported_value`] with the place of every part kept.
+pub fn exported_node(text: &str, path: &Path) -> Result<Node, Diagnostic> {
     let allocator = Allocator::default();
     let source_type = SourceType::from_path(path).unwrap_or_else(|_| SourceType::mjs());
     let parsed = Parser::new(&allocator, text, source_type).parse();
@@ -65,9 +73,10 @@ pub fn exported_value(text: &str, path: &Path) -> Result<Js, Diagnostic> {
         let (line, column) = line_col(text, start);
         return Err(Diagnostic::error(path, line, column, format!("cannot parse this file: {}", err.message))
             .with_source(text)
-            .with_help(
-                "lectern reads docusaurus.config.js without running it; fix the syntax, or write a lectern.yml",
-            ));
+            .with_help(format!(
+                "lectern reads {} without running it; fix the syntax, or write a lectern.yml",
+                path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+            )));
     }
     let mut consts: HashMap<&str, &Expression> = HashMap::new();
     let mut exported: Option<&Expression> = None;
@@ -92,7 +101,7 @@ pub fn exported_value(text: &str, path: &Path) -> Result<Js, Diagnostic> {
                     exported = Some(e);
                 } else if let ExportDefaultDeclarationKind::FunctionDeclaration(f) = &d.declaration {
                     let (line, column) = line_col(text, f.span.start);
-                    return Ok(Js::Opaque { line, column, what: "a function".into() });
+                    return Ok(Node::new(line, column, Kind::Opaque { what: "a function".into(), module: None }));
                 }
             }
             _ => {}
@@ -107,67 +116,91 @@ pub fn exported_value(text: &str, path: &Path) -> Result<Js, Diagnostic> {
     Ok(eval.value(exported, 0))
 }
 
+impl From<Node> for Js {
+    fn from(node: Node) -> Js {
+        match node.kind {
+            Kind::Null => Js::Null,
+            Kind::Bool(b) => Js::Bool(b),
+            Kind::Num(n) => Js::Num(n),
+            Kind::Str(s) => Js::Str(s),
+            Kind::Arr(items) => Js::Arr(items.into_iter().map(Js::from).collect()),
+            Kind::Obj(props) => Js::Obj(props.into_iter().map(|(k, v)| (k, Js::from(v))).collect()),
+            Kind::Opaque { what, module } => Js::Opaque { line: node.line, column: node.column, what, module },
+        }
+    }
+}
+
 struct Eval<'s, 'a> {
     text: &'s str,
     consts: &'s HashMap<&'a str, &'s Expression<'a>>,
 }
 
 impl Eval<'_, '_> {
-    fn opaque(&self, e: &Expression, what: &str) -> Js {
+    fn at(&self, e: &Expression, kind: Kind) -> Node {
         let (line, column) = line_col(self.text, e.span().start);
-        Js::Opaque { line, column, what: what.to_string() }
+        Node::new(line, column, kind)
     }
 
-    fn value(&self, e: &Expression, depth: usize) -> Js {
+    fn opaque(&self, e: &Expression, what: &str) -> Node {
+        self.at(e, Kind::Opaque { what: what.to_string(), module: None })
+    }
+
+    fn value(&self, e: &Expression, depth: usize) -> Node {
         if depth > 64 {
             return self.opaque(e, "a value nested too deeply");
         }
         match e.get_inner_expression() {
-            Expression::NullLiteral(_) => Js::Null,
-            Expression::BooleanLiteral(b) => Js::Bool(b.value),
-            Expression::NumericLiteral(n) => Js::Num(n.value),
-            Expression::StringLiteral(s) => Js::Str(s.value.as_str().to_string()),
+            Expression::NullLiteral(_) => self.at(e, Kind::Null),
+            Expression::BooleanLiteral(b) => self.at(e, Kind::Bool(b.value)),
+            Expression::NumericLiteral(n) => self.at(e, Kind::Num(n.value)),
+            Expression::StringLiteral(s) => self.at(e, Kind::Str(s.value.as_str().to_string())),
             Expression::TemplateLiteral(t) => {
                 let mut out = String::new();
                 for (i, q) in t.quasis.iter().enumerate() {
                     out.push_str(q.value.cooked.as_ref().map_or(q.value.raw.as_str(), |c| c.as_str()));
-                    match t.expressions.get(i).map(|x| (x, self.value(x, depth + 1))) {
+                    match t.expressions.get(i).map(|x| (x, self.value(x, depth + 1).kind)) {
                         None => {}
-                        Some((_, Js::Str(s))) => out.push_str(&s),
-                        Some((_, Js::Num(n))) => out.push_str(&n.to_string()),
+                        Some((_, Kind::Str(s))) => out.push_str(&s),
+                        Some((_, Kind::Num(n))) => out.push_str(&n.to_string()),
                         Some((x, _)) => return self.opaque(x, "a value in a template string not known here"),
                     }
                 }
-                Js::Str(out)
+                self.at(e, Kind::Str(out))
             }
-            Expression::UnaryExpression(u) if u.operator.as_str() == "-" => match self.value(&u.argument, depth + 1) {
-                Js::Num(n) => Js::Num(-n),
-                _ => self.opaque(e, "an expression"),
-            },
-            Expression::UnaryExpression(u) if u.operator.as_str() == "!" => match self.value(&u.argument, depth + 1) {
-                Js::Num(n) => Js::Bool(n == 0.0),
-                Js::Bool(b) => Js::Bool(!b),
-                _ => self.opaque(e, "an expression"),
-            },
-            Expression::Identifier(id) if id.name.as_str() == "undefined" => Js::Null,
+            Expression::UnaryExpression(u) if u.operator.as_str() == "-" => {
+                match self.value(&u.argument, depth + 1).kind {
+                    Kind::Num(n) => self.at(e, Kind::Num(-n)),
+                    _ => self.opaque(e, "an expression"),
+                }
+            }
+            Expression::UnaryExpression(u) if u.operator.as_str() == "!" => {
+                match self.value(&u.argument, depth + 1).kind {
+                    Kind::Num(n) => self.at(e, Kind::Bool(n == 0.0)),
+                    Kind::Bool(b) => self.at(e, Kind::Bool(!b)),
+                    _ => self.opaque(e, "an expression"),
+                }
+            }
+            Expression::Identifier(id) if id.name.as_str() == "undefined" => self.at(e, Kind::Null),
             Expression::Identifier(id) => match self.consts.get(id.name.as_str()) {
                 Some(init) => self.value(init, depth + 1),
                 None => self.opaque(e, &format!("`{}`, a name imported or computed elsewhere", id.name.as_str())),
             },
-            Expression::ArrayExpression(a) => Js::Arr(
-                a.elements
+            Expression::ArrayExpression(a) => {
+                let items = a
+                    .elements
                     .iter()
                     .filter_map(|el| match el {
                         ArrayExpressionElement::SpreadElement(s) => match self.value(&s.argument, depth + 1) {
-                            Js::Arr(items) => Some(items),
+                            Node { kind: Kind::Arr(items), .. } => Some(items),
                             _ => Some(vec![self.opaque(&s.argument, "a spread of a value not known here")]),
                         },
                         ArrayExpressionElement::Elision(_) => None,
                         other => other.as_expression().map(|x| vec![self.value(x, depth + 1)]),
                     })
                     .flatten()
-                    .collect(),
-            ),
+                    .collect();
+                self.at(e, Kind::Arr(items))
+            }
             Expression::ObjectExpression(o) => {
                 let mut props = Vec::new();
                 for p in &o.properties {
@@ -177,19 +210,23 @@ impl Eval<'_, '_> {
                             props.push((key.to_string(), self.value(&p.value, depth + 1)));
                         }
                         ObjectPropertyKind::SpreadProperty(s) => {
-                            if let Js::Obj(more) = self.value(&s.argument, depth + 1) {
+                            if let Kind::Obj(more) = self.value(&s.argument, depth + 1).kind {
                                 props.extend(more);
                             }
                         }
                     }
                 }
-                Js::Obj(props)
+                self.at(e, Kind::Obj(props))
             }
             Expression::ArrowFunctionExpression(_) | Expression::FunctionExpression(_) => self.opaque(e, "a function"),
             Expression::CallExpression(c) => {
                 let callee = &self.text[c.callee.span().start as usize..c.callee.span().end as usize];
                 if callee == "require" || callee == "require.resolve" {
-                    self.opaque(e, "a `require(…)`")
+                    let module = match c.arguments.first().and_then(|a| a.as_expression()) {
+                        Some(Expression::StringLiteral(s)) => Some(s.value.as_str().to_string()),
+                        _ => None,
+                    };
+                    self.at(e, Kind::Opaque { what: "a `require(…)`".into(), module })
                 } else {
                     self.opaque(e, &format!("a call of `{callee}`"))
                 }
@@ -199,9 +236,10 @@ impl Eval<'_, '_> {
                 if path.starts_with("process.env") {
                     self.opaque(e, &format!("`{path}`, an environment variable"))
                 } else {
-                    match self.value(&m.object, depth + 1) {
-                        Js::Obj(_) => {
-                            self.value(&m.object, depth + 1).get(m.property.name.as_str()).cloned().unwrap_or(Js::Null)
+                    let object = self.value(&m.object, depth + 1);
+                    match &object.kind {
+                        Kind::Obj(_) => {
+                            object.get(m.property.name.as_str()).cloned().unwrap_or_else(|| self.at(e, Kind::Null))
                         }
                         _ => self.opaque(e, &format!("`{path}`")),
                     }
@@ -225,20 +263,42 @@ fn line_col(text: &str, offset: u32) -> (usize, usize) {
 pub struct Read {
     pub raw: RawConfig,
     pub warnings: Vec<Diagnostic>,
+    /// Where the docs plugin's sidebars come from.
+    pub sidebar_path: SidebarPath,
+    /// Labels the navbar gives sidebars (`{type: 'docSidebar', sidebarId, label}`), by id.
+    pub sidebar_labels: Vec<(String, String)>,
 }
+
+/// The docs plugin's `sidebarPath` (Docusaurus's `loadSidebarsFile`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum SidebarPath {
+    /// Not set: one sidebar autogenerated from the whole docs folder.
+    #[default]
+    Autogenerated,
+    /// `false`: no sidebars.
+    Disabled,
+    /// A file, relative to the site's root, as written (`./sidebars.js`).
+    File(String),
+    /// Set to something only running the file would tell, at this line and column.
+    Unknown { line: usize, column: usize, what: String },
+}
+
+/// The names a sidebars file usually has, in the order they are looked for when `sidebarPath`
+/// cannot be read.
+pub const SIDEBAR_FILES: &[&str] = &["sidebars.js", "sidebars.ts", "sidebars.mjs", "sidebars.cjs", "sidebars.json"];
 
 /// Reads `docusaurus.config.*` as lectern settings (the keys in the configuration reference's
 /// "From Docusaurus" table). `display` names the file in diagnostics.
 pub fn config(text: &str, display: &Path) -> Result<Read, Diagnostic> {
     let value = exported_value(text, display)?;
     let mut read = Read::default();
-    if let Js::Opaque { line, column, what } = &value {
+    if let Js::Opaque { line, column, what, .. } = &value {
         read.warnings.push(opaque_warning(display, text, *line, *column, what, "the whole config"));
         return Ok(read);
     }
     let mut take = |key: &str, v: Option<&Js>| -> Option<Js> {
         match v? {
-            Js::Opaque { line, column, what } => {
+            Js::Opaque { line, column, what, .. } => {
                 read.warnings.push(opaque_warning(display, text, *line, *column, what, key));
                 None
             }
@@ -282,6 +342,7 @@ pub fn config(text: &str, display: &Path) -> Result<Read, Diagnostic> {
     ) {
         raw.repository = Some(format!("https://github.com/{org}/{project}"));
     }
+    read.sidebar_labels = navbar_sidebar_labels(&value);
     let logo =
         value.get("themeConfig").and_then(|t| t.get("navbar")).and_then(|n| n.get("logo")).and_then(|l| l.get("src"));
     raw.logo = string(take("themeConfig.navbar.logo.src", logo));
@@ -297,6 +358,16 @@ pub fn config(text: &str, display: &Path) -> Result<Read, Diagnostic> {
                     raw.route_base_path = Some(r);
                 }
                 raw.edit_url = string(take("docs.editUrl", docs.get("editUrl")));
+                read.sidebar_path = match docs.get("sidebarPath") {
+                    None | Some(Js::Null) => SidebarPath::Autogenerated,
+                    Some(Js::Bool(false)) => SidebarPath::Disabled,
+                    Some(Js::Str(file)) => SidebarPath::File(file.clone()),
+                    Some(Js::Opaque { module: Some(file), .. }) => SidebarPath::File(file.clone()),
+                    Some(Js::Opaque { line, column, what, .. }) => {
+                        SidebarPath::Unknown { line: *line, column: *column, what: what.clone() }
+                    }
+                    Some(_) => SidebarPath::Autogenerated,
+                };
             }
             Js::Opaque { .. } => {
                 take("the docs options", Some(docs));
@@ -330,6 +401,67 @@ pub fn config(text: &str, display: &Path) -> Result<Read, Diagnostic> {
         raw.redirects = Some(redirects);
     }
     read.raw = raw;
+    Ok(read)
+}
+
+/// The labels the navbar gives sidebars: `themeConfig.navbar.items` of `type: 'docSidebar'`.
+fn navbar_sidebar_labels(config: &Js) -> Vec<(String, String)> {
+    let items = config.get("themeConfig").and_then(|t| t.get("navbar")).and_then(|n| n.get("items"));
+    let Some(Js::Arr(items)) = items else { return Vec::new() };
+    items
+        .iter()
+        .filter(|item| item.get("type") == Some(&Js::Str("docSidebar".into())))
+        .filter_map(|item| match (item.get("sidebarId"), item.get("label")) {
+            (Some(Js::Str(id)), Some(Js::Str(label))) => Some((id.clone(), label.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A sidebars file read: one sidebar per key it exports, and what had to be skipped.
+#[derive(Debug, Default)]
+pub struct SidebarsRead {
+    pub sidebars: Vec<SidebarSpec>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads a Docusaurus sidebars file (`sidebars.js`, `.ts`, `.mjs`, `.cjs` or `.json`) into
+/// hand-written sidebars, labelled from `labels` (the navbar's). `display` names the file.
+/// A mistake in an item is an error at its line; values only running JavaScript would give
+/// are warnings, and their items are skipped.
+pub fn sidebars(text: &str, display: &Path, labels: &[(String, String)]) -> Result<SidebarsRead, Diagnostic> {
+    let is_json = display.extension().is_some_and(|e| e == "json");
+    let node = if is_json {
+        crate::located::from_yaml(text).map_err(|(line, column, message)| {
+            Diagnostic::error(display, line, column, format!("cannot parse this file: {message}")).with_source(text)
+        })?
+    } else {
+        exported_node(text, display)?
+    };
+    let src = Source { path: display, text };
+    let mut read = SidebarsRead::default();
+    let props = match &node.kind {
+        Kind::Obj(props) => props,
+        Kind::Opaque { what, .. } => {
+            read.warnings.push(opaque_warning(display, text, node.line, node.column, what, "the whole sidebars file"));
+            return Ok(read);
+        }
+        _ => {
+            return Err(src
+                .error(&node, format!("a sidebars file exports an object of sidebars, not {}", node.describe()))
+                .with_help("`module.exports = {docs: ['intro', …]}`"));
+        }
+    };
+    let mut problems = Vec::new();
+    for (id, value) in props {
+        let items = crate::config::sidebar_items::read_sidebar(value, src, &mut problems);
+        let label = labels.iter().find(|(l, _)| l == id).map(|(_, label)| label.clone());
+        read.sidebars.push(SidebarSpec { id: id.clone(), label, dir: String::new(), items: Some(items) });
+    }
+    if let Some(error) = problems.iter().find(|d| d.is_error()) {
+        return Err(error.clone());
+    }
+    read.warnings.extend(problems);
     Ok(read)
 }
 

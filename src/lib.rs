@@ -1,8 +1,8 @@
 //! lectern: builds a Docusaurus-style docs folder into a fast static site.
 //!
 //! The model sits below every stage: `files` (the built site's files) and `site` (the loaded
-//! site, one record per page), with `diagnostic` for mistakes in a user's files and `html` for
-//! reading HTML back. The stages, in the order the pipeline runs them, each taking the model and
+//! site, one record per page), with `diagnostic` for mistakes in a user's files, `located` for
+//! settings read with the line of every part, and `html` for reading HTML back. The stages, in the order the pipeline runs them, each taking the model and
 //! giving data back; `build` drives them and only the binary (`main.rs`) and `serve` import it.
 //! See docs/06-ways-of-working/04-code-layout.md for the picture.
 
@@ -10,6 +10,7 @@
 pub mod diagnostic;
 pub mod files;
 pub mod html;
+pub mod located;
 pub mod site;
 
 // The stages, in the order the pipeline runs them (one comment each keeps rustfmt from sorting
@@ -49,9 +50,12 @@ pub mod search;
 pub mod llms;
 // 12. The output folder.
 pub mod output;
+// 12a. What a build's output was made from, so a build with nothing changed does nothing.
+pub mod unchanged;
 
 // On top: the pipeline, and the commands beside it.
 pub mod build;
+pub mod migrate;
 pub mod new;
 pub mod serve;
 

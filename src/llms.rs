@@ -18,9 +18,13 @@ pub fn sections(site: &Site) -> Vec<(String, Vec<usize>)> {
     for (si, sb) in site.sidebars.sidebars.iter().enumerate() {
         let mut pages = Vec::new();
         for stop in site.sidebars.order.get(si).map(Vec::as_slice).unwrap_or_default() {
+            // A page listed by several sidebars goes with the one it belongs to.
+            let belongs =
+                |i: usize| site.sidebars.placements.get(i).and_then(Option::as_ref).is_none_or(|p| p.sidebar == si);
             if let Stop::Doc(i) = stop
                 && *i < docs.len()
                 && !seen[*i]
+                && belongs(*i)
                 && !docs[*i].is_unlisted()
             {
                 seen[*i] = true;

@@ -57,6 +57,10 @@ enum Command {
         /// file). Never overrides the refusal to write over the site's sources.
         #[arg(long)]
         force: bool,
+        /// Build every page again, even when nothing changed since the last build into --out
+        /// (which otherwise leaves it as it is) or a page's inputs did not.
+        #[arg(long)]
+        full: bool,
     },
     /// Build in memory and check every link, anchor and image; writes nothing.
     ///
@@ -78,6 +82,18 @@ enum Command {
         /// .lectern-cache/external-links.json (settings: external_links in lectern.yml).
         #[arg(long)]
         external: bool,
+    },
+    /// Write the lectern.yml equivalent to a Docusaurus site's docusaurus.config.js and sidebars.
+    ///
+    /// Prints what could not be carried over (values only running JavaScript would give), each
+    /// at its file and line. Building with the written file gives the same URLs and sidebars.
+    Migrate {
+        /// The Docusaurus site's root folder (where docusaurus.config.js is).
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// Replace an existing lectern.yml.
+        #[arg(long)]
+        force: bool,
     },
     /// Write a new playbook to start from: lectern.yml, pages, an image and CI recipes.
     New {
@@ -187,13 +203,33 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             };
             lectern::serve::run(options).map_err(BuildError::from)
         }
-        Command::Build { root, out, env, force } => {
+        Command::Build { root, out, env, force, full } => {
             let started = std::time::Instant::now();
             let overrides = Overrides::from_process(env).or_default_env(lectern::environment::PUBLISHED);
             let config = lectern::config::load(&root, &overrides)?;
             eprintln!("{}", lectern::environment::banner_line(&config.environment));
+            let out = out.unwrap_or_else(|| root.join("build"));
+            // What the output will be made from, taken before any of it is read.
+            let inputs = lectern::unchanged::snapshot(&config);
+            if !full
+                && let Some(inputs) = &inputs
+                && let Ok(target) = lectern::output::claim_out_dir(&config, &out, false)
+                && let Some(skip) = lectern::unchanged::unchanged(&config, inputs, &target.path)
+            {
+                // The warnings that build printed, so a log of this one shows them too.
+                eprint!("{}", skip.warnings);
+                eprintln!(
+                    "nothing changed since the last build: {} is up to date ({} pages for {}, checked in {:.2} s; \
+                     --full builds it again)",
+                    out.display(),
+                    skip.pages,
+                    config.environment,
+                    started.elapsed().as_secs_f64()
+                );
+                return Ok(());
+            }
             let mut site = build::load_site(config, Mode::Disk)?;
-            print_warnings(&site.warnings);
+            let mut printed = print_warnings(&site.warnings);
             if let Some(summary) = &site.speech.summary {
                 eprintln!("{summary}");
             }
@@ -201,14 +237,18 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             let problems = lectern::check::check_site(&site);
             site.timings.check = lectern::site::ms_since(t);
             let (errors, warnings): (Vec<_>, Vec<_>) = problems.into_iter().partition(|d| d.is_error());
-            print_warnings(&warnings);
+            printed.push_str(&print_warnings(&warnings));
             if !errors.is_empty() {
                 return Err(BuildError::Content(errors));
             }
-            let out = out.unwrap_or_else(|| root.join("build"));
             let target = lectern::output::claim_out_dir(&site.config, &out, force)?;
             let theme = build::load_theme(&site.config)?;
-            let reused = build::write_site(&mut site, &theme, &target.path)?;
+            let (reused, listing) = build::write_site_reusing(&mut site, &theme, &target.path, !full)?;
+            if let Some(inputs) = &inputs {
+                // Still holding the folder's lock: no other build's output is recorded as this one's.
+                let (engine, pages) = (&site.speech.engine, site.content.docs.len());
+                lectern::unchanged::record(&site.config, inputs, &target.path, &listing, engine, pages, &printed);
+            }
             if let Some(replaced) = &target.replaced {
                 eprintln!("--force: replaced {} ({replaced})", out.display());
             }
@@ -278,6 +318,29 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             if errors > 0 {
                 return Err(BuildError::Content(Vec::new()));
             }
+            Ok(())
+        }
+        Command::Migrate { root, force } => {
+            use lectern::migrate::MigrateError;
+            let to_build_error = |e: MigrateError| match e {
+                MigrateError::Invalid(d) => BuildError::Content(vec![d]),
+                MigrateError::Other(e) => BuildError::Other(e),
+            };
+            let migration = lectern::migrate::migrate(&root).map_err(to_build_error)?;
+            let path = lectern::migrate::write(&root, &migration, force).map_err(to_build_error)?;
+            // Every value left behind, at its line: the team decides what to write by hand.
+            print_warnings(&migration.not_carried);
+            let sources: Vec<String> = migration.sources.iter().map(|p| lectern::diagnostic::display_path(p)).collect();
+            eprintln!(
+                "wrote {} from {}; {}",
+                path.display(),
+                sources.join(" and "),
+                match migration.not_carried.len() {
+                    0 => "everything lectern reads was carried over".to_string(),
+                    1 => "1 value was not carried over (above)".to_string(),
+                    n => format!("{n} values were not carried over (above)"),
+                }
+            );
             Ok(())
         }
         Command::New { dir } => {
@@ -376,10 +439,14 @@ fn github_annotation(d: &lectern::Diagnostic) -> String {
     format!("::{kind} {props}::{}", data(&msg))
 }
 
-fn print_warnings(warnings: &[lectern::Diagnostic]) {
+/// Prints warnings to stderr, at most [`PER_FILE_CAP`] per file; returns what it printed.
+fn print_warnings(warnings: &[lectern::Diagnostic]) -> String {
+    let mut text = String::new();
     for shown in capped(warnings, PER_FILE_CAP) {
-        eprint!("{shown}");
+        text.push_str(&shown.to_string());
     }
+    eprint!("{text}");
+    text
 }
 
 /// Tabs and newlines in values would break the columns; they become spaces.

@@ -29,7 +29,7 @@ pub fn save_highlight_cache(config: &Config, prune: bool) {
 
 /// Writes a cache file whole (a temporary file renamed over it) or not at all: a cache that
 /// cannot be written only costs the next build its reuse.
-fn write_cache_file(file: &Path, contents: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) {
+pub fn write_cache_file(file: &Path, contents: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) {
     let tmp = file.with_extension(format!("tmp-{}", std::process::id()));
     let write = || -> std::io::Result<()> {
         let mut out = std::io::BufWriter::new(fs::File::create(&tmp)?);
@@ -141,9 +141,15 @@ impl BuildRecord {
 
 /// `.lectern-cache/builds/<hash of the output folder's absolute path>.txt`.
 fn record_file(config: &Config, out: &Path) -> PathBuf {
+    cache_file_of(config, out, "txt")
+}
+
+/// `.lectern-cache/builds/<hash of the output folder's absolute path>.<extension>`: where what
+/// a build into `out` leaves for the next one is kept.
+pub fn cache_file_of(config: &Config, out: &Path, extension: &str) -> PathBuf {
     let abs = std::path::absolute(out).map(|p| normalise(&p)).unwrap_or_else(|_| out.to_path_buf());
     let hash = crate::render::fnv1a([abs.to_string_lossy().as_bytes()]);
-    config.root.join(".lectern-cache").join("builds").join(format!("{hash:016x}.txt"))
+    config.root.join(".lectern-cache").join("builds").join(format!("{hash:016x}.{extension}"))
 }
 
 /// Resolves `.` and `..` without touching the disk.
@@ -170,6 +176,10 @@ pub struct Staging {
     retired: PathBuf,
     parent: PathBuf,
     name: String,
+    /// Whether `out` held a previous build when this one began. When it did not (a first
+    /// build, or one into an emptied folder), no file is looked for there: a cold build then
+    /// asks the file system nothing per file but to make and write it.
+    previous: bool,
     /// Paths written so far (the first write of a path wins), and the folders made for them.
     written: std::sync::Mutex<Written>,
     finished: bool,
@@ -184,12 +194,14 @@ impl Staging {
         let retired = parent.join(format!(".{name}.lectern-old-{}", std::process::id()));
         remove_dir(&dir)?;
         fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let previous = fs::symlink_metadata(out).is_ok_and(|m| m.is_dir());
         let staging = Staging {
             dir,
             out: out.to_path_buf(),
             retired,
             parent,
             name,
+            previous,
             written: Default::default(),
             finished: false,
         };
@@ -206,7 +218,7 @@ impl Staging {
         let earlier = self.out.join(rel);
         match file {
             OutputFile::Bytes(b) => {
-                if same_bytes(&earlier, b) && fs::hard_link(&earlier, &dest).is_ok() {
+                if self.previous && same_bytes(&earlier, b) && fs::hard_link(&earlier, &dest).is_ok() {
                     return Ok(());
                 }
                 fs::write(&dest, b).with_context(|| format!("writing {}", dest.display()))
@@ -216,7 +228,7 @@ impl Staging {
                 // place later, so only the previous build's copy of it is linked.
                 let linked = match file {
                     OutputFile::Cached(_) => fs::hard_link(src, &dest).is_ok(),
-                    _ => unchanged(src, &earlier) && fs::hard_link(&earlier, &dest).is_ok(),
+                    _ => self.previous && unchanged(src, &earlier) && fs::hard_link(&earlier, &dest).is_ok(),
                 };
                 if linked {
                     return Ok(());
@@ -232,9 +244,16 @@ impl Staging {
     /// written there. False when there is no such file or it cannot be linked or copied.
     pub fn keep_previous(&self, rel: &str) -> anyhow::Result<bool> {
         let earlier = self.out.join(rel);
-        if !fs::symlink_metadata(&earlier).is_ok_and(|m| m.is_file()) {
+        if !self.previous || !fs::symlink_metadata(&earlier).is_ok_and(|m| m.is_file()) {
             return Ok(false);
         }
+        self.keep_previous_file(rel)
+    }
+
+    /// [`Staging::keep_previous`] for a path the caller has just found to be a file of the
+    /// previous build (as [`BuildRecord::current_page`] does), which is not asked about again.
+    pub fn keep_previous_file(&self, rel: &str) -> anyhow::Result<bool> {
+        let earlier = self.out.join(rel);
         let Some(dest) = self.claim(rel)? else { return Ok(true) };
         let kept = fs::hard_link(&earlier, &dest).is_ok() || fs::copy(&earlier, &dest).is_ok();
         if !kept && let Ok(mut written) = self.written.lock() {
@@ -250,21 +269,47 @@ impl Staging {
             bail!("refusing to write `{rel}`: the path would leave the output folder");
         }
         let folder = rel.rsplit_once('/').map(|(dir, _)| dir);
-        let folder_made = {
+        // The folders to make, outermost first: those not made yet.
+        let missing: Vec<&str> = {
             let Ok(mut written) = self.written.lock() else { bail!("a thread writing the build panicked") };
             if !written.files.insert(rel.to_string()) {
                 return Ok(None);
             }
-            folder.is_none_or(|dir| written.dirs.contains(dir))
+            let mut missing = Vec::new();
+            let mut at = folder;
+            while let Some(dir) = at
+                && !written.dirs.contains(dir)
+            {
+                missing.push(dir);
+                at = dir.rsplit_once('/').map(|(parent, _)| parent);
+            }
+            missing.reverse();
+            missing
         };
-        let dest = self.dir.join(rel);
-        if !folder_made && let (Some(dir), Some(d)) = (folder, dest.parent()) {
-            fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+        // One `mkdir` per folder, each into a parent known to exist (`create_dir_all` would try
+        // the innermost first and fail once per missing level). Another thread may be making
+        // the same folder: that it exists is enough.
+        for dir in missing {
+            let path = self.dir.join(dir);
+            match fs::create_dir(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(e).with_context(|| format!("creating {}", path.display()));
+                }
+                _ => {}
+            }
             if let Ok(mut written) = self.written.lock() {
                 written.dirs.insert(dir.to_string());
             }
         }
-        Ok(Some(dest))
+        Ok(Some(self.dir.join(rel)))
+    }
+
+    /// Every file and folder written so far, by path relative to the output folder.
+    pub fn listing(&self) -> Listing {
+        match self.written.lock() {
+            Ok(w) => Listing { files: w.files.iter().cloned().collect(), folders: w.dirs.iter().cloned().collect() },
+            Err(_) => Listing::default(),
+        }
     }
 
     /// Swaps the new build in for the output folder.
@@ -282,6 +327,14 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// What a build wrote into its output folder: every file and every folder, by path relative to
+/// it ([`Staging::listing`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    pub files: Vec<String>,
+    pub folders: Vec<String>,
 }
 
 /// What a [`Staging`] has written: file paths, and folders (relative to it) known to exist, so

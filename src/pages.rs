@@ -141,9 +141,17 @@ pub fn render_into<S: Sink>(
         sink.batch(pages)?;
     }
     match which {
-        Pages::All => render_extras_to(site, theme, &site_view, sink),
+        Pages::All => render_extras_to(site, theme, &site_view, sink, true),
         Pages::Only(_) => Ok(()),
     }
+}
+
+/// Every file of the site but the docs' pages and the `llms` files, in memory: `serve` renders
+/// those when they are asked for. `live_reload` is the script `serve` injects.
+pub fn render_extras(site: &Site, theme: &Theme, live_reload: Option<String>) -> anyhow::Result<SiteFiles> {
+    let memory = Memory::default();
+    render_extras_to(site, theme, &site_view(site, live_reload), &memory, false)?;
+    memory.into_files()
 }
 
 /// The markdown stage for one page, with links resolved against `index`; `highlight` colours
@@ -164,8 +172,15 @@ fn render_doc(site: &Site, theme: &Theme, site_view: &SiteView, i: usize, html: 
 }
 
 /// Every file of the site but the docs' pages: generated category pages, sidebar fragments,
-/// 404, sitemap, theme assets, static files, copied images and speech audio.
-fn render_extras_to(site: &Site, theme: &Theme, site_view: &SiteView, sink: &impl Sink) -> anyhow::Result<()> {
+/// 404, sitemap, theme assets, static files, copied images and speech audio, and with `llms`
+/// the `llms` files.
+fn render_extras_to(
+    site: &Site,
+    theme: &Theme,
+    site_view: &SiteView,
+    sink: &impl Sink,
+    llms: bool,
+) -> anyhow::Result<()> {
     for (path, html) in generated_pages(site, site_view, theme)? {
         sink.write(&path, OutputFile::Bytes(html.into_bytes()))?;
     }
@@ -182,7 +197,7 @@ fn render_extras_to(site: &Site, theme: &Theme, site_view: &SiteView, sink: &imp
     for (path, html) in crate::redirects::pages(site) {
         sink.write(&path, OutputFile::Bytes(html.into_bytes()))?;
     }
-    for (path, text) in crate::llms::files(site) {
+    for (path, text) in if llms { crate::llms::files(site) } else { Vec::new() } {
         sink.write(path, OutputFile::Bytes(text.into_bytes()))?;
     }
     sink.write("404.html", OutputFile::Bytes(theme.render_404(site_view)?.into_bytes()))?;
@@ -272,7 +287,7 @@ fn generated_title(site: &Site, url: &str) -> Option<String> {
                 Some(CategoryLink::Generated { url: u, title, .. }) if u == url => Some(title.clone()),
                 _ => find(&c.items, url),
             },
-            Item::Doc { .. } => None,
+            _ => None,
         })
     }
     site.sidebars.sidebars.iter().find_map(|sb| find(&sb.items, url))
@@ -285,9 +300,17 @@ fn pager(site: &Site, stop: Option<&Stop>) -> Option<PagerLink> {
 /// Previous and next of a stop in its sidebar, with front matter overrides.
 fn neighbours(site: &Site, sidebar: usize, here: &Stop, doc: Option<&Doc>) -> (Option<PagerLink>, Option<PagerLink>) {
     let order = &site.sidebars.order[sidebar];
+    let labels = &site.sidebars.pager_labels[sidebar];
+    // The label the sidebar gives that place (a doc item's own label counts), else the page's.
+    let at = |p: usize| {
+        order.get(p).map(|stop| PagerLink {
+            label: labels.get(p).cloned().unwrap_or_else(|| stop_label(site, stop)),
+            url: encode_path(&stop_url(site, stop)),
+        })
+    };
     let pos = site.sidebars.index[sidebar].position.get(here).copied();
-    let mut prev = pos.and_then(|p| p.checked_sub(1)).and_then(|p| pager(site, order.get(p)));
-    let mut next = pos.and_then(|p| pager(site, order.get(p + 1)));
+    let mut prev = pos.and_then(|p| p.checked_sub(1)).and_then(at);
+    let mut next = pos.and_then(|p| at(p + 1));
     if let Some(d) = doc {
         let by_id = |id: &Option<String>| {
             id.as_ref().and_then(|id| site.content.by_id(id)).and_then(|i| pager(site, Some(&Stop::Doc(i))))
@@ -382,11 +405,25 @@ fn convert(site: &Site, sidebar: usize, items: &[Item], here: &Stop, full: bool,
     items
         .iter()
         .map(|it| match it {
-            Item::Doc { doc, label, class_name } => NavItem {
+            Item::Doc { doc, label, class_name } | Item::Ref { doc, label, class_name } => NavItem {
                 label: label.clone(),
                 url: Some(encode_path(&site.content.docs[*doc].url)),
                 kind: NavKind::Doc,
                 active: Stop::Doc(*doc) == *here,
+                class_name: class_name.clone(),
+                ..Default::default()
+            },
+            Item::Link { label, href, class_name, .. } => NavItem {
+                label: label.clone(),
+                url: Some(href.clone()),
+                kind: NavKind::Link,
+                class_name: class_name.clone(),
+                ..Default::default()
+            },
+            Item::Html { value, class_name, default_style } => NavItem {
+                kind: NavKind::Html,
+                html: Some(value.clone()),
+                default_style: *default_style,
                 class_name: class_name.clone(),
                 ..Default::default()
             },
@@ -413,6 +450,7 @@ fn convert(site: &Site, sidebar: usize, items: &[Item], here: &Stop, full: bool,
                     items: children,
                     lazy_src: (!expand)
                         .then(|| format!("{}sidebar/{}/{number}.json", site.config.base_url, encode_path(sidebar_id))),
+                    ..Default::default()
                 }
             }
         })
@@ -465,17 +503,23 @@ pub fn home_cards(site: &Site) -> Option<Vec<HomeCard>> {
         .enumerate()
         .filter_map(|(si, sb)| {
             let first = site.sidebars.order[si].first()?;
-            let root =
-                site.config.sidebars.get(si).map_or("", |spec| spec.dir.trim_matches('/').trim_start_matches("./"));
+            let spec = site.config.sidebars.get(si);
+            let root = spec.map_or("", |spec| spec.dir.trim_matches('/').trim_start_matches("./"));
             let root = if root == "." { "" } else { root };
-            // The sidebar's index page: the index doc of its folder, else its first page.
+            // A folder sidebar's index page: the index doc of its folder, else (and for a sidebar
+            // written by hand) its first page.
+            let folder = spec.is_some_and(|spec| spec.items.is_none());
             let index = site
                 .content
                 .docs
                 .iter()
                 .enumerate()
                 .find(|(i, d)| {
-                    d.is_index && !d.standalone && d.dir_path() == root && site.sidebars.placements[*i].is_some()
+                    folder
+                        && d.is_index
+                        && !d.standalone
+                        && d.dir_path() == root
+                        && site.sidebars.placements[*i].is_some()
                 })
                 .map(|(_, d)| d)
                 .or(match first {

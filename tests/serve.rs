@@ -430,3 +430,151 @@ fn idle_connections_are_closed_but_live_reload_sockets_stay() {
         assert!(wait_for(&mut socket, "reload", Duration::from_secs(3)).await.is_some(), "the socket was closed");
     });
 }
+
+/// Pages are rendered when a tab first asks for them, not when the site loads, and kept in a
+/// cache until they change: `Server-Timing` says which (`render;dur=…` or `cache`).
+#[test]
+fn pages_are_rendered_when_first_asked_for_and_cached_until_they_change() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    let timing = |path: &str| {
+        let (status, headers, body) = serve.request("GET", path);
+        assert_eq!(status, 200, "{path}");
+        let timing = headers.iter().find(|(k, _)| k == "server-timing").map(|(_, v)| v.clone()).unwrap_or_default();
+        (timing, String::from_utf8_lossy(&body).into_owned())
+    };
+    const LONG: &str = "/guide/long/";
+    let (first, html) = timing(LONG);
+    assert!(first.starts_with("render;dur="), "never rendered before it was asked for: {first}");
+    assert_eq!(texts(&html, "h1"), ["A long page"]);
+    let (again, same) = timing(LONG);
+    assert_eq!(again, "cache");
+    assert_eq!(same, html);
+    runtime().block_on(async {
+        let (mut socket, _) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        let path = site.path().join(EDIT_ME_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        save_atomically(&path, &text.replace("Original marker", "Edited marker"));
+        assert!(wait_for(&mut socket, "reload", Duration::from_secs(5)).await.is_some());
+        // The edited page was rendered by the rebuild, ready for the reload; the others stay.
+        let (edited, html) = timing(EDIT_ME);
+        assert_eq!(edited, "cache");
+        assert!(html.contains("Edited marker"));
+        assert_eq!(timing(LONG).0, "cache", "an edit of another page keeps this one");
+        // A new title shows in every page's sidebar: every page is rendered again.
+        let text = std::fs::read_to_string(&path).unwrap();
+        save_atomically(&path, &text.replace("title: Edit me", "title: Renamed page"));
+        assert!(wait_for(&mut socket, "reload", Duration::from_secs(5)).await.is_some());
+    });
+    let (after, html) = timing(LONG);
+    assert!(after.starts_with("render;dur="), "{after}");
+    assert!(texts(&html, "nav a").iter().any(|t| t == "Renamed page"), "{:?}", texts(&html, "nav a"));
+    assert_eq!(timing(LONG).0, "cache");
+}
+
+/// Search results for `word` as the browser finds them: the manifest, the shards whose span
+/// holds the word, its sections, and each section's record in the chunks (url#anchor, heading).
+fn search_results(serve: &Serve, word: &str) -> Vec<(String, String)> {
+    let json = |path: &str| -> serde_json::Value {
+        let (status, body) = serve.get(path);
+        assert_eq!(status, 200, "{path}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let manifest = json("/search/manifest.json");
+    let mut sections = Vec::new();
+    for (n, span) in manifest["shards"].as_array().unwrap().iter().enumerate() {
+        if span[0].as_str().unwrap() > word || span[1].as_str().unwrap() < word {
+            continue;
+        }
+        for e in json(&format!("/search/t/{n}.json")).as_array().unwrap() {
+            let words = e.get(3).and_then(|w| w.as_array()).cloned().unwrap_or_default();
+            if e[0] == word || words.iter().any(|w| w == word) {
+                let mut section = 0;
+                for pair in e[2].as_array().unwrap().chunks(2) {
+                    section += pair[0].as_u64().unwrap();
+                    sections.push(section);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for mut n in sections {
+        for (c, size) in manifest["chunks"].as_array().unwrap().iter().enumerate() {
+            let size = size.as_u64().unwrap();
+            if n >= size {
+                n -= size;
+                continue;
+            }
+            for page in json(&format!("/search/d/{c}.json")).as_array().unwrap() {
+                let parts = page[3].as_array().unwrap();
+                if (n as usize) < parts.len() {
+                    let part = &parts[n as usize];
+                    let anchor = part[0].as_str().unwrap();
+                    let url = page[1].as_str().unwrap();
+                    let url = if anchor.is_empty() { url.to_string() } else { format!("{url}#{anchor}") };
+                    out.push((url, part[1].as_str().unwrap().to_string()));
+                    break;
+                }
+                n -= parts.len() as u64;
+            }
+            break;
+        }
+    }
+    out.sort();
+    out
+}
+
+/// An edit that adds sections to one page: the index takes in that page alone, and every
+/// result, on that page and on the pages after it, still leads to the right section.
+#[test]
+fn search_results_follow_an_edit_that_adds_sections() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    assert!(eventually(Duration::from_secs(10), || index_has(&serve, "original")), "no index after start-up");
+    let original = |serve: &Serve| search_results(serve, "original");
+    assert_eq!(original(&serve), [("/guide/edit-me".into(), String::new()), ("/guide/long".into(), String::new())]);
+    let path = site.path().join(EDIT_ME_FILE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replace(
+        "Original marker paragraph.",
+        "Plain paragraph.\n\n## Kingfisher nesting\n\nBirds dig tunnels.\n\n## Wren songs\n\nLoud for their size.\n",
+    );
+    save_atomically(&path, &edited);
+    assert!(
+        eventually(Duration::from_secs(10), || index_has(&serve, "kingfisher")),
+        "the edit never reached the index"
+    );
+    assert_eq!(
+        search_results(&serve, "kingfisher"),
+        [("/guide/edit-me#kingfisher-nesting".into(), "Kingfisher nesting".into())]
+    );
+    assert_eq!(
+        search_results(&serve, "tunnels"),
+        [("/guide/edit-me#kingfisher-nesting".into(), "Kingfisher nesting".into())]
+    );
+    assert_eq!(search_results(&serve, "loud"), [("/guide/edit-me#wren-songs".into(), "Wren songs".into())]);
+    assert_eq!(original(&serve), [("/guide/long".into(), String::new())], "the old text is gone");
+    assert_eq!(search_results(&serve, "scroll"), [("/guide/long".into(), String::new())]);
+    assert_eq!(search_results(&serve, "fixture"), [("/".into(), String::new())]);
+}
+
+/// `llms.txt` and `llms-full.txt` are made when asked for, from the site as it is now.
+#[test]
+fn the_llms_files_are_made_when_asked_for_and_follow_edits() {
+    let site = support::copy_fixture("serve");
+    let serve = Serve::start(site.path());
+    let (status, index) = serve.get("/llms.txt");
+    assert_eq!(status, 200);
+    assert!(index.contains("[Edit me](/guide/edit-me)"), "{index}");
+    let (status, full) = serve.get("/llms-full.txt");
+    assert_eq!(status, 200);
+    assert!(full.contains("Original marker paragraph."), "{full}");
+    runtime().block_on(async {
+        let (mut socket, _) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
+        let path = site.path().join(EDIT_ME_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        save_atomically(&path, &text.replace("Original marker", "Heron marker"));
+        assert!(wait_for(&mut socket, "reload", Duration::from_secs(5)).await.is_some());
+    });
+    assert!(serve.get("/llms-full.txt").1.contains("Heron marker paragraph."));
+}

@@ -16,12 +16,14 @@ fn write_config(site: &std::path::Path, speech: &str) {
         .expect("writing lectern.yml");
 }
 
-/// `lectern build SITE --out SITE/build` with every proxy variable pointing at a closed port:
-/// anything Piper or its Python packages tried to download during the build would fail it.
+/// `lectern build SITE --out SITE/build --full` with every proxy variable pointing at a closed
+/// port: anything Piper or its Python packages tried to download during the build would fail it.
+/// `--full`, so that a warm build with nothing changed runs the speech stage (from the cache)
+/// instead of finding nothing to do.
 fn build_offline(site: &std::path::Path) -> std::process::Output {
     let closed = "http://127.0.0.1:9";
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
-        .args(["build".as_ref(), site.as_os_str(), "--out".as_ref(), site.join("build").as_os_str()])
+        .args(["build".as_ref(), site.as_os_str(), "--out".as_ref(), site.join("build").as_os_str(), "--full".as_ref()])
         .envs(["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"].map(|v| (v, closed)))
         .env("NO_COLOR", "1")
         .output()

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use lectern::config::{GitInfo, Overrides, RawConfig, resolve};
-use lectern::content::{category, parse_doc};
+use lectern::content::{Content, category, parse_doc};
 use lectern::sidebar::{Stop, build_sidebars};
 use libfuzzer_sys::fuzz_target;
 
@@ -39,7 +39,9 @@ fuzz_target!(|data: &[u8]| {
             docs.push(doc);
         }
     }
-    let (sidebars, _) = build_sidebars(&docs, &cats, &config);
+    let content = Content { docs, categories: cats, ..Default::default() };
+    let (sidebars, _) = build_sidebars(&content, &config);
+    let docs = &content.docs;
     for order in &sidebars.order {
         let mut visited = HashSet::new();
         for stop in order {

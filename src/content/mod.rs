@@ -93,6 +93,8 @@ pub struct Content {
     pub assets: Vec<String>,
     /// Drafts left out of this (production) build: source path and the URL they would have.
     pub drafts: Vec<(String, String)>,
+    /// The ids of those drafts: a hand-written sidebar that lists one leaves it out quietly.
+    pub draft_ids: std::collections::BTreeSet<String>,
     /// Warnings found while loading.
     pub warnings: Vec<Diagnostic>,
 }
@@ -133,9 +135,13 @@ pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut docs = Vec::new();
     let mut drafts = Vec::new();
+    let mut draft_ids = std::collections::BTreeSet::new();
     for r in results {
         match r {
-            Ok(d) if d.front.draft == Some(true) && config.is_production() => drafts.push((d.source, d.url)),
+            Ok(d) if d.front.draft == Some(true) && config.is_production() => {
+                draft_ids.insert(d.id);
+                drafts.push((d.source, d.url));
+            }
             Ok(d) => docs.push(d),
             Err(e) => errors.push(e),
         }
@@ -156,7 +162,7 @@ pub fn load(config: &Config) -> Result<Content, Vec<Diagnostic>> {
     }
     let mut warnings = check_folded_collisions(&docs);
     warnings.extend(page_warnings);
-    Ok(Content { docs, categories, assets: found.assets, drafts, warnings })
+    Ok(Content { docs, categories, assets: found.assets, drafts, draft_ids, warnings })
 }
 
 fn rel_file(dir: &str, file: &Path) -> PathBuf {

@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 
 pub use excerpt::excerpt;
 pub use highlight::{highlight_css, highlight_time};
+pub(crate) use slug::Slugger;
 pub use slug::slugify;
 pub use title::leading_title;
 

@@ -40,7 +40,11 @@ fn push_item(out: &mut String, item: &NavItem) {
         NavKind::Doc => "doc",
         NavKind::Category => "category",
         NavKind::Link => "link",
+        NavKind::Html => "html",
     });
+    if item.kind == NavKind::Html && item.default_style {
+        out.push_str(" sidebar-html-padded");
+    }
     if item.kind == NavKind::Category && item.url.is_some() && item.collapsible {
         out.push_str(" has-link");
     }
@@ -52,6 +56,8 @@ fn push_item(out: &mut String, item: &NavItem) {
     match item.kind {
         NavKind::Doc | NavKind::Link => push_link(out, item, "sidebar-link"),
         NavKind::Category => push_category(out, item),
+        // The site's own markup, from its sidebar settings: trusted like its theme.
+        NavKind::Html => out.push_str(item.html.as_deref().unwrap_or_default()),
     }
     out.push_str("</li>");
 }
@@ -141,7 +147,7 @@ mod tests {
     }
 
     #[test]
-    fn renders_docs_categories_and_links() {
+    fn renders_docs_categories_links_and_html() {
         let items = vec![
             doc("Intro", "/intro"),
             NavItem {
@@ -153,6 +159,7 @@ mod tests {
                 ..NavItem::default()
             },
             NavItem { kind: NavKind::Link, ..doc("GitHub", "https://github.com/acme") },
+            NavItem { kind: NavKind::Html, html: Some("<hr>".into()), default_style: true, ..NavItem::default() },
         ];
         let html = sidebar_html(&items);
         assert_eq!(
@@ -164,7 +171,8 @@ mod tests {
              <li class=\"sidebar-item sidebar-item-doc\"><a class=\"sidebar-link\" href=\"/guides/install\" aria-current=\"page\">Install</a></li>\
              </ul></details></li>\
              <li class=\"sidebar-item sidebar-item-link\"><a class=\"sidebar-link\" href=\"https://github.com/acme\">GitHub\
-             <span class=\"external-icon\" aria-hidden=\"true\">↗</span></a></li></ul>"
+             <span class=\"external-icon\" aria-hidden=\"true\">↗</span></a></li>\
+             <li class=\"sidebar-item sidebar-item-html sidebar-html-padded\"><hr></li></ul>"
         );
     }
 

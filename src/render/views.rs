@@ -154,6 +154,8 @@ pub enum NavKind {
     Category,
     /// A link to anywhere, usually another site.
     Link,
+    /// Markup of the site's own ([`NavItem::html`]), shown as it is.
+    Html,
 }
 
 /// An entry of the left sidebar.
@@ -172,4 +174,8 @@ pub struct NavItem {
     /// URL of a JSON file (see [`super::sidebar_fragment_json`]) with this category's children,
     /// when `items` were left out to keep pages small.
     pub lazy_src: Option<String>,
+    /// For [`NavKind::Html`]: the markup, written by the site's authors and shown unescaped.
+    pub html: Option<String>,
+    /// For [`NavKind::Html`]: padded like the other entries (Docusaurus's `defaultStyle`).
+    pub default_style: bool,
 }

@@ -221,7 +221,7 @@ pub fn merge(pages: Vec<PagePostings>, vocabulary: Vocabulary, stemmer: &SiteSte
 }
 
 /// Keeps the [`MAX_POSTINGS`] strongest postings (earlier sections win ties), by section.
-fn capped(text: String, postings: Postings) -> Term {
+pub(super) fn capped(text: String, postings: Postings) -> Term {
     let sections = postings.len() as u32;
     if postings.len() <= MAX_POSTINGS {
         return Term { text, words: Vec::new(), sections, postings };
@@ -283,7 +283,8 @@ pub fn shards(terms: &[Term]) -> Vec<Shard> {
     out
 }
 
-fn encode_term(term: &Term, out: &mut String) {
+/// Writes one term as a shard lists it.
+pub(super) fn encode_term(term: &Term, out: &mut String) {
     use std::fmt::Write as _;
     out.push('[');
     out.push_str(&serde_json::Value::from(term.text.as_str()).to_string());

@@ -17,6 +17,7 @@
 
 pub mod extract;
 pub mod index;
+pub mod live;
 pub mod stem;
 pub mod tokenize;
 pub mod vocab;

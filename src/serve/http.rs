@@ -6,6 +6,10 @@
 //! can reach a file the build did not list; `..`, empty segments, backslashes and NUL give the
 //! site's 404 page.
 //!
+//! Pages and the `llms` files are made when asked for ([`super::live`]); a page's
+//! `Server-Timing` says whether it was rendered for this request (`render;dur=ms`) or came from
+//! the cache (`cache`).
+//!
 //! Every file answered with 200 carries a strong `ETag` (a hash of the bytes sent),
 //! `Accept-Ranges: bytes` and `Cache-Control: no-cache` (the browser may keep it but asks again
 //! each time, so nothing is shown stale after an edit). `If-None-Match` gives 304; a GET with one
@@ -34,19 +38,18 @@ pub enum Resolved {
 /// Finds the file for a raw (percent-encoded) request path.
 pub fn resolve(snapshot: &Snapshot, raw_path: &str) -> Resolved {
     let Some(key) = site_key(&snapshot.base_url, raw_path) else { return Resolved::NotFound };
-    let files = &snapshot.files;
     if key.is_empty() || key.ends_with('/') {
         let index = format!("{key}index.html");
-        return if files.contains_key(&index) { Resolved::File(index) } else { Resolved::NotFound };
+        return if snapshot.has(&index) { Resolved::File(index) } else { Resolved::NotFound };
     }
-    if files.contains_key(&key) {
+    if snapshot.has(&key) {
         return Resolved::File(key);
     }
-    if snapshot.trailing_slash != Some(false) && files.contains_key(&format!("{key}/index.html")) {
+    if snapshot.trailing_slash != Some(false) && snapshot.has(&format!("{key}/index.html")) {
         return Resolved::Redirect(format!("{}/", raw_path.trim_end_matches('/')));
     }
     let html = format!("{key}.html");
-    if files.contains_key(&html) { Resolved::File(html) } else { Resolved::NotFound }
+    if snapshot.has(&html) { Resolved::File(html) } else { Resolved::NotFound }
 }
 
 /// The decoded path below `base_url` (`Getting Started/install/`), or None when the path is
@@ -219,17 +222,57 @@ async fn site_response(raw_path: &str, query: &str, shared: &Shared) -> Response
         }
         Resolved::NotFound => (StatusCode::NOT_FOUND, "404.html".to_string()),
     };
-    let body = match snapshot.files.get(&key) {
-        Some(Served::Bytes(b)) => b.clone(),
+    // How a page was made, for the browser's developer tools: rendered now, or from the cache.
+    let mut timing = None;
+    let (body, token) = match snapshot.files.get(&key) {
+        Some(Served::Bytes(b)) => (b.clone(), token),
         Some(Served::Copy(path)) => match tokio::fs::read(path).await {
-            Ok(bytes) => Bytes::from(bytes),
+            Ok(bytes) => (Bytes::from(bytes), token),
             // Deleted since the last rebuild; the watcher will catch up.
             Err(_) => return plain(StatusCode::NOT_FOUND, "not found\n"),
         },
-        None => return plain(StatusCode::NOT_FOUND, "not found\n"),
+        Some(kind @ (Served::Page | Served::Llms)) => {
+            // Made now (or taken from the page cache): it carries the version it was made at.
+            let (live, name, page) = (shared.live.clone(), key.clone(), matches!(kind, Served::Page));
+            let made = tokio::task::spawn_blocking(move || {
+                if page { live.page(&name, &super::rebuild::script()) } else { live.llms(&name) }
+            })
+            .await;
+            match made {
+                Ok(Some(Ok(made))) => {
+                    timing = Some(match made.took {
+                        Some(took) => format!("render;dur={:.1}", took.as_secs_f64() * 1000.0),
+                        None => "cache".to_string(),
+                    });
+                    (made.body, shared.version_token(made.version))
+                }
+                Ok(Some(Err(message))) => {
+                    let report = super::state::ErrorReport::from_build_error(&crate::build::BuildError::Other(
+                        anyhow::anyhow!("{message}"),
+                    ));
+                    let html = super::overlay::error_page(Some(&report), &token);
+                    return file(StatusCode::INTERNAL_SERVER_ERROR, "error.html", Bytes::from(html));
+                }
+                // Gone since this request's snapshot; the reload that follows finds out.
+                _ => return plain(StatusCode::NOT_FOUND, "not found\n"),
+            }
+        }
+        None => {
+            let search = snapshot.search.clone().filter(|_| key.starts_with("search/"));
+            let Some(search) = search else { return plain(StatusCode::NOT_FOUND, "not found\n") };
+            let (name, live) = (key.clone(), shared.live.clone());
+            match tokio::task::spawn_blocking(move || search.file(&name, &live)).await {
+                Ok(Some(bytes)) => (Bytes::from(bytes), token),
+                _ => return plain(StatusCode::NOT_FOUND, "not found\n"),
+            }
+        }
     };
     let body = if key.ends_with(".html") { livereload::stamp(body, &token) } else { body };
-    file(status, &key, body)
+    let mut response = file(status, &key, body);
+    if let Some(value) = timing.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        response.headers_mut().insert("server-timing", value);
+    }
+    response
 }
 
 fn file(status: StatusCode, name: &str, body: Bytes) -> Response<Bytes> {
@@ -284,7 +327,7 @@ mod tests {
 
     fn snapshot(base: &str, trailing_slash: Option<bool>, files: &[&str]) -> Snapshot {
         Snapshot {
-            files: files.iter().map(|f| (f.to_string(), Served::Bytes(Bytes::new()))).collect(),
+            files: Arc::new(files.iter().map(|f| (f.to_string(), Served::Bytes(Bytes::new()))).collect()),
             base_url: base.into(),
             trailing_slash,
             ..Default::default()

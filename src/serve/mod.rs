@@ -9,11 +9,15 @@
 //! Only requests that name the server are answered ([`guard`]), and a connection that sends no
 //! request for [`IDLE_TIMEOUT`] is closed.
 //!
-//! Threads: the tokio runtime serves requests; one plain thread owns the [`rebuild::Rebuilder`]
-//! and applies batches from the watcher, publishing each new site as one immutable snapshot.
+//! Threads: the tokio runtime serves requests (pages are rendered on demand on its blocking
+//! pool, see [`live`]); one plain thread owns the [`rebuild::Rebuilder`] and applies batches
+//! from the watcher, publishing each new site as one immutable snapshot; the [`search`] and
+//! [`speech`] threads keep the search index and the speech cache up to date behind it.
 
+pub mod cache;
 pub mod guard;
 pub mod http;
+pub mod live;
 pub mod livereload;
 pub mod overlay;
 pub mod problems;
@@ -109,14 +113,18 @@ async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         let work = work_tx.clone();
         watch::start(&root, move |paths| drop(work.send(Work::Changed(paths)))).map_err(ServeError::Other)?
     };
-    let search = {
-        let work = work_tx.clone();
-        search::start(move |generation, files| drop(work.send(Work::SearchReady(generation, files))))
-    };
-    let speech = speech::start(move || drop(work_tx.send(Work::SpeechReady)));
-    let rebuilder = tokio::task::block_in_place(|| Rebuilder::start(&root, options.overrides.clone()));
-    let shared = Arc::new(Shared::new(rebuilder.snapshot()));
+    let live = Arc::new(live::Live::default());
+    let index = Arc::new(search::SearchIndex::default());
+    let search = search::start(live.clone(), index.clone());
+    let speech = speech::start(live.clone(), move || drop(work_tx.send(Work::SpeechReady)));
+    let rebuilder =
+        tokio::task::block_in_place(|| Rebuilder::start(&root, options.overrides.clone(), live.clone(), index));
+    let shared = Arc::new(Shared::new(rebuilder.snapshot(), live));
     let base_url = shared.current().base_url.clone();
+    // Ready is said before the rebuild thread starts: its first problem check comes after.
+    let url = format!("http://{}{base_url}", display_address(address));
+    println!("serving {} at {url}", root.display());
+    eprintln!("ready in {:.0} ms; watching for changes (Ctrl-C to stop)", started.elapsed().as_secs_f64() * 1000.0);
     {
         let shared = shared.clone();
         std::thread::Builder::new()
@@ -125,9 +133,6 @@ async fn serve(options: ServeOptions) -> Result<(), ServeError> {
             .context("starting the rebuild thread")
             .map_err(ServeError::Other)?;
     }
-    let url = format!("http://{}{base_url}", display_address(address));
-    println!("serving {} at {url}", root.display());
-    eprintln!("ready in {:.0} ms; watching for changes (Ctrl-C to stop)", started.elapsed().as_secs_f64() * 1000.0);
     if options.open {
         open_browser(&url);
     }
@@ -234,8 +239,6 @@ enum Work {
     Changed(Vec<PathBuf>),
     /// Background synthesis put new audio into the speech cache.
     SpeechReady,
-    /// The search index of one rebuild is ready.
-    SearchReady(u64, crate::search::SearchFiles),
 }
 
 /// Applies the watcher's batches one after another; a burst that arrived during a rebuild is
@@ -255,7 +258,7 @@ fn rebuild_loop(
     if let Some(job) = rebuilder.take_speech_job() {
         let _ = speech.send(job);
     }
-    if let Some(job) = rebuilder.take_search_job() {
+    for job in rebuilder.take_search_jobs() {
         let _ = search.send(job);
     }
     while let Ok(first) = work.recv() {
@@ -264,27 +267,13 @@ fn rebuild_loop(
             match item {
                 Work::Changed(more) => paths.extend(more),
                 Work::SpeechReady => speech_ready = true,
-                Work::SearchReady(generation, files) => {
-                    // New index files only: no tab reloads for them.
-                    if rebuilder.install_search(generation, files) {
-                        shared.publish(rebuilder.snapshot(), Vec::new());
-                    }
-                }
             }
         }
         if speech_ready {
             let events = rebuilder.refresh_speech();
             shared.publish(rebuilder.snapshot(), events);
-            if let Some(job) = rebuilder.take_search_job() {
-                let _ = search.send(job);
-            }
         }
-        let plan = match rebuilder.config() {
-            // While the overlay shows, anything may be the fix: a file that came and went too.
-            Some(config) => watch::classify(config, &paths, &LastBuild(&rebuilder)),
-            // Never built: any file of the site may be the fix.
-            None => watch::Plan { site: true, ..Default::default() },
-        };
+        let plan = rebuilder.plan(&paths);
         if plan.is_empty() {
             continue;
         }
@@ -298,7 +287,7 @@ fn rebuild_loop(
         if let Some(job) = rebuilder.take_speech_job() {
             let _ = speech.send(job);
         }
-        if let Some(job) = rebuilder.take_search_job() {
+        for job in rebuilder.take_search_jobs() {
             let _ = search.send(job);
         }
     }
@@ -315,19 +304,5 @@ fn open_browser(url: &str) {
     };
     if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
         eprintln!("could not open a browser ({opener}: {e}); open {url} yourself");
-    }
-}
-
-/// What the last good build knows of the site's files, for the watcher.
-struct LastBuild<'r>(&'r rebuild::Rebuilder);
-
-impl watch::Known for LastBuild<'_> {
-    fn knows(&self, source: &str) -> bool {
-        // While the overlay shows, anything may be the fix: a file that came and went too.
-        self.0.failing() || self.0.knows(source)
-    }
-
-    fn includers(&self, path: &std::path::Path) -> Vec<String> {
-        self.0.includers(path)
     }
 }

@@ -1,25 +1,35 @@
-//! Rebuilding for `serve`: keeps the loaded site, its theme and the served files, and applies a
-//! [`Plan`] through the same pipeline as `build` (`load_site`, `reparse_doc`, `render_site`,
-//! `render_pages`, `load_theme`), doing as little as the change allows.
+//! Rebuilding for `serve`: keeps the loaded site and its theme ([`Live`]) and the served files
+//! other than pages, and applies a [`Plan`] through the same pipeline as `build` (`load_site`,
+//! `reparse_doc`, `render_site`, `load_theme`), doing as little as the change allows.
 //!
-//! In: plans from the watcher. Out: the next [`Snapshot`] and the [`Event`]s for open tabs. A
-//! failed rebuild changes nothing that is served; it only sets the error shown as an overlay.
-//! After a good rebuild the pages it touched are checked ([`super::problems`]).
+//! In: plans from the watcher. Out: the next [`Snapshot`], the [`Event`]s for open tabs, and the
+//! search index's updates ([`SearchJob`]). A failed rebuild changes nothing that is served; it
+//! only sets the error shown as an overlay. After a good rebuild the pages it touched are
+//! checked ([`super::problems`]).
+//!
+//! What is held: the site as `build` loads it for writing ([`Mode::Disk`]: each page's facts,
+//! not its HTML), the theme's and the site's other files (assets, sidebar fragments, 404,
+//! sitemap, images), and nothing per page: pages are rendered when asked for ([`super::live`]).
+//! An edited page is rendered at once, which checks that it renders and has it ready for the
+//! reload; its HTML then goes into the page cache, and the site keeps only its facts.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use bytes::Bytes;
+
 use crate::build::{self, BuildError, Mode, PageUpdate};
-use crate::config::{Config, Overrides};
+use crate::config::Overrides;
 use crate::files::OutputFile;
 use crate::pages::Pages;
-use crate::render::Theme;
-use crate::site::Site;
+use crate::site::{HtmlFacts, PageBody, Site};
 
+use super::live::{Live, LiveState, release_memory};
 use super::problems::{Gone, Problem, Problems, Scope};
-use super::state::{ErrorReport, Event, ServedFiles, Snapshot, served, served_files};
+use super::search::{SearchIndex, SearchJob};
+use super::state::{ErrorReport, Event, Served, ServedFiles, Snapshot, served, served_files};
 use super::watch::Plan;
 
 /// What a rebuild touched, for the version map and the tabs.
@@ -36,15 +46,17 @@ enum Touched {
 pub struct Rebuilder {
     root: PathBuf,
     overrides: Overrides,
-    site: Option<Site>,
-    theme: Option<Theme>,
-    files: ServedFiles,
-    version: u64,
-    changed: HashMap<String, u64>,
-    all_changed: u64,
+    live: Arc<Live>,
+    search: Arc<SearchIndex>,
+    /// Every served file but pages, the `llms` files' markers and the search index's files.
+    files: Arc<ServedFiles>,
     error: Option<Arc<ErrorReport>>,
     /// Docs whose speech blocks the background thread should synthesise next.
     speech_docs: Vec<usize>,
+    /// What the search index should take in next.
+    search_jobs: Vec<SearchJob>,
+    /// Pages rendered by the last rebuild, for the cache once its version is known.
+    rendered: Vec<(String, Bytes)>,
     /// The site's broken links and the like, as last checked, and the list the tabs show.
     problems: Problems,
     problem_list: Arc<Vec<Problem>>,
@@ -54,20 +66,19 @@ pub struct Rebuilder {
 }
 
 impl Rebuilder {
-    /// Builds the site at `root` for the first time. A broken site is not an error here: the
-    /// server starts anyway and shows what is wrong.
-    pub fn start(root: &Path, overrides: Overrides) -> Rebuilder {
+    /// Builds the site at `root` for the first time into `live`. A broken site is not an error
+    /// here: the server starts anyway and shows what is wrong.
+    pub fn start(root: &Path, overrides: Overrides, live: Arc<Live>, search: Arc<SearchIndex>) -> Rebuilder {
         let mut r = Rebuilder {
             root: root.to_path_buf(),
             overrides,
-            site: None,
-            theme: None,
-            files: ServedFiles::new(),
-            version: 0,
-            changed: HashMap::new(),
-            all_changed: 0,
+            live,
+            search,
+            files: Arc::new(ServedFiles::new()),
             error: None,
             speech_docs: Vec::new(),
+            search_jobs: Vec::new(),
+            rendered: Vec::new(),
             problems: Problems::default(),
             problem_list: Arc::new(Vec::new()),
             unchecked: None,
@@ -85,8 +96,14 @@ impl Rebuilder {
         if self.error.is_some() {
             return Vec::new();
         }
-        let (Some(site), Some(scope)) = (self.site.as_ref(), self.unchecked.take()) else { return Vec::new() };
+        let live = self.live.clone();
+        let state = live.read();
+        let (Some(site), Some(scope)) = (state.site.as_ref(), self.unchecked.take()) else { return Vec::new() };
         let outcome = self.problems.check(site, &scope, &std::mem::take(&mut self.gone));
+        if scope == Scope::All {
+            // Checking every page read every page's element ids once.
+            release_memory();
+        }
         eprint!("{}", outcome.text);
         match outcome.list {
             Some(list) => {
@@ -97,30 +114,14 @@ impl Rebuilder {
         }
     }
 
-    /// The loaded config, when the site has built once.
-    pub fn config(&self) -> Option<&Config> {
-        self.site.as_ref().map(|s| &s.config)
-    }
-
-    /// Whether `source` (relative to docs_dir) is a page or asset of the last good build, or a
-    /// folder holding one (a folder moved away is reported by its own path only).
-    pub fn knows(&self, source: &str) -> bool {
-        self.site.as_ref().is_some_and(|s| {
-            let sources =
-                s.content.docs.iter().map(|d| d.source.as_str()).chain(s.content.assets.iter().map(String::as_str));
-            sources.into_iter().any(|known| super::watch::is_or_holds(source, known))
-        })
-    }
-
-    /// The pages of the last good build (by source) whose Markdown includes the file `path`.
-    pub fn includers(&self, path: &Path) -> Vec<String> {
-        let Some(site) = &self.site else { return Vec::new() };
-        site.pages
-            .iter()
-            .zip(&site.content.docs)
-            .filter(|(p, _)| p.markdown.includes.iter().any(|f| f == path))
-            .map(|(_, d)| d.source.clone())
-            .collect()
+    /// What a batch of changed paths asks for.
+    pub fn plan(&self, paths: &[PathBuf]) -> Plan {
+        let state = self.live.read();
+        let Some(site) = state.site.as_ref() else {
+            // Never built: any file of the site may be the fix.
+            return Plan { site: true, ..Default::default() };
+        };
+        super::watch::classify(&site.config, paths, &LastBuild { site, failing: self.failing() })
     }
 
     /// Whether the newest rebuild failed (the overlay is showing).
@@ -130,17 +131,19 @@ impl Rebuilder {
 
     /// The snapshot to serve now.
     pub fn snapshot(&self) -> Snapshot {
-        let (base_url, trailing_slash) = match self.config() {
+        let state = self.live.read();
+        let (base_url, trailing_slash) = match state.site.as_ref().map(|s| &s.config) {
             Some(c) => (c.base_url.clone(), c.trailing_slash),
             None => ("/".to_string(), None),
         };
         Snapshot {
             files: self.files.clone(),
+            search: Some(self.search.clone()),
             base_url,
             trailing_slash,
-            version: self.version,
-            changed: self.changed.clone(),
-            all_changed: self.all_changed,
+            version: state.version,
+            changed: state.changed.clone(),
+            all_changed: state.all_changed,
             error: self.error.clone(),
             problems: self.problem_list.clone(),
         }
@@ -150,8 +153,10 @@ impl Rebuilder {
     pub fn apply(&mut self, plan: &Plan) -> Vec<Event> {
         let started = Instant::now();
         let was_failing = self.error.is_some();
+        let never_built = self.live.read().site.is_none();
         // After a failure only a full load knows whether every error is gone.
-        let plan = if was_failing || self.site.is_none() { &Plan { site: true, ..plan.clone() } } else { plan };
+        let plan = if was_failing || never_built { &Plan { site: true, ..plan.clone() } } else { plan };
+        self.rendered.clear();
         match self.rebuild(plan) {
             Ok(touched) => {
                 if was_failing {
@@ -165,7 +170,7 @@ impl Rebuilder {
                     Touched::Stylesheets => "stylesheets".to_string(),
                 };
                 let events = self.record(touched, was_failing);
-                if let Some(site) = &self.site {
+                if let Some(site) = &self.live.read().site {
                     // Unknown components are reported per page with the other problems.
                     for w in site.warnings.iter().filter(|w| !super::problems::is_unknown_component(w)) {
                         eprint!("{w}");
@@ -175,6 +180,7 @@ impl Rebuilder {
                 events
             }
             Err(e) => {
+                self.rendered.clear();
                 let text = e.to_string();
                 eprint!("{text}");
                 if !text.ends_with('\n') {
@@ -188,27 +194,34 @@ impl Rebuilder {
         }
     }
 
-    /// Bumps the version and notes what changed in it.
+    /// Bumps the version and notes what changed in it; the pages the rebuild rendered go into
+    /// the cache as of that version.
     fn record(&mut self, touched: Touched, was_failing: bool) -> Vec<Event> {
-        self.version += 1;
+        let mut state = self.live.write();
+        state.version += 1;
+        let version = state.version;
         let mut events = Vec::new();
         if was_failing {
             events.push(Event::Clear);
         }
         events.push(match touched {
             Touched::All => {
-                self.all_changed = self.version;
-                self.changed.clear();
+                state.all_changed = version;
+                state.changed.clear();
                 Event::Reload { all: true, files: Arc::new(Vec::new()) }
             }
             Touched::Files(files) => {
                 for f in &files {
-                    self.changed.insert(f.clone(), self.version);
+                    state.changed.insert(f.clone(), version);
                 }
                 Event::Reload { all: false, files: Arc::new(files) }
             }
             Touched::Stylesheets => Event::Stylesheets,
         });
+        drop(state);
+        for (file, body) in std::mem::take(&mut self.rendered) {
+            self.live.keep(&file, version, body);
+        }
         events
     }
 
@@ -217,10 +230,16 @@ impl Rebuilder {
             return self.load_all();
         }
         if plan.theme {
-            let site = self.site.as_ref().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
+            let live = self.live.clone();
+            let mut state = live.write();
+            let site = state.site.as_ref().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
             let theme = build::load_theme(&site.config)?;
-            self.files = keeping_search(&self.files, build::render_site(site, &theme, Some(script()), Pages::All)?);
-            self.theme = Some(theme);
+            let (files, first) = render_extras(site, &theme)?;
+            state.theme = Some(theme);
+            drop(state);
+            self.files = Arc::new(files);
+            self.rendered.extend(first);
+            self.live.forget_pages();
             return Ok(Touched::All);
         }
         let mut touched = Touched::Files(Vec::new());
@@ -236,16 +255,20 @@ impl Rebuilder {
         Ok(touched)
     }
 
-    /// Loads, parses and renders everything, as `build` does, into memory. Speech audio comes
-    /// from the cache only: synthesis never holds up the preview (see [`super::speech`]).
+    /// Loads and parses everything, as `build` does, and renders every file but the pages
+    /// (which are rendered when asked for) into memory. Speech audio comes from the cache only:
+    /// synthesis never holds up the preview (see [`super::speech`]).
     fn load_all(&mut self) -> Result<Touched, BuildError> {
         let mut config = crate::config::load(&self.root, &self.overrides)?;
         config.speech.cache_only = true;
-        let site = build::load_site(config, Mode::Memory)?;
+        let site = build::load_site(config, Mode::Disk)?;
         let theme = build::load_theme(&site.config)?;
-        let files = build::render_site(&site, &theme, Some(script()), Pages::All)?;
-        self.files = keeping_search(&self.files, files);
-        if let Some(old) = &self.site {
+        let (files, first) = render_extras(&site, &theme)?;
+        let pages: HashMap<String, usize> =
+            site.content.docs.iter().enumerate().map(|(i, d)| (d.output_file.clone(), i)).collect();
+        let docs = site.content.docs.len();
+        let mut state = self.live.write();
+        if let Some(old) = &state.site {
             let urls: std::collections::HashSet<&str> = site.content.docs.iter().map(|d| d.url.as_str()).collect();
             self.gone = old
                 .content
@@ -255,59 +278,70 @@ impl Rebuilder {
                 .map(|d| Gone { path: crate::diagnostic::display_path(&d.display_path), url: d.url.clone() })
                 .collect();
         }
+        let old = (state.site.replace(site), state.theme.replace(theme));
+        state.pages = pages;
+        state.load += 1;
+        let load = state.load;
+        drop(state);
+        drop(old);
+        self.live.forget_pages();
+        self.files = Arc::new(files);
+        self.rendered.extend(first);
         to_check(&mut self.unchecked, Scope::All);
-        self.speech_docs = (0..site.content.docs.len()).collect();
-        self.site = Some(site);
-        self.theme = Some(theme);
+        self.speech_docs = (0..docs).collect();
+        self.search_jobs = vec![SearchJob::Full { load }];
+        release_memory();
         Ok(Touched::All)
-    }
-
-    /// The index the last rebuild calls for; `None` while the site is broken or unloaded.
-    pub fn take_search_job(&mut self) -> Option<super::search::SearchJob> {
-        let site = self.site.as_ref().filter(|_| self.error.is_none())?;
-        Some(super::search::SearchJob {
-            generation: self.version,
-            pages: crate::search::OwnedPage::from_site(site),
-            lang: site.config.lang.clone(),
-        })
-    }
-
-    /// Serves the index made for rebuild `generation`, unless the site changed since. The
-    /// previous index stays until then: it is consistent, only a little behind.
-    pub fn install_search(&mut self, generation: u64, files: crate::search::SearchFiles) -> bool {
-        if generation != self.version {
-            return false;
-        }
-        self.files.retain(|path, _| !path.starts_with("search/"));
-        for (path, bytes) in files {
-            self.files.insert(path, served(OutputFile::Bytes(bytes)));
-        }
-        true
     }
 
     /// The synthesis the last rebuild calls for: its pages that have speech blocks.
     pub fn take_speech_job(&mut self) -> Option<super::speech::SpeechJob> {
         let docs = std::mem::take(&mut self.speech_docs);
-        let site = self.site.as_ref()?;
+        let state = self.live.read();
+        let site = state.site.as_ref()?;
+        if site.config.speech.prerender == crate::speech::Prerender::Never {
+            return None;
+        }
         let with_speech: Vec<usize> = docs.into_iter().filter(|&i| site.speech.has_players(i)).collect();
         if with_speech.is_empty() || self.error.is_some() {
             return None;
         }
         let mut config = site.config.clone();
         config.speech.cache_only = false;
-        Some(super::speech::SpeechJob {
-            config,
-            titles: with_speech.iter().map(|&i| site.content.docs[i].title.clone()).collect(),
-            html: with_speech.iter().map(|&i| site.pages[i].body.html().unwrap_or_default().to_string()).collect(),
-        })
+        Some(super::speech::SpeechJob { config, load: state.load, docs: with_speech })
     }
 
-    /// Background synthesis filled the cache: runs the speech stage again (cache only) and
-    /// re-renders the pages whose players changed.
+    /// What the search index should take in since the last call.
+    pub fn take_search_jobs(&mut self) -> Vec<SearchJob> {
+        if self.error.is_some() {
+            return Vec::new();
+        }
+        std::mem::take(&mut self.search_jobs)
+    }
+
+    /// Background synthesis filled the cache: runs the speech stage again (cache only) over the
+    /// pages with speech blocks, and notes the pages whose players changed.
     pub fn refresh_speech(&mut self) -> Vec<Event> {
-        let Some(site) = self.site.as_mut() else { return Vec::new() };
+        let live = self.live.clone();
+        let (speech, load) = {
+            let state = live.read();
+            let Some(site) = state.site.as_ref() else { return Vec::new() };
+            let with_blocks: Vec<usize> =
+                (0..site.pages.len()).filter(|&i| site.pages[i].markdown.speech_blocks > 0).collect();
+            (with_blocks, state.load)
+        };
+        let mut html = Vec::new();
+        if !super::live::markdown_html(&live, load, &speech, false, |_, pages| html.extend(pages)) {
+            return Vec::new();
+        }
+        let mut state = live.write();
+        let Some(site) = state.site.as_mut() else { return Vec::new() };
+        let mut pages = vec![String::new(); site.content.docs.len()];
+        for (i, h) in html {
+            pages[i] = h;
+        }
         let titles: Vec<&str> = site.content.docs.iter().map(|d| d.title.as_str()).collect();
-        let html: Vec<&str> = site.pages.iter().map(|p| p.body.html().unwrap_or_default()).collect();
+        let html: Vec<&str> = pages.iter().map(String::as_str).collect();
         let speech = match crate::speech::run(&site.config, &titles, &html) {
             Ok(speech) => speech,
             Err(e) => {
@@ -315,55 +349,49 @@ impl Rebuilder {
                 return Vec::new();
             }
         };
-        let changed: Vec<usize> =
-            (0..site.content.docs.len()).filter(|&i| speech.players.get(i) != site.speech.players.get(i)).collect();
+        let changed: Vec<String> = (0..site.content.docs.len())
+            .filter(|&i| speech.players.get(i) != site.speech.players.get(i))
+            .map(|i| site.content.docs[i].output_file.clone())
+            .collect();
         site.speech = speech;
         if changed.is_empty() {
             return Vec::new();
         }
-        let Some(theme) = self.theme.as_ref() else { return Vec::new() };
-        match build::render_site(site, theme, Some(script()), Pages::Only(&changed)) {
-            Ok(pages) => {
-                for (rel, file) in &site.speech.files {
-                    self.files.insert(rel.clone(), served(file.clone()));
-                }
-                let mut files = Vec::new();
-                for (path, page) in pages {
-                    self.files.insert(path.clone(), served(page));
-                    files.push(path);
-                }
-                self.record(Touched::Files(files), false)
-            }
-            Err(e) => {
-                eprintln!("warning: rendering pages with new speech audio: {e}");
-                Vec::new()
-            }
+        let files = Arc::make_mut(&mut self.files);
+        for (rel, file) in &site.speech.files {
+            files.insert(rel.clone(), served(file.clone()));
         }
+        drop(state);
+        self.record(Touched::Files(changed), false)
     }
 
-    /// Parses the edited pages alone; re-renders them, or every page when navigation changed.
+    /// Parses the edited pages alone and renders them; every page is rendered anew (when asked
+    /// for) when navigation changed.
     fn reparse(&mut self, plan: &Plan) -> Result<Touched, BuildError> {
-        let site = self.site.as_mut().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
+        let live = self.live.clone();
+        let mut state = live.write();
+        let load = state.load;
+        let LiveState { site, theme, .. } = &mut *state;
+        let site = site.as_mut().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
         let mut navigation = false;
         let mut indices = Vec::new();
         // Headings (element ids) the edits took away: links to them from other pages broke.
         let mut removed_ids = std::collections::HashSet::new();
         for source in &plan.pages {
-            let ids_before = site
-                .content
-                .docs
-                .iter()
-                .position(|d| &d.source == source)
-                .and_then(|i| site.pages[i].body.html().map(crate::html::element_ids));
+            let ids_before =
+                site.content.docs.iter().position(|d| &d.source == source).map(|i| element_ids(&site.pages[i].body));
             match build::reparse_doc(site, source)? {
-                None => return self.load_all(),
+                None => {
+                    drop(state);
+                    return self.load_all();
+                }
                 Some(PageUpdate::Navigation) => navigation = true,
                 Some(PageUpdate::Body) => {}
             }
             if let Some(i) = site.content.docs.iter().position(|d| &d.source == source) {
                 indices.push(i);
-                if let (Some(before), Some(html)) = (ids_before, site.pages[i].body.html()) {
-                    let now = crate::html::element_ids(html);
+                if let Some(before) = ids_before {
+                    let now = element_ids(&site.pages[i].body);
                     removed_ids.extend(before.into_iter().filter(|id| !now.contains(id)));
                 }
             }
@@ -374,52 +402,143 @@ impl Rebuilder {
                 indices.push(i);
             }
         }
-        let theme = self.theme.as_ref().ok_or_else(|| anyhow::anyhow!("the theme has not been loaded"))?;
+        let theme = theme.as_ref().ok_or_else(|| anyhow::anyhow!("the theme has not been loaded"))?;
         let mut check: std::collections::BTreeSet<usize> = indices.iter().copied().collect();
         if !removed_ids.is_empty() {
             check.extend(super::problems::linking_to_anchors(site, &removed_ids));
         }
+        // Rendered now: an error shows at once, and the reload finds the page ready.
+        let rendered = build::render_site(site, theme, Some(script()), Pages::Only(&indices))?;
+        // The index reads each edited page's HTML; then the site keeps only its facts.
+        let indexed = crate::search::indexed_docs(site);
+        let mut terms = Vec::new();
+        for &i in &indices {
+            let PageBody::Html(html) = &site.pages[i].body else { continue };
+            if indexed.binary_search(&i).is_ok() {
+                terms.push((i, crate::search::live::page_terms(&crate::search::page_input(site, i, html))));
+            }
+            if !site.pages[i].markdown.card_lists.is_empty() {
+                // Its cards are filled in again when a page they describe changes.
+                continue;
+            }
+            let facts = HtmlFacts { hash: crate::site::html_hash(html), ids: crate::html::element_ids(html) };
+            site.pages[i].body = PageBody::Facts(facts);
+        }
+        // Audio and images the edited pages now use.
+        let new_files: Vec<(String, Served)> = site
+            .speech
+            .files
+            .iter()
+            .filter(|(rel, _)| !self.files.contains_key(rel.as_str()))
+            .map(|(rel, file)| (rel.clone(), served(file.clone())))
+            .chain(
+                site.copies
+                    .iter()
+                    .filter(|(rel, _)| !self.files.contains_key(rel.as_str()))
+                    .map(|(rel, src)| (rel.clone(), Served::Copy(src.clone()))),
+            )
+            .collect();
+        drop(state);
+        if !new_files.is_empty() {
+            Arc::make_mut(&mut self.files).extend(new_files);
+        }
         to_check(&mut self.unchecked, Scope::Pages(check));
-        if navigation {
-            self.files = keeping_search(&self.files, build::render_site(site, theme, Some(script()), Pages::All)?);
-            self.speech_docs.extend(&indices);
-            return Ok(Touched::All);
-        }
-        for (rel, file) in &site.speech.files {
-            self.files.insert(rel.clone(), served(file.clone()));
-        }
         self.speech_docs.extend(&indices);
+        if !terms.is_empty() {
+            self.search_jobs.push(SearchJob::Pages { load, pages: terms });
+        }
         let mut changed = Vec::new();
-        for (path, page) in build::render_site(site, theme, Some(script()), Pages::Only(&indices))? {
-            self.files.insert(path.clone(), served(page));
+        for (path, page) in rendered {
+            if let OutputFile::Bytes(html) = page {
+                self.rendered.push((path.clone(), Bytes::from(html)));
+            }
             changed.push(path);
+        }
+        if navigation {
+            // Every page shows the sidebar, breadcrumbs or neighbours that changed.
+            self.live.forget_pages();
+            return Ok(Touched::All);
         }
         Ok(Touched::Files(changed))
     }
 
     /// Loads the theme again and replaces only its assets; pages keep their HTML.
     fn swap_stylesheets(&mut self) -> Result<(), BuildError> {
-        let site = self.site.as_ref().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
+        let live = self.live.clone();
+        let mut state = live.write();
+        let site = state.site.as_ref().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
         let theme = build::load_theme(&site.config)?;
+        let files = Arc::make_mut(&mut self.files);
         for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
-            self.files.insert(format!("assets/{name}"), served(OutputFile::Bytes(bytes)));
+            files.insert(format!("assets/{name}"), served(OutputFile::Bytes(bytes)));
         }
-        self.theme = Some(theme);
+        state.theme = Some(theme);
         Ok(())
     }
 }
 
-/// The files of a new render, with the search index of the files served so far: the index is
-/// made in the background (see [`super::search`]) and the last good one serves until the next is
-/// installed, so search never answers 404 while a burst of saves keeps the site rebuilding.
-fn keeping_search(served: &ServedFiles, files: crate::files::SiteFiles) -> ServedFiles {
-    let mut next = served_files(files);
-    for (path, file) in served {
-        if path.starts_with("search/") {
-            next.entry(path.clone()).or_insert_with(|| file.clone());
+/// What the last good build knows of the site's files, for the watcher.
+struct LastBuild<'s> {
+    site: &'s Site,
+    /// While the overlay shows, anything may be the fix: a file that came and went too.
+    failing: bool,
+}
+
+impl super::watch::Known for LastBuild<'_> {
+    fn knows(&self, source: &str) -> bool {
+        self.failing || knows(self.site, source)
+    }
+
+    /// The pages of the last good build (by source) whose Markdown includes the file `path`.
+    fn includers(&self, path: &Path) -> Vec<String> {
+        self.site
+            .pages
+            .iter()
+            .zip(&self.site.content.docs)
+            .filter(|(p, _)| p.markdown.includes.iter().any(|f| f == path))
+            .map(|(_, d)| d.source.clone())
+            .collect()
+    }
+}
+
+/// Whether `source` (relative to docs_dir) is a page or asset of the site, or a folder holding
+/// one (a folder moved away is reported by its own path only).
+fn knows(site: &Site, source: &str) -> bool {
+    let sources =
+        site.content.docs.iter().map(|d| d.source.as_str()).chain(site.content.assets.iter().map(String::as_str));
+    sources.into_iter().any(|known| super::watch::is_or_holds(source, known))
+}
+
+/// The element ids of a page's markdown-stage HTML.
+fn element_ids(body: &PageBody) -> std::collections::HashSet<String> {
+    match body {
+        PageBody::Html(html) => crate::html::element_ids(html),
+        PageBody::Facts(facts) => facts.ids.clone(),
+    }
+}
+
+/// Every file of the site but its pages, with markers for the pages and the `llms` files
+/// (made when asked for); and the first page, rendered to check the theme's page template.
+fn render_extras(site: &Site, theme: &crate::render::Theme) -> Result<(ServedFiles, Vec<(String, Bytes)>), BuildError> {
+    let mut files = served_files(crate::pages::render_extras(site, theme, Some(script()))?);
+    // As in a build, where pages are written first and the first file written at a path wins.
+    if site.config.llms_txt {
+        for name in ["llms.txt", "llms-full.txt"] {
+            files.insert(name.to_string(), Served::Llms);
         }
     }
-    next
+    for doc in &site.content.docs {
+        files.insert(doc.output_file.clone(), Served::Page);
+    }
+    let mut first = Vec::new();
+    if !site.content.docs.is_empty() {
+        for (path, page) in build::render_site(site, theme, Some(script()), Pages::Only(&[0]))? {
+            if let OutputFile::Bytes(html) = page {
+                first.push((path, Bytes::from(html)));
+            }
+        }
+    }
+    Ok((files, first))
 }
 
 /// Adds `scope` to the pages to check after this rebuild.
@@ -430,6 +549,7 @@ fn to_check(unchecked: &mut Option<Scope>, scope: Scope) {
     });
 }
 
-fn script() -> String {
+/// The live-reload script tag every page carries.
+pub fn script() -> String {
     super::livereload::script_tag()
 }

@@ -1,10 +1,12 @@
 //! What the server shares between the rebuild thread and the request handlers: the current site
-//! as one immutable [`Snapshot`], swapped whole after every rebuild, and the live-reload events.
+//! as one immutable [`Snapshot`], swapped whole after every rebuild, the loaded site pages are
+//! rendered from ([`Live`]), the search index, and the live-reload events.
 //!
 //! In: rebuilt files and what changed. Out: snapshots for requests (a request holds one `Arc` for
-//! its whole life, so it never sees half of one build and half of another) and [`Event`]s for
-//! the websocket clients. A snapshot carries the failed build's error and the site's problems
-//! (see [`super::problems`]), which a tab learns when it connects.
+//! its whole life, so it never sees half of one build and half of another; a page it renders is
+//! made from one version of the site, see [`super::live`]) and [`Event`]s for the websocket
+//! clients. A snapshot carries the failed build's error and the site's problems (see
+//! [`super::problems`]), which a tab learns when it connects.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -17,7 +19,9 @@ use tokio::sync::broadcast;
 use crate::build::BuildError;
 use crate::files::{OutputFile, SiteFiles};
 
+use super::live::Live;
 use super::problems::Problem;
+use super::search::SearchIndex;
 
 /// One file as the server holds it: cheap to clone into the next snapshot.
 #[derive(Debug, Clone)]
@@ -26,6 +30,10 @@ pub enum Served {
     Bytes(Bytes),
     /// A file lectern found inside the site's root, read when requested.
     Copy(PathBuf),
+    /// A page, rendered when requested ([`Live::page`]).
+    Page,
+    /// `llms.txt` or `llms-full.txt`, made when requested ([`Live::llms`]).
+    Llms,
 }
 
 /// Files by path below the output folder (`/` separators, not percent-encoded).
@@ -45,9 +53,12 @@ pub fn served(file: OutputFile) -> Served {
 }
 
 /// The site as served at one moment.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Snapshot {
-    pub files: ServedFiles,
+    /// Every file but the search index's (pages and `llms` files are made when requested).
+    pub files: Arc<ServedFiles>,
+    /// The search index, whose files are made when requested.
+    pub search: Option<Arc<SearchIndex>>,
     /// `base_url` of the site, e.g. `/` or `/docs/`.
     pub base_url: String,
     /// The site's `trailing_slash` setting: `Some(false)` sites write `/x` as `x.html`.
@@ -65,13 +76,18 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Whether the site has a file at `key` (below the output folder).
+    pub fn has(&self, key: &str) -> bool {
+        self.files.contains_key(key) || (key.starts_with("search/") && self.search.as_ref().is_some_and(|s| s.has(key)))
+    }
+
     /// Whether the page at output file `file` (None: it did not exist) changed after `version`.
     pub fn changed_since(&self, file: Option<&str>, version: u64) -> bool {
         if self.all_changed > version {
             return true;
         }
         match file {
-            Some(f) => self.changed.get(f).is_some_and(|v| *v > version) || !self.files.contains_key(f),
+            Some(f) => self.changed.get(f).is_some_and(|v| *v > version) || !self.has(f),
             None => self.version > version,
         }
     }
@@ -142,6 +158,8 @@ pub enum Event {
 /// The state behind every request.
 pub struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
+    /// The loaded site, which pages are rendered from.
+    pub live: Arc<Live>,
     /// Live-reload events, one receiver per open tab.
     pub events: broadcast::Sender<Event>,
     /// Tells pages served by an earlier run of the server from this one's.
@@ -149,11 +167,12 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// Shared state serving `snapshot`.
-    pub fn new(snapshot: Snapshot) -> Shared {
+    /// Shared state serving `snapshot`, rendering pages from `live`.
+    pub fn new(snapshot: Snapshot, live: Arc<Live>) -> Shared {
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         Shared {
             snapshot: RwLock::new(Arc::new(snapshot)),
+            live,
             events: broadcast::channel(64).0,
             server_id: format!("{:x}", nanos & 0xffff_ffff_ffff),
         }

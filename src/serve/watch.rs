@@ -90,7 +90,11 @@ pub fn change_kind(config: &Config, path: &Path, known: &dyn Known) -> ChangeKin
     if generated || parts.iter().any(|p| p.starts_with('.')) || is_editor_temp(name) {
         return ChangeKind::Ignored;
     }
-    if parts.len() == 1 && (name == CONFIG_FILE || crate::docusaurus::CONFIG_FILES.contains(&name.as_str())) {
+    let is_sidebars_file = config.sidebars_file.as_deref() == Some(rel)
+        || (parts.len() == 1 && crate::docusaurus::SIDEBAR_FILES.contains(&name.as_str()));
+    if is_sidebars_file
+        || parts.len() == 1 && (name == CONFIG_FILE || crate::docusaurus::CONFIG_FILES.contains(&name.as_str()))
+    {
         return ChangeKind::Config;
     }
     if parts[0] == "theme" {
@@ -199,6 +203,14 @@ mod tests {
         let known = |s: &str| ["guide/a.md", "gone.md", "guide/img.png"].contains(&s);
         let kind = |p: &str| change_kind(&c, &root.join(p), &known);
         assert_eq!(kind("lectern.yml"), ChangeKind::Config);
+        assert_eq!(kind("sidebars.js"), ChangeKind::Config, "a Docusaurus sidebars file");
+        let mut named = c.clone();
+        named.sidebars_file = Some(PathBuf::from("config/nav.js"));
+        assert_eq!(
+            change_kind(&named, &root.join("config/nav.js"), &known),
+            ChangeKind::Config,
+            "the one sidebarPath names"
+        );
         assert_eq!(kind("docs/guide/a.md"), ChangeKind::Page("guide/a.md".into()));
         assert_eq!(kind("docs/new.md"), ChangeKind::Content, "a new page");
         assert_eq!(kind("docs/gone.md"), ChangeKind::Content, "a deleted page");

@@ -65,6 +65,42 @@ pub struct SiteSpeech {
     pub warnings: Vec<Diagnostic>,
     /// How many sentences were synthesised (not found in the cache) in this build.
     pub synthesised: usize,
+    /// What the audio depended on beyond the pages and the settings: the engine found (or why
+    /// none was), which a no-change build compares with [`engine_state`] now.
+    pub engine: EngineUse,
+}
+
+/// Whether a build's speech depended on the engine installed ([`SiteSpeech::engine`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum EngineUse {
+    /// No engine was looked for: no speech blocks, `prerender: never`, or a shard.
+    #[default]
+    NotAsked,
+    /// The engine as [`engine_state`] describes it: the audio stays right while it is the same.
+    Found(String),
+    /// The engine failed part-way (`prerender: auto` then uses browser voices): building again
+    /// may give other audio, so nothing may be taken as unchanged.
+    Unsettled,
+}
+
+/// The speech engine the settings would use now, and whether the cache folder can be written:
+/// its identity (engine, version, voice, rate), or why there is none. Cheap: the engines'
+/// versions are remembered in the cache folder.
+pub fn engine_state(config: &Config) -> String {
+    let settings = &config.speech;
+    let detected = Engine::detect(settings, &config.root);
+    describe_engine(config, &detected)
+}
+
+fn describe_engine(config: &Config, detected: &Result<Engine, String>) -> String {
+    // A folder not made yet counts as writable when the closest folder that exists is: the
+    // build makes it.
+    let dir = &config.speech.cache_dir;
+    let writable = dir.ancestors().find(|d| d.exists()).is_some_and(can_write);
+    match detected {
+        Ok(engine) => format!("engine {}; cache writable {writable}", engine.identity()),
+        Err(why) => format!("no engine: {why}; cache writable {writable}"),
+    }
 }
 
 impl SiteSpeech {
@@ -192,6 +228,9 @@ pub fn run_on_blocks(config: &Config, titles: &[&str], blocks: Vec<Vec<Block>>) 
         return Ok(out);
     }
     let detected = (settings.prerender != Prerender::Never).then(|| Engine::detect(settings, &config.root));
+    if let Some(detected) = &detected {
+        out.engine = EngineUse::Found(describe_engine(config, detected));
+    }
     let engine = choose_engine(config, detected, &mut out.warnings)?;
     let audio = match &engine {
         Some(engine) => {
@@ -210,6 +249,7 @@ pub fn run_on_blocks(config: &Config, titles: &[&str], blocks: Vec<Vec<Block>>) 
                         .with_help("fix the engine, or set `speech.prerender: never` to stop trying"),
                     );
                     out.synthesised = 0;
+                    out.engine = EngineUse::Unsettled;
                     vec![None; blocks.len()]
                 }
                 Err(e) => return Err(e.context("speech.prerender is `always` and the speech engine failed")),

@@ -43,6 +43,13 @@ pub fn build(site: &Path) -> Output {
     support::lectern_ok(["build".as_ref(), site.as_os_str(), "--out".as_ref(), out.as_os_str()])
 }
 
+/// [`build`] with `--full`: the speech stage runs even when nothing changed since the last build
+/// (which otherwise does nothing), as a warm build after a change to another page would run it.
+pub fn build_full(site: &Path) -> Output {
+    let out = site.join("build");
+    support::lectern_ok(["build".as_ref(), site.as_os_str(), "--out".as_ref(), out.as_os_str(), "--full".as_ref()])
+}
+
 /// The sentences the fake engine was asked for, in the order it was asked.
 pub fn calls(site: &Path) -> Vec<String> {
     std::fs::read_to_string(site.join("calls.log")).unwrap_or_default().lines().map(str::to_string).collect()

@@ -44,6 +44,9 @@ pub struct ToolResult {
     pub build: Stats,
     /// CPU time (user + system) of the same builds: steadier than wall time on a busy machine.
     pub cpu: Stats,
+    /// Its user part (the program's own work) and system part (the kernel's: file system calls).
+    pub user: Stats,
+    pub sys: Stats,
     /// The warm-up build: the first on this machine, with the site's caches empty.
     pub first_build_ms: Option<f64>,
     pub pages_per_s: f64,
@@ -56,6 +59,14 @@ pub struct ToolResult {
     pub stages: Vec<Stage>,
     /// Builds into the output folder of the previous build, nothing changed (lectern only).
     pub rebuild: Option<Stats>,
+    /// Their CPU time (user + system).
+    pub rebuild_cpu: Option<Stats>,
+    /// How many of them said that nothing changed ([`SKIPPED`]) and left the output as it was.
+    pub rebuilds_skipped: usize,
+    /// Builds into the previous output after one page's text was edited (lectern only), and
+    /// their CPU time.
+    pub edit: Option<Stats>,
+    pub edit_cpu: Option<Stats>,
     /// Lines starting with `warning` in the last run's stderr.
     pub warnings: usize,
 }
@@ -83,6 +94,9 @@ pub struct Report {
     /// Comparison tools that were not found, with how to install them.
     pub skipped: Vec<String>,
 }
+
+/// What lectern prints when a build finds nothing changed since the last one.
+pub const SKIPPED: &str = "nothing changed since the last build";
 
 /// `N` from lectern's `built N pages ...` line.
 pub fn built_pages(stderr: &str) -> Option<usize> {
@@ -185,11 +199,60 @@ pub fn print(report: &Report) {
          time (median); rebuild: a second build into the same folder, nothing changed (median)"
     );
     println!();
+    print_rebuilds(report);
     print_stages(report);
     print_ratios(report);
     for line in &report.skipped {
         println!("{line}");
     }
+}
+
+/// Cold builds' CPU split into user and system time, against rebuilds with nothing changed and
+/// after a one-page edit.
+fn print_rebuilds(report: &Report) {
+    let mut rows = vec![
+        [
+            "lectern",
+            "pages",
+            "cold wall s",
+            "cold CPU s",
+            "user s",
+            "sys s",
+            "no-change wall s",
+            "no-change CPU s",
+            "cold/no-change CPU",
+            "skipped",
+            "1-page edit wall s",
+            "edit CPU s",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for s in &report.sites {
+        let r = &s.lectern;
+        let (Some(rebuild), Some(rebuild_cpu)) = (&r.rebuild, &r.rebuild_cpu) else { continue };
+        rows.push(vec![
+            s.site.clone(),
+            r.pages.to_string(),
+            secs(r.build.median_ms),
+            secs(r.cpu.median_ms),
+            secs(r.user.median_ms),
+            secs(r.sys.median_ms),
+            secs(rebuild.median_ms),
+            secs(rebuild_cpu.median_ms),
+            format!("{:.1}×", r.cpu.median_ms / rebuild_cpu.median_ms.max(0.001)),
+            format!("{}/{}", r.rebuilds_skipped, rebuild.samples_ms.len()),
+            r.edit.as_ref().map_or("-".to_string(), |e| secs(e.median_ms)),
+            r.edit_cpu.as_ref().map_or("-".to_string(), |e| secs(e.median_ms)),
+        ]);
+    }
+    print_table(&rows);
+    println!(
+        "cold: builds into an empty folder (medians); user and sys: the two parts of their CPU time; no-change: \
+         a build into the previous output with nothing changed; skipped: how many said nothing changed; \
+         1-page edit: a build after appending a paragraph to one page"
+    );
+    println!();
 }
 
 fn print_stages(report: &Report) {

@@ -16,6 +16,10 @@ pub struct Sample {
     /// User plus system CPU time of the child, which contention from other processes inflates
     /// far less than wall time.
     pub cpu_ms: f64,
+    /// The two parts of `cpu_ms`: in the program, and in the kernel on its behalf (file system
+    /// calls, mostly).
+    pub user_ms: f64,
+    pub sys_ms: f64,
     /// Peak resident set size of the child, in KiB (Linux reports `ru_maxrss` in KiB).
     pub max_rss_kib: u64,
     pub stderr: String,
@@ -60,8 +64,9 @@ pub fn measure_any(command: &mut Command) -> Result<Finished> {
         Err(_) => bail!("the stderr reader of {shown} panicked"),
     };
     let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    let cpu_ms = millis(usage.ru_utime) + millis(usage.ru_stime);
-    let sample = Sample { wall_ms, cpu_ms, max_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0), stderr };
+    let (user_ms, sys_ms) = (millis(usage.ru_utime), millis(usage.ru_stime));
+    let max_rss_kib = u64::try_from(usage.ru_maxrss).unwrap_or(0);
+    let sample = Sample { wall_ms, cpu_ms: user_ms + sys_ms, user_ms, sys_ms, max_rss_kib, stderr };
     Ok(Finished { sample, code })
 }
 

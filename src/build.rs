@@ -96,10 +96,14 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
         .enumerate()
         .map(|(i, doc)| {
             // Without its HTML kept, this pass needs only the page's facts: code is highlighted
-            // when the page is written, and only if it is.
+            // when the page is written, and only if it is. A page with a card list keeps its
+            // HTML (highlighted) whatever the mode: its cards are filled in once the sidebars exist.
             let mut r = pages::page_markdown(&resolver_index, doc, keep_html);
+            if !keep_html && !r.card_lists.is_empty() {
+                r = pages::page_markdown(&resolver_index, doc, true);
+            }
             let html = std::mem::take(&mut r.html);
-            if keep_html {
+            if keep_html || !r.card_lists.is_empty() {
                 return (r, (PageBody::Html(html), None));
             }
             let title = page_title(doc, &r);
@@ -112,7 +116,7 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
         })
         .collect();
     let (rendered, read): (Vec<Rendered>, Vec<Read>) = pages.into_iter().unzip();
-    let (bodies, blocks): (Vec<PageBody>, Vec<_>) = read.into_iter().unzip();
+    let (mut bodies, mut blocks): (Vec<PageBody>, Vec<_>) = read.into_iter().unzip();
     timings.markdown = ms_since(started);
     timings.highlight = (markdown::highlight_time() - highlight_before).as_secs_f64() * 1000.0;
     timings.mark_peak("markdown");
@@ -130,23 +134,17 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
             if d.is_error() { errors.push(d.clone()) } else { warnings.push(d.clone()) }
         }
         for c in &r.components {
-            components.entry(c.clone()).or_insert_with(|| doc.display_path.clone());
+            let (first, _) = components.entry(c.name.clone()).or_insert_with(|| (c.clone(), doc.display_path.clone()));
+            first.dropped &= c.dropped;
         }
         for l in &r.unknown_languages {
             languages.entry(l.clone()).or_insert_with(|| doc.display_path.clone());
         }
     }
-    // Once per name per build, pointing at the first page that uses it.
-    for (name, path) in components {
-        warnings.push(
-            Diagnostic::warning(
-                path,
-                0,
-                0,
-                format!("component <{name}> is not known; its content is shown without it"),
-            )
-            .with_help("lectern understands <TextToSpeech>; other components keep their children only"),
-        );
+    // Once per name per build, at its first use; left out only if no page gives it children.
+    for (first, path) in components.into_values() {
+        let text = content.docs.iter().find(|d| d.display_path == path).map_or("", |d| d.text.as_str());
+        warnings.push(first.warning(&path, text));
     }
     for (lang, path) in languages {
         warnings.push(
@@ -162,6 +160,23 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
     warnings.extend(sidebar_warnings);
     if !errors.is_empty() {
         return Err(BuildError::Content(errors));
+    }
+    for (i, r) in rendered.iter().enumerate().filter(|(_, r)| !r.card_lists.is_empty()) {
+        let doc = &content.docs[i];
+        if let PageBody::Html(html) = &mut bodies[i]
+            && let Some(filled) = crate::cards::fill_doc(html, &content.docs, &sidebars, i)
+        {
+            *html = filled;
+            if mode == Mode::Disk {
+                let hash = site::html_hash(html);
+                let mut page_blocks = crate::speech::page_blocks(i, &doc.title, html, whole_page);
+                for block in &mut page_blocks {
+                    block.set_source(hash, &doc.title);
+                }
+                blocks[i] = Some(page_blocks);
+            }
+        }
+        warnings.extend(card_list_warnings(doc, r, &sidebars.placements[i]));
     }
     let started = std::time::Instant::now();
     let titles: Vec<&str> = content.docs.iter().map(|d| d.title.as_str()).collect();
@@ -184,6 +199,55 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
         .collect();
     timings.load = ms_since(loading) - timings.markdown - timings.sidebar - timings.speech;
     Ok(Site { config, content, pages, sidebars, copies, warnings, timings, speech })
+}
+
+/// A `<DocCardList />` on a page in no sidebar has nothing to list (Docusaurus fails there).
+fn card_list_warnings(doc: &content::Doc, r: &Rendered, placement: &Option<sidebar::Placement>) -> Vec<Diagnostic> {
+    if placement.is_some() {
+        return Vec::new();
+    }
+    let source = doc.text.lines().collect::<Vec<_>>();
+    r.card_lists
+        .iter()
+        .map(|&line| {
+            let d = Diagnostic::warning(
+                &doc.display_path,
+                line,
+                1,
+                "<DocCardList /> lists nothing: this page is in no sidebar",
+            )
+            .with_help("a card list shows the items of the page's sidebar category; link the pages instead");
+            match source.get(line.wrapping_sub(1)) {
+                Some(text) => d.with_source_line(text),
+                None => d,
+            }
+        })
+        .collect()
+}
+
+/// Fills the card lists of every page that has one again, from the current sidebars, titles and
+/// descriptions (for `serve`, after pages were read again): the pages whose HTML changed, their
+/// speech read again.
+pub fn refill_card_lists(site: &mut Site) -> Vec<usize> {
+    let mut changed = Vec::new();
+    for i in 0..site.pages.len() {
+        if site.pages[i].markdown.card_lists.is_empty() {
+            continue;
+        }
+        let Some(html) = site.pages[i].body.html() else { continue };
+        let Some(filled) = crate::cards::fill_doc(html, &site.content.docs, &site.sidebars, i) else { continue };
+        if filled == html {
+            continue;
+        }
+        let title = site.content.docs[i].title.as_str();
+        match crate::speech::run(&site.config, &[title], &[filled.as_str()]) {
+            Ok(speech) => site.speech.update_page(i, speech),
+            Err(e) => eprintln!("warning: speech of {}: {e:#}", site.content.docs[i].display_path.display()),
+        }
+        site.pages[i].body = PageBody::Html(filled);
+        changed.push(i);
+    }
+    changed
 }
 
 /// What re-reading one page changed (for `serve`'s incremental rebuilds).
@@ -218,13 +282,13 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
     if doc.title.is_empty() {
         doc.title = rendered.title.clone().unwrap_or_else(|| doc.base_id.clone());
     }
-    let speech = crate::speech::run(&site.config, &[doc.title.as_str()], &[html.as_str()])?;
     // Images the page now embeds; files it no longer uses stay servable until the next full load.
     let new_copies =
         index.copies(&Content { docs: vec![doc.clone()], ..Default::default() }, std::slice::from_ref(&rendered));
     let update = if nav_key(&doc) == nav_key(old) { PageUpdate::Body } else { PageUpdate::Navigation };
     drop(index);
     let previous = std::mem::replace(&mut site.content.docs[i], doc);
+    let mut previous_sidebars = None;
     if update == PageUpdate::Navigation {
         let (sidebars, problems) = sidebar::build_sidebars(&site.content, &site.config);
         let problems: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
@@ -232,9 +296,22 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
             site.content.docs[i] = previous;
             return Err(BuildError::Content(problems));
         }
-        site.sidebars = sidebars;
+        previous_sidebars = Some(std::mem::replace(&mut site.sidebars, sidebars));
     }
+    let html = crate::cards::fill_doc(&html, &site.content.docs, &site.sidebars, i).unwrap_or(html);
+    let title = site.content.docs[i].title.as_str();
+    let speech = match crate::speech::run(&site.config, &[title], &[html.as_str()]) {
+        Ok(speech) => speech,
+        Err(e) => {
+            site.content.docs[i] = previous;
+            if let Some(sidebars) = previous_sidebars {
+                site.sidebars = sidebars;
+            }
+            return Err(e.into());
+        }
+    };
     site.warnings = rendered.diagnostics.clone();
+    site.warnings.extend(card_list_warnings(&site.content.docs[i], &rendered, &site.sidebars.placements[i]));
     site.pages[i].markdown = rendered;
     site.pages[i].body = PageBody::Html(html);
     site.speech.update_page(i, speech);

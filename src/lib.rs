@@ -31,6 +31,8 @@ pub mod redirects;
 pub mod markdown;
 // 5. Sidebars, previous/next, breadcrumbs.
 pub mod sidebar;
+// 5a. What `<DocCardList />` and generated index pages list, from the sidebars.
+pub mod cards;
 // 6. Spoken sections into audio, captions and players.
 pub mod speech;
 // 7. Broken links and anchors (`lectern check`), and external links (`--external`).

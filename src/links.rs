@@ -5,11 +5,11 @@
 //! things up in lists made by the content stage and never touches the disk.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::content::{Content, Doc};
-use crate::markdown::{LinkResolver, Rendered, ResolvedImage};
+use crate::markdown::{ImportedFile, LinkResolver, Rendered, ResolvedImage};
 
 /// What every page's resolver looks things up in; built once per build.
 pub struct Index<'a> {
@@ -131,6 +131,70 @@ impl LinkResolver for Resolver<'_> {
             Target::Doc { url } => Some(ResolvedImage { url, file: None }),
         }
     }
+
+    fn rebase_link(&self, partial: &Path, dest: &str) -> Option<String> {
+        self.rebased(partial, dest)
+    }
+
+    /// `./x.mdx` and `../x.md` against the importing file's folder, `@site/x.md` against the
+    /// site's root, as Docusaurus's bundler resolves them; nothing else is a partial's path.
+    fn import_file(&self, importer: Option<&Path>, spec: &str) -> Option<ImportedFile> {
+        let config = self.index.config;
+        let spec = spec.split(['?', '#']).next().unwrap_or(spec);
+        let file = if let Some(rest) = spec.strip_prefix("@site/") {
+            config.root.join(rest)
+        } else if spec.starts_with("./") || spec.starts_with("../") {
+            importer.unwrap_or(&self.doc.file).parent()?.join(spec)
+        } else {
+            return None;
+        };
+        let file = lexical(&file);
+        let root = lexical(&config.root);
+        let display = file.strip_prefix(&root).map(Path::to_path_buf).unwrap_or_else(|_| file.clone());
+        Some(ImportedFile { file, display })
+    }
+}
+
+impl Resolver<'_> {
+    /// [`LinkResolver::rebase_link`]: a relative destination written in a partial inside the
+    /// docs folder, as a path from the page's folder to the same file.
+    fn rebased(&self, partial: &Path, dest: &str) -> Option<String> {
+        if dest.is_empty() || dest.starts_with(['#', '/']) || is_external(dest) {
+            return None;
+        }
+        let docs = lexical(&self.index.config.docs_path());
+        let partial_dir = partial.parent()?.strip_prefix(&docs).ok()?;
+        let partial_dir: Vec<String> =
+            partial_dir.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let partial_dir = partial_dir.join("/");
+        let here = self.doc.dir_path();
+        if partial_dir == here {
+            return None;
+        }
+        let cut = dest.find(['?', '#']).unwrap_or(dest.len());
+        let (path, suffix) = dest.split_at(cut);
+        let target = normalise_rel(&partial_dir, path)?;
+        let up = "../".repeat(self.doc.dirs.len());
+        Some(format!("{up}{target}{suffix}"))
+    }
+}
+
+/// `path` with `.` and `..` parts worked out without asking the disk.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !matches!(out.components().next_back(), Some(Component::Normal(_))) || !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The sources (relative to docs_dir) a `.md` link written in folder `here` may mean, in the

@@ -554,29 +554,8 @@ fn generated_pages(site: &Site, site_view: &SiteView, theme: &Theme) -> anyhow::
             if let Some(desc) = description {
                 html.push_str(&format!("<p>{}</p>\n", render::escape_html(desc)));
             }
-            html.push_str("<ul class=\"category-index\">\n");
-            for child in &c.items {
-                let (label, target) = match child {
-                    Item::Doc { doc, label, .. } | Item::Ref { doc, label, .. } => {
-                        (label.clone(), Some(encode_path(&site.content.docs[*doc].url)))
-                    }
-                    Item::Category(cc) => {
-                        (cc.label.clone(), link_stop(&cc.link).map(|t| encode_path(&stop_url(site, &t))))
-                    }
-                    Item::Link { label, href, .. } => (label.clone(), Some(href.clone())),
-                    // Markup for the sidebar; the index lists pages and links.
-                    Item::Html { .. } => continue,
-                };
-                match target {
-                    Some(url) => html.push_str(&format!(
-                        "<li><a href=\"{}\">{}</a></li>\n",
-                        render::escape_html(&url),
-                        render::escape_html(&label)
-                    )),
-                    None => html.push_str(&format!("<li>{}</li>\n", render::escape_html(&label))),
-                }
-            }
-            html.push_str("</ul>\n");
+            // As Docusaurus's generated index: a card per item (`DocCardList`).
+            html.push_str(&crate::cards::html(&crate::cards::cards(&c.items, &site.content.docs)));
             v.content_html = html;
             v.description = description.clone();
             v.sidebar = nav_items(site, si, &here);

@@ -149,7 +149,7 @@ fn a_broken_link_added_while_serving_is_reported_and_cleared_by_the_fix() {
         assert!(has("docs/guide/edit-me.md:6:5", "link '/guide/nowhere' matches no page"), "{list:?}");
         assert!(has("docs/guide/edit-me.md:6:32", "anchor '#setpu' does not exist on '/guide/target'"), "{list:?}");
         assert!(has("docs/guide/edit-me.md:7:1", "image './missing.png' matches no file"), "{list:?}");
-        assert!(has("docs/guide/edit-me.md", "component <Carousel> is not known"), "{list:?}");
+        assert!(has("docs/guide/edit-me.md:7:33", "component <Carousel> is not known"), "{list:?}");
         assert_eq!(list.len(), 4, "{list:?}");
         // A broken link is an error under `on_broken_links: error`, yet it is a notice, not the
         // error overlay: the page was rebuilt and served.
@@ -163,7 +163,10 @@ fn a_broken_link_added_while_serving_is_reported_and_cleared_by_the_fix() {
         );
         assert!(printed.contains("warning: docs/guide/edit-me.md:6:32: anchor '#setpu'"), "{printed}");
         assert!(printed.contains("help: did you mean './target.md#setup'?"), "{printed}");
-        assert!(printed.contains("warning: docs/guide/edit-me.md: component <Carousel> is not known"), "{printed}");
+        assert!(
+            printed.contains("warning: docs/guide/edit-me.md:7:33: component <Carousel> is not known"),
+            "{printed}"
+        );
 
         // A tab opened now learns the problems at once.
         let (_, hello) = connect(&serve.socket_url("/")).await;

@@ -134,6 +134,151 @@ pub(crate) fn panel_open(tab: &Tab) -> String {
     )
 }
 
+/// A `<CodeBlock>` read from its source: its attributes, the code it holds, and how many
+/// lines after the first it took.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CodeBlockSource {
+    pub attrs: Vec<(String, Value)>,
+    pub code: String,
+    pub extra_lines: usize,
+}
+
+/// Reads a `<CodeBlock …>…</CodeBlock>` that starts at `lines[0]` (which starts with the tag)
+/// and may run over the lines after it. The code is the children: a template literal
+/// (`` {`…`} ``, with `${name}` of a constant in `consts` filled in), a string, or plain text
+/// (its common indentation removed). `None` when the element does not end within the lines.
+pub(crate) fn code_block(
+    lines: &[&str],
+    consts: &std::collections::HashMap<String, String>,
+) -> Option<CodeBlockSource> {
+    const CLOSE: &str = "</CodeBlock>";
+    let mut text = String::new();
+    for (extra, line) in lines.iter().enumerate().take(10_000) {
+        if extra > 0 {
+            text.push('\n');
+        }
+        text.push_str(line);
+        let Some(tag_end) = tag_end(&text) else { continue };
+        let tag = &text[..tag_end];
+        let attrs = attributes(tag.strip_prefix("<CodeBlock").unwrap_or(tag).trim_end_matches('>'));
+        if tag.ends_with("/>") {
+            return Some(CodeBlockSource { attrs, code: String::new(), extra_lines: extra });
+        }
+        let Some(close) = text[tag_end..].find(CLOSE) else { continue };
+        let children = &text[tag_end..tag_end + close];
+        return Some(CodeBlockSource { attrs, code: code_children(children, consts), extra_lines: extra });
+    }
+    None
+}
+
+/// Where the opening tag at the start of `text` ends (after its `>`), quotes and braces skipped.
+fn tag_end(text: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '{') => depth += 1,
+            (None, '}') => depth -= 1,
+            (None, '>') if depth == 0 => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The code a `<CodeBlock>`'s children hold; a trailing line break is dropped, as Docusaurus's
+/// `parseLines` drops it.
+fn code_children(children: &str, consts: &std::collections::HashMap<String, String>) -> String {
+    let trimmed = children.trim();
+    let code = match trimmed.strip_prefix('{').and_then(|r| r.strip_suffix('}')).map(str::trim) {
+        Some(inner) => match inner.strip_prefix('`').and_then(|r| r.strip_suffix('`')) {
+            Some(template) => cooked_template(template, consts),
+            None => string_literal(inner).unwrap_or_else(|| inner.to_string()),
+        },
+        None => plain_children(children),
+    };
+    code.strip_suffix('\n').map(|c| c.strip_suffix('\r').unwrap_or(c)).unwrap_or(&code).to_string()
+}
+
+/// A template literal's text: escapes read, `${name}` of a known constant filled in, any other
+/// `${…}` kept as written.
+fn cooked_template(raw: &str, consts: &std::collections::HashMap<String, String>) -> String {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' if i + 1 < chars.len() => {
+                match chars[i + 1] {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    c => out.push(c),
+                }
+                i += 2;
+            }
+            '$' if chars.get(i + 1) == Some(&'{') => {
+                let end = chars[i..].iter().position(|c| *c == '}').map(|p| i + p);
+                let Some(end) = end else {
+                    out.extend(&chars[i..]);
+                    break;
+                };
+                let name: String = chars[i + 2..end].iter().collect();
+                match consts.get(name.trim()) {
+                    Some(value) => out.push_str(value),
+                    None => out.extend(&chars[i..=end]),
+                }
+                i = end + 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Children written as plain lines: blank lines at either end dropped, common indentation removed.
+fn plain_children(children: &str) -> String {
+    let lines: Vec<&str> = children.lines().collect();
+    let first = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());
+    let last = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(first, |p| p + 1);
+    let lines = &lines[first..last.max(first)];
+    let indent =
+        lines.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    lines.iter().map(|l| l.get(indent..).unwrap_or("").trim_end()).collect::<Vec<_>>().join("\n")
+}
+
+/// The info string of the fenced block a `<CodeBlock>` becomes: its language (`language`, else
+/// a `language-…` class), `title`, `metastring` and `showLineNumbers`.
+pub(crate) fn code_block_info(attrs: &[(String, Value)]) -> String {
+    let lang = get(attrs, "language").map(str::to_string).or_else(|| {
+        get(attrs, "className")
+            .and_then(|c| c.split_whitespace().find_map(|w| w.strip_prefix("language-")).map(str::to_string))
+    });
+    let mut info = lang.unwrap_or_default();
+    if let Some(title) = get(attrs, "title") {
+        let q = if title.contains('"') { '\'' } else { '"' };
+        info.push_str(&format!(" title={q}{title}{q}"));
+    }
+    if let Some(meta) = get(attrs, "metastring") {
+        info.push(' ');
+        info.push_str(meta);
+    }
+    match attrs.iter().find(|(n, _)| n == "showLineNumbers").map(|(_, v)| v) {
+        Some(Value::Flag) => info.push_str(" showLineNumbers"),
+        Some(Value::Expr(e)) if e == "true" => info.push_str(" showLineNumbers"),
+        Some(Value::Expr(e) | Value::Str(e)) if e.parse::<usize>().is_ok() => {
+            info.push_str(&format!(" showLineNumbers={e}"))
+        }
+        _ => {}
+    }
+    info.trim().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +308,35 @@ mod tests {
         assert_eq!(string_literal("`x`").as_deref(), Some("x"));
         assert_eq!(string_literal("'it\\'s'").as_deref(), Some("it's"));
         assert_eq!(string_literal("a + 'b'"), None);
+    }
+
+    #[test]
+    fn code_blocks_in_every_form() {
+        let consts: std::collections::HashMap<String, String> = [("version".to_string(), "1.2".to_string())].into();
+        let cases: &[(&str, &str, &str, usize)] = &[
+            ("<CodeBlock language=\"bash\">{`npm i x@${version}`}</CodeBlock>", "bash", "npm i x@1.2", 0),
+            (
+                "<CodeBlock language=\"jsx\" title=\"/src/a.js\" showLineNumbers>\n{`function a() {\n  return \\`x\\`;\n}\n`}\n</CodeBlock>",
+                "jsx title=\"/src/a.js\" showLineNumbers",
+                "function a() {\n  return `x`;\n}",
+                5,
+            ),
+            (
+                "<CodeBlock\n  className=\"language-yaml\"\n  metastring=\"{2}\">\n    a: 1\n      b: 2\n</CodeBlock>",
+                "yaml {2}",
+                "a: 1\n  b: 2",
+                5,
+            ),
+            ("<CodeBlock language=\"js\" showLineNumbers={3}>{'one'}</CodeBlock>", "js showLineNumbers=3", "one", 0),
+            ("<CodeBlock />", "", "", 0),
+        ];
+        for (source, info, code, extra) in cases {
+            let lines: Vec<&str> = source.split('\n').collect();
+            let got = code_block(&lines, &consts).unwrap_or_else(|| panic!("{source}"));
+            assert_eq!(code_block_info(&got.attrs), *info, "{source}");
+            assert_eq!(got.code, *code, "{source}");
+            assert_eq!(got.extra_lines, *extra, "{source}");
+        }
+        assert_eq!(code_block(&["<CodeBlock language=\"js\">", "x"], &consts), None, "never closed");
     }
 }

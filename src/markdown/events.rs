@@ -40,7 +40,7 @@ pub(crate) struct Page {
     pub headings: Vec<Heading>,
     pub description: Option<String>,
     pub links: Vec<LinkRef>,
-    pub components: Vec<(usize, String)>,
+    pub components: Vec<super::Component>,
     pub unknown_languages: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -54,6 +54,11 @@ struct Positions<'a> {
 }
 
 impl Positions<'_> {
+    /// The index of the line of the prepared text `offset` is on.
+    fn line_index(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|s| *s <= offset).saturating_sub(1)
+    }
+
     /// 1-based file line and character column of `offset`.
     fn at(&self, offset: usize) -> (usize, usize) {
         let idx = self.line_starts.partition_point(|s| *s <= offset).saturating_sub(1);
@@ -382,8 +387,18 @@ impl<'a> Pass<'a, '_> {
         self.page.headings.push(Heading { level, id, text, html: inner });
     }
 
+    /// A destination written in a partial in another folder, made relative to the page.
+    fn rebased<'d>(&self, dest: CowStr<'d>, offset: usize) -> CowStr<'d> {
+        let source = self.prepared.line_sources.get(self.positions.line_index(offset)).copied().unwrap_or(0);
+        match self.prepared.partial_files.get(source).and_then(Option::as_ref) {
+            Some(file) => self.resolver.rebase_link(file, &dest).map_or(dest, CowStr::from),
+            None => dest,
+        }
+    }
+
     /// Records a link, and returns the destination to emit.
     fn link(&mut self, link_type: LinkType, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        let dest = if link_type == LinkType::Email { dest } else { self.rebased(dest, offset) };
         let (line, column) = self.positions.at(offset);
         if link_type == LinkType::Email {
             // pulldown-cmark writes the `mailto:` itself; the checker wants to see it.
@@ -398,6 +413,8 @@ impl<'a> Pass<'a, '_> {
     }
 
     fn start_image(&mut self, src: &str, title: &str, offset: usize) {
+        let src = self.rebased(CowStr::from(src.to_string()), offset);
+        let src = src.as_ref();
         let (line, column) = self.positions.at(offset);
         self.page.links.push(LinkRef { kind: LinkKind::Image, dest: src.to_string(), line, column });
         let (url, file) = match self.resolver.resolve_image(src) {
@@ -467,7 +484,7 @@ impl<'a> Pass<'a, '_> {
     fn clean(&mut self, html: &str, offset: usize) -> String {
         let cleaned = rawhtml::clean(html);
         let (line, column) = self.positions.at(offset);
-        for name in cleaned.components {
+        for (name, self_closing) in cleaned.components {
             if name == "TextToSpeech" {
                 let d = Diagnostic::warning(
                     self.path,
@@ -478,7 +495,7 @@ impl<'a> Pass<'a, '_> {
                 .with_help("put `<TextToSpeech>` and `</TextToSpeech>` each on a line of their own");
                 self.page.diagnostics.push(d);
             } else {
-                self.page.components.push((line, name));
+                self.page.components.push(super::Component { name, line, column, dropped: self_closing });
             }
         }
         cleaned.html

@@ -103,6 +103,8 @@ pub(crate) struct CodeInfo {
     pub title: Option<String>,
     /// 1-based inclusive line ranges to highlight.
     pub highlight: Vec<(usize, usize)>,
+    /// `showLineNumbers` (or `showLineNumbers=N`): the number of the first line.
+    pub line_numbers: Option<usize>,
 }
 
 /// Parses ``` `csharp title="Startup.cs" {1,3-5}` ```.
@@ -127,6 +129,14 @@ pub(crate) fn parse_info(info: &str) -> CodeInfo {
             rest = after;
         } else {
             let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let word = &rest[..end];
+            // As Docusaurus's `getMetaLineNumbersStart`: a number that does not parse is 1.
+            if let Some(start) = word.strip_prefix("showLineNumbers") {
+                parsed.line_numbers = match start.strip_prefix('=') {
+                    Some(n) => Some(n.parse().unwrap_or(1)),
+                    None => Some(1),
+                };
+            }
             rest = &rest[end..];
         }
     }
@@ -230,7 +240,16 @@ pub(crate) fn render_code(info: Option<&str>, code: &str, highlight: bool) -> Co
 }
 
 fn render_code_timed(info: Option<&str>, code: &str, highlight: bool) -> CodeHtml {
-    let info = info.map(parse_info).unwrap_or_default();
+    let mut info = info.map(parse_info).unwrap_or_default();
+    // Magic comments only when no line ranges are given, as in Docusaurus.
+    let stripped = if info.highlight.is_empty() { super::magic::strip(info.lang.as_deref(), code) } else { None };
+    let code = match &stripped {
+        Some((code, lines)) => {
+            info.highlight = lines.iter().map(|&l| (l, l)).collect();
+            code.as_str()
+        }
+        None => code,
+    };
     let mut unknown_language = None;
     let (name, syntax) = match info.lang.as_deref() {
         None => (None, None),
@@ -256,7 +275,14 @@ fn render_code_timed(info: Option<&str>, code: &str, highlight: bool) -> CodeHtm
     if let Some(title) = &info.title {
         html.push_str(&format!("<div class=\"code-title\">{}</div>", escape(title)));
     }
-    html.push_str("<pre class=\"code hl-code\" tabindex=\"0\"><code");
+    match info.line_numbers {
+        // The numbers are CSS counters: not text, so never copied, read out or searched.
+        Some(first) => html.push_str(&format!(
+            "<pre class=\"code hl-code line-numbers\" tabindex=\"0\" style=\"counter-reset: code-line {}\"><code",
+            first.saturating_sub(1)
+        )),
+        None => html.push_str("<pre class=\"code hl-code\" tabindex=\"0\"><code"),
+    }
     if let Some(name) = name {
         html.push_str(&format!(" class=\"language-{}\"", escape(name)));
     }
@@ -360,7 +386,6 @@ pub fn highlight_css() -> String {
     css.push_str("\n/* Dark theme, from the system preference. */\n@media (prefers-color-scheme: dark) {\n");
     css.push_str(&scope_css(&dark, ":root:not([data-theme=\"light\"])"));
     css.push_str("}\n");
-    css.push_str("\n.code-line.highlighted { display: block; background: rgba(127, 127, 127, 0.18); }\n");
     css
 }
 

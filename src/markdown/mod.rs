@@ -5,18 +5,23 @@
 //! HTML plus title, headings, table of contents, description, links with file positions,
 //! components, unknown code languages, speech block count and diagnostics.
 //!
-//! Steps: `preprocess` (MDX-lite, line by line, keeping line numbers) → `events`
-//! (pulldown-cmark events rewritten: heading ids, links, images, code via `highlight`,
-//! admonitions, raw HTML via `rawhtml`). [`render`] is pure apart from reading image
-//! headers for their size, and safe to run on many pages in parallel.
+//! Steps: `partials` (imported Markdown partials inlined) → `preprocess` (MDX-lite, line by
+//! line, keeping line numbers) → `events` (pulldown-cmark events rewritten: heading ids, links,
+//! images, code via `highlight` and `magic`, admonitions, raw HTML via `rawhtml`). [`render`]
+//! is pure apart from reading partials and image headers, and safe to run on many pages in
+//! parallel. A `<DocCardList />` leaves a slot ([`CARDS_OPEN`]) that `crate::cards` fills.
 
 mod admonition;
 mod components;
 mod events;
+mod excerpt;
 mod footnote;
 mod highlight;
 mod inline;
+mod magic;
+mod mdx;
 pub mod memo;
+mod partials;
 mod preprocess;
 mod rawhtml;
 mod slug;
@@ -27,10 +32,18 @@ mod title;
 use crate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
 
+pub use excerpt::excerpt;
 pub use highlight::{highlight_css, highlight_time};
 pub(crate) use slug::Slugger;
 pub use slug::slugify;
 pub use title::leading_title;
+
+/// Where a `<DocCardList />` stands in a page's HTML: the cards go between the two comments once
+/// the sidebars are known (see [`crate::cards`]). Authors' own comments never reach the HTML, so
+/// these are lectern's.
+pub const CARDS_OPEN: &str = "<!--lectern:cards-->";
+/// The end of a card list's slot.
+pub const CARDS_CLOSE: &str = "<!--lectern:/cards-->";
 
 /// Turns destinations written in a page into the URLs to emit.
 pub trait LinkResolver: Sync {
@@ -40,6 +53,25 @@ pub trait LinkResolver: Sync {
     /// An image src as written. Returns the URL to emit and, for a local file that exists, its path on disk
     /// (so its width and height can be read). None: keep as written, size unknown.
     fn resolve_image(&self, src: &str) -> Option<ResolvedImage>;
+    /// Where the Markdown partial of an MDX `import … from 'spec'` lies, `spec` written in
+    /// `importer` (a partial's file) or, when `None`, in the page itself. `None`: not a path
+    /// lectern follows. The file need not exist.
+    fn import_file(&self, _importer: Option<&Path>, _spec: &str) -> Option<ImportedFile> {
+        None
+    }
+    /// A link or image destination written in the partial `partial` (a file on disk), made
+    /// relative to the page instead, as Docusaurus resolves a partial's links from the partial's
+    /// own folder. `None`: keep it as written.
+    fn rebase_link(&self, _partial: &Path, _dest: &str) -> Option<String> {
+        None
+    }
+}
+
+/// A partial's file: where it is on disk, and the path to print for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedFile {
+    pub file: PathBuf,
+    pub display: PathBuf,
 }
 
 /// Where an image ends up, and the file it comes from when it is local.
@@ -97,6 +129,41 @@ pub struct LinkRef {
     pub column: usize,
 }
 
+/// A component lectern does not know (`<Carousel>`), as a page uses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Component {
+    pub name: String,
+    /// The file line and character column of its first use.
+    pub line: usize,
+    pub column: usize,
+    /// Every use of it closes itself (`<Carousel />`), so nothing of it is shown.
+    pub dropped: bool,
+}
+
+impl Component {
+    /// The warning about it, at its first use in `path`, whose text is `source`.
+    pub fn warning(&self, path: &Path, source: &str) -> Diagnostic {
+        let name = &self.name;
+        let message = if self.dropped {
+            format!("component <{name} /> is not known to lectern and is left out: nothing is shown in its place")
+        } else {
+            format!("component <{name}> is not known to lectern: its tags are left out and what it wraps is shown")
+        };
+        let d = Diagnostic::warning(path, self.line, self.column, message).with_help(
+            "lectern renders <TextToSpeech>, <Tabs>, <TabItem>, <Details>, <Admonition>, <CodeBlock>, <DocCardList> and imported Markdown partials; write the rest as Markdown",
+        );
+        match source.lines().nth(self.line.wrapping_sub(1)) {
+            Some(text) => d.with_source_line(text),
+            None => d,
+        }
+    }
+
+    /// Whether `d` is the warning [`Component::warning`] makes.
+    pub fn is_warning(d: &Diagnostic) -> bool {
+        d.message.starts_with("component <") && d.message.contains("is not known to lectern")
+    }
+}
+
 /// One rendered page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
@@ -111,12 +178,17 @@ pub struct Rendered {
     pub description: Option<String>,
     /// Every link, image, reference link, autolink, and raw-HTML href/src.
     pub links: Vec<LinkRef>,
-    /// Capitalised MDX component names seen (other than TextToSpeech), deduplicated.
-    pub components: Vec<String>,
+    /// The components lectern does not know, one per name, in the order they first appear.
+    pub components: Vec<Component>,
     /// Code fence languages with no syntax, deduplicated, lowercased.
     pub unknown_languages: Vec<String>,
     /// Number of `<TextToSpeech>` blocks.
     pub speech_blocks: usize,
+    /// File lines of the `<DocCardList />`s: their slots in `html` ([`CARDS_OPEN`]) are filled
+    /// once the sidebars are built.
+    pub card_lists: Vec<usize>,
+    /// The partials' files (`import … from './_shared.mdx'`) the page includes, on disk.
+    pub includes: Vec<PathBuf>,
     /// Problems with a position in the file.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -130,16 +202,21 @@ pub fn render(
     opts: &MarkdownOptions,
     links: &dyn LinkResolver,
 ) -> Rendered {
-    let mut prepared = preprocess::prepare(body, path, line_offset);
+    let mut prepared = preprocess::prepare(body, path, line_offset, links);
     let page = events::transform(&prepared, path, line_offset, links, opts.highlight);
 
-    let mut components: Vec<(usize, String)> =
-        prepared.components.drain(..).map(|(line, name)| (line + line_offset, name)).chain(page.components).collect();
-    components.sort_by_key(|(line, _)| *line);
-    let mut names: Vec<String> = Vec::new();
-    for (_, name) in components {
-        if !names.contains(&name) {
-            names.push(name);
+    let mut uses: Vec<Component> = prepared
+        .components
+        .drain(..)
+        .map(|c| Component { line: c.line + line_offset, ..c })
+        .chain(page.components)
+        .collect();
+    uses.sort_by_key(|c| (c.line, c.column));
+    let mut components: Vec<Component> = Vec::new();
+    for used in uses {
+        match components.iter_mut().find(|c| c.name == used.name) {
+            Some(c) => c.dropped &= used.dropped,
+            None => components.push(used),
         }
     }
 
@@ -160,9 +237,11 @@ pub fn render(
         toc,
         description: page.description,
         links: page.links,
-        components: names,
+        components,
         unknown_languages: page.unknown_languages,
         speech_blocks: prepared.speech_blocks,
+        card_lists: prepared.card_lists.iter().map(|line| line + line_offset).collect(),
+        includes: std::mem::take(&mut prepared.includes),
         diagnostics,
     }
 }

@@ -1,17 +1,23 @@
 //! MDX-lite, line by line, before CommonMark parsing (spec section 8).
 //!
-//! In: a page body. Out: Markdown that pulldown-cmark can parse, a table of markers and a
-//! map from its lines back to the body's lines. Removed here: top-level `import`/`export`
-//! statements, `{/* comments */}`, lines that hold only an unknown component's tag.
+//! In: a page body (with its imported partials inlined first, see `partials`). Out: Markdown
+//! that pulldown-cmark can parse, a table of markers and a map from its lines back to the
+//! page's lines (and to the partial each came from). Removed here: top-level `import`/`export`
+//! statements, `{/* comments */}`, lines that hold only an unknown component's tag. Filled in:
+//! `{name}` of a constant the file exports (`mdx`); other `{expressions}` stay, reported.
 //! Replaced by marker comments (each between blank lines, so CommonMark sees a block
 //! boundary): `<TextToSpeech>`, `</TextToSpeech>`, `:::note Title`, `:::`, and the tags of the
-//! components lectern renders (`<Tabs>`, `<TabItem>`, `<Details>`, `<Admonition>`; see
-//! `components`), whose opening tag may span lines. Fenced code is
-//! never touched. The structure of speech blocks and admonitions is checked here, so the
-//! markers that come out are always balanced.
+//! components lectern renders (`<Tabs>`, `<TabItem>`, `<Details>`, `<Admonition>`, and
+//! `<DocCardList />`, whose slot is filled once the sidebars exist; see `components`), whose
+//! opening tag may span lines. A `<CodeBlock>` becomes the fenced block it stands for. Inside
+//! a component, the indentation of its content is taken off (MDX has no indented code). Fenced
+//! code is never touched. The structure of speech blocks and admonitions is checked here, so
+//! the markers that come out are always balanced.
 
 use super::admonition::AdmonitionKind;
 use super::components::{self, Tab};
+use super::partials::{self, Expanded, Origin, Source};
+use super::{LinkResolver, mdx};
 use crate::diagnostic::{Diagnostic, closest};
 use std::path::Path;
 
@@ -38,10 +44,19 @@ pub(crate) struct Prepared {
     pub text: String,
     /// For each line of `text`, the 1-based line of the body it came from.
     pub line_map: Vec<usize>,
+    /// For each line of `text`, the partial's file it came from (an index into `partial_files`),
+    /// when the page includes any.
+    pub line_sources: Vec<usize>,
+    /// The files of the page's sources: `None` for the page itself, then each partial's.
+    pub partial_files: Vec<Option<std::path::PathBuf>>,
     pub markers: Vec<Marker>,
     pub speech_blocks: usize,
-    /// Component names with the body line they were first seen on.
-    pub components: Vec<(usize, String)>,
+    /// Each use of a component lectern does not know, at its page body line.
+    pub components: Vec<super::Component>,
+    /// Body lines of the `<DocCardList />`s, whose cards are filled in once the sidebars exist.
+    pub card_lists: Vec<usize>,
+    /// The partials' files read.
+    pub includes: Vec<std::path::PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -60,36 +75,50 @@ enum Open {
         line: usize,
         column: usize,
         tabs: Vec<Tab>,
+        /// The indentation of its first line of content, taken off every line inside it: MDX
+        /// has no indented code, so JSX indented inside a component is not code.
+        indent: Option<usize>,
     },
 }
 
 /// The components rendered here; others keep their children and are reported.
-const KNOWN: [&str; 4] = ["Tabs", "TabItem", "Details", "Admonition"];
+const KNOWN: [&str; 5] = ["Tabs", "TabItem", "Details", "Admonition", "DocCardList"];
 
-struct Fence {
+/// The `items={…}` of a `<DocCardList>` that mean the current category's items, as written in
+/// Docusaurus's docs (spaces aside).
+const CURRENT_ITEMS: [&str; 2] = ["useCurrentSidebarCategory().items", "useCurrentSidebarSiblings()"];
+
+pub(super) struct Fence {
     ch: char,
     len: usize,
 }
 
 struct Pass<'a> {
     out: Prepared,
-    path: &'a Path,
-    line_offset: usize,
     lines: Vec<&'a str>,
+    /// Per line, where it comes from (empty: the page's own lines, in order).
+    origins: &'a [Origin],
+    /// The page (0) and the partials inlined into it.
+    sources: &'a [Source],
     stack: Vec<Open>,
     /// Extra `<TextToSpeech>` opened inside another; their closing tags are swallowed.
     nested_speech: usize,
 }
 
-/// Runs the line pass over `body`.
-pub(crate) fn prepare(body: &str, path: &Path, line_offset: usize) -> Prepared {
-    let lines: Vec<&str> = body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
-    let mut pass = Pass { out: Prepared::default(), path, line_offset, lines, stack: Vec::new(), nested_speech: 0 };
+/// Runs the line pass over `body`, with the partials it includes inlined.
+pub(crate) fn prepare(body: &str, path: &Path, line_offset: usize, resolver: &dyn LinkResolver) -> Prepared {
+    let Expanded { text, origins, sources, includes, diagnostics } =
+        partials::expand(body, path, line_offset, resolver);
+    let text = text.as_deref().unwrap_or(body);
+    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let partial_files = sources.iter().map(|s| s.file.clone()).collect();
+    let out = Prepared { includes, diagnostics, partial_files, ..Default::default() };
+    let mut pass = Pass { out, lines, origins: &origins, sources: &sources, stack: Vec::new(), nested_speech: 0 };
     pass.run();
     pass.out
 }
 
-impl Pass<'_> {
+impl<'a> Pass<'a> {
     fn run(&mut self) {
         let mut fence: Option<Fence> = None;
         let mut in_comment = false; // inside a block `<!-- ... -->`
@@ -98,13 +127,13 @@ impl Pass<'_> {
         let mut prev_blank = true;
         let mut joined_lines = 0; // lines already read as part of a multi-line tag
         for idx in 0..self.lines.len() {
-            let raw = self.lines[idx];
             let number = idx + 1;
             if joined_lines > 0 {
                 joined_lines -= 1;
                 self.push("", number);
                 continue;
             }
+            let raw = self.dedent(self.lines[idx]);
             let trimmed = raw.trim_start();
             let indent = raw.len() - trimmed.len();
             let blank = trimmed.is_empty();
@@ -128,6 +157,8 @@ impl Pass<'_> {
             } else if indent == 0 && prev_blank && is_esm(trimmed) {
                 in_esm = true;
                 self.push("", number);
+            } else if let Some(extra) = self.code_block(idx, raw, indent, number) {
+                joined_lines = extra;
             } else if let Some((tag, extra)) = self.multi_line_tag(idx, indent) {
                 joined_lines = extra;
                 if !self.directive(&tag, &tag, 0, number) {
@@ -138,17 +169,127 @@ impl Pass<'_> {
                 }
             } else if !self.directive(raw, trimmed, indent, number) {
                 let cleaned = strip_mdx_comments(raw, &mut in_mdx_comment);
-                self.push(&cleaned, number);
+                let dedented_by = self.lines[idx].len() - raw.len();
+                let line = self.expressions(&cleaned, indent, dedented_by, number);
+                self.push(&line, number);
             }
             prev_blank = blank;
         }
         self.close_all();
     }
 
+    /// `raw` without the indentation of the innermost component's content (see
+    /// [`Open::Component`]), which the first line with text inside it sets.
+    fn dedent<'l>(&mut self, raw: &'l str) -> &'l str {
+        let lead = raw.len() - raw.trim_start_matches(' ').len();
+        let blank = raw.trim().is_empty();
+        let Some(Open::Component { indent, .. }) =
+            self.stack.iter_mut().rev().find(|o| matches!(o, Open::Component { .. }))
+        else {
+            return raw;
+        };
+        let strip = match indent {
+            Some(strip) => *strip,
+            None if blank => return raw,
+            None => *indent.insert(lead),
+        };
+        &raw[lead.min(strip)..]
+    }
+
+    /// The constants of the file line `number` comes from.
+    fn consts(&self, number: usize) -> &'a std::collections::HashMap<String, String> {
+        let source = self.origins.get(number.wrapping_sub(1)).map_or(0, |o| o.source);
+        &self.sources[source].consts
+    }
+
+    /// A line of text with `{name}` of the file's constants filled in; other expressions stay as
+    /// written, each with a warning (at its column in the file: `shift` spaces were taken off
+    /// the line's start). Indented code is left alone.
+    fn expressions<'l>(
+        &mut self,
+        line: &'l str,
+        indent: usize,
+        shift: usize,
+        number: usize,
+    ) -> std::borrow::Cow<'l, str> {
+        if indent > 3 {
+            return std::borrow::Cow::Borrowed(line);
+        }
+        let (text, unknown) = mdx::substitute(line, self.consts(number));
+        for u in unknown {
+            let d = self.warning(
+                number,
+                u.column + shift,
+                format!("`{}` is not evaluated: it is shown as written", u.text),
+            );
+            d.help = Some(
+                "lectern fills in `{name}` only for a constant this file exports (`export const name = '…';`); write the text itself"
+                    .into(),
+            );
+        }
+        text
+    }
+
+    /// A `<CodeBlock>` starting on line `number` (its code may span the lines after): written out
+    /// as a fenced code block, so it is highlighted like one. The lines it took after the first.
+    fn code_block(&mut self, idx: usize, raw: &str, indent: usize, number: usize) -> Option<usize> {
+        let trimmed = raw.trim_start();
+        let rest = trimmed.strip_prefix("<CodeBlock")?;
+        if indent > 3 || !rest.starts_with([' ', '\t', '>', '/']) && !rest.is_empty() {
+            return None;
+        }
+        let mut lines: Vec<&str> = vec![trimmed];
+        lines.extend(self.lines.iter().skip(idx + 1).map(|l| self.dedent_peek(l)));
+        let Some(block) = components::code_block(&lines, self.consts(number)) else {
+            self.warning(number, indent + 1, "<CodeBlock> is never closed").help =
+                Some("end it with `</CodeBlock>`; its code is shown as text until then".into());
+            return None;
+        };
+        let lead = &raw[..indent];
+        let info = components::code_block_info(&block.attrs);
+        let longest = block.code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
+        self.push("", number);
+        self.push(&format!("{lead}{fence}{info}"), number);
+        for (k, line) in block.code.split('\n').enumerate() {
+            self.push(&format!("{lead}{line}"), (number + k).min(number + block.extra_lines));
+        }
+        self.push(&format!("{lead}{fence}"), number + block.extra_lines);
+        self.push("", number + block.extra_lines);
+        // The caller keeps the other lines it took as blank lines.
+        Some(block.extra_lines)
+    }
+
+    /// `line` without the current component's content indentation, without setting it.
+    fn dedent_peek<'l>(&self, line: &'l str) -> &'l str {
+        let strip = self.stack.iter().rev().find_map(|o| match o {
+            Open::Component { indent, .. } => Some(indent.unwrap_or(0)),
+            _ => None,
+        });
+        let lead = line.len() - line.trim_start_matches(' ').len();
+        &line[lead.min(strip.unwrap_or(0))..]
+    }
+
     fn push(&mut self, line: &str, number: usize) {
         self.out.text.push_str(line);
         self.out.text.push('\n');
-        self.out.line_map.push(number);
+        let page_line = self.page_line(number);
+        self.out.line_map.push(page_line);
+        if let Some(origin) = self.origins.get(number.wrapping_sub(1)) {
+            self.out.line_sources.push(origin.source);
+        }
+    }
+
+    /// The line of the page's body that line `number` of the text stands at.
+    fn page_line(&self, number: usize) -> usize {
+        self.origins.get(number.wrapping_sub(1)).map_or(number, |o| o.page_line)
+    }
+
+    /// The file line `number` of the text comes from, and that file's line.
+    fn located(&self, number: usize) -> (&'a Path, usize) {
+        let (source, line) = self.origins.get(number.wrapping_sub(1)).map_or((0, number), |o| (o.source, o.line));
+        let s = &self.sources[source];
+        (&s.display, line + s.line_offset)
     }
 
     /// A marker line, with blank lines around it so it is always a block of its own.
@@ -210,7 +351,9 @@ impl Pass<'_> {
         } else if let Some(name) = KNOWN.iter().find(|k| **k == tag.name) {
             self.component(name, &tag, lead, number, column);
         } else {
-            self.out.components.push((number, tag.name.to_string()));
+            let page_line = self.page_line(number);
+            let name = tag.name.to_string();
+            self.out.components.push(super::Component { name, line: page_line, column, dropped: tag.self_closing });
             self.push("", number);
         }
         true
@@ -251,6 +394,7 @@ impl Pass<'_> {
                     line: number,
                     column,
                     tabs: tabs.into_iter().map(|(t, _)| t).collect(),
+                    indent: None,
                 });
                 Marker::Html(html)
             }
@@ -262,21 +406,35 @@ impl Pass<'_> {
                 });
                 let label = components::get(&attrs, "label").map(str::to_string);
                 let tab = Tab { label: label.or(known.map(|t| t.label)).unwrap_or_else(|| value.clone()), value };
-                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new() });
+                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new(), indent: None });
                 Marker::Html(components::panel_open(&tab))
             }
             "Details" => {
-                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new() });
+                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new(), indent: None });
                 let summary = components::get(&attrs, "summary")
                     .map(|s| format!("<summary>{}</summary>\n", super::escape(s)))
                     .unwrap_or_default();
                 Marker::Html(format!("<details class=\"details\">\n{summary}"))
             }
+            "DocCardList" => {
+                let items = attrs.iter().find(|(n, _)| n == "items").map(|(_, v)| v);
+                if let Some(components::Value::Expr(expr)) = items {
+                    let compact: String = expr.split_whitespace().collect();
+                    if !CURRENT_ITEMS.contains(&compact.as_str()) {
+                        self.warning(number, column, "<DocCardList items={…}> lists the current category's items: the expression is not evaluated").help =
+                            Some("lectern reads `items={useCurrentSidebarCategory().items}` or no `items`; list other pages with links".into());
+                    }
+                }
+                let page_line = self.page_line(number);
+                self.out.card_lists.push(page_line);
+                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new(), indent: None });
+                Marker::Html(format!("{}{}\n", super::CARDS_OPEN, super::CARDS_CLOSE))
+            }
             _ => {
                 let kind =
                     components::get(&attrs, "type").and_then(AdmonitionKind::from_name).unwrap_or(AdmonitionKind::Note);
                 let title = components::get(&attrs, "title").map(str::to_string);
-                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new() });
+                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new(), indent: None });
                 Marker::AdmonitionOpen { kind, title }
             }
         };
@@ -352,6 +510,8 @@ impl Pass<'_> {
                         Some(format!("add `</{name}>` on its own line where it ends"));
                 }
                 let marker = match name {
+                    // Its slot was written whole with its opening tag.
+                    "DocCardList" => return,
                     "Details" => Marker::Html("</details>\n".into()),
                     "Admonition" => Marker::AdmonitionClose,
                     _ => Marker::Html("</div>\n".into()),
@@ -446,12 +606,14 @@ impl Pass<'_> {
     }
 
     fn error(&mut self, line: usize, column: usize, message: impl Into<String>) -> &mut Diagnostic {
-        let d = Diagnostic::error(self.path, line + self.line_offset, column, message);
+        let (path, file_line) = self.located(line);
+        let d = Diagnostic::error(path, file_line, column, message);
         self.record(d, line)
     }
 
     fn warning(&mut self, line: usize, column: usize, message: impl Into<String>) -> &mut Diagnostic {
-        let d = Diagnostic::warning(self.path, line + self.line_offset, column, message);
+        let (path, file_line) = self.located(line);
+        let d = Diagnostic::warning(path, file_line, column, message);
         self.record(d, line)
     }
 
@@ -477,7 +639,7 @@ fn admonition_title(after: &str) -> Option<String> {
 }
 
 /// A backtick or tilde fence opening, as CommonMark defines it.
-fn opens_fence(trimmed: &str) -> Option<Fence> {
+pub(super) fn opens_fence(trimmed: &str) -> Option<Fence> {
     let ch = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
     let len = trimmed.chars().take_while(|c| *c == ch).count();
     if len < 3 || (ch == '`' && trimmed[len..].contains('`')) {
@@ -486,13 +648,13 @@ fn opens_fence(trimmed: &str) -> Option<Fence> {
     Some(Fence { ch, len })
 }
 
-fn closes_fence(trimmed: &str, open: &Fence) -> bool {
+pub(super) fn closes_fence(trimmed: &str, open: &Fence) -> bool {
     let len = trimmed.chars().take_while(|c| *c == open.ch).count();
     len >= open.len && trimmed[len * open.ch.len_utf8()..].trim().is_empty()
 }
 
 /// MDX treats these as ES module statements, not content.
-fn is_esm(line: &str) -> bool {
+pub(super) fn is_esm(line: &str) -> bool {
     if let Some(rest) = line.strip_prefix("import") {
         return rest.starts_with([' ', '{', '*', '\'', '"'])
             && (rest.contains(" from ") || rest.trim_start().starts_with(['\'', '"', '{']));
@@ -506,16 +668,16 @@ fn is_esm(line: &str) -> bool {
     false
 }
 
-struct LoneTag<'a> {
-    name: &'a str,
+pub(super) struct LoneTag<'a> {
+    pub name: &'a str,
     /// What follows the name: the attributes, and `/` when self-closing.
-    attrs: &'a str,
-    closing: bool,
-    self_closing: bool,
+    pub attrs: &'a str,
+    pub closing: bool,
+    pub self_closing: bool,
 }
 
 /// A line that is exactly one capitalised JSX tag: `<Tabs>`, `</Tabs>`, `<Tab value="a">`, `<Foo />`.
-fn lone_tag(line: &str) -> Option<LoneTag<'_>> {
+pub(super) fn lone_tag(line: &str) -> Option<LoneTag<'_>> {
     let inner = line.strip_prefix('<')?.strip_suffix('>')?;
     let (closing, inner) = match inner.strip_prefix('/') {
         Some(rest) => (true, rest),
@@ -571,7 +733,7 @@ fn strip_mdx_comments(line: &str, in_comment: &mut bool) -> String {
 }
 
 /// Where the code span whose opening run of `run` backticks ends at `from` closes.
-fn code_span_end(chars: &[char], from: usize, run: usize) -> Option<usize> {
+pub(super) fn code_span_end(chars: &[char], from: usize, run: usize) -> Option<usize> {
     let mut i = from;
     while i < chars.len() {
         if chars[i] == '`' {
@@ -591,8 +753,19 @@ fn code_span_end(chars: &[char], from: usize, run: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    struct NoLinks;
+
+    impl LinkResolver for NoLinks {
+        fn resolve_link(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn resolve_image(&self, _: &str) -> Option<super::super::ResolvedImage> {
+            None
+        }
+    }
+
     fn prep(body: &str) -> Prepared {
-        prepare(body, Path::new("docs/a.md"), 0)
+        prepare(body, Path::new("docs/a.md"), 0, &NoLinks)
     }
 
     #[test]

@@ -21,8 +21,9 @@ pub(crate) struct HtmlUrl {
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Cleaned {
     pub html: String,
-    /// Capitalised tag names removed, in order, with repeats.
-    pub components: Vec<String>,
+    /// Capitalised tag names removed, in order, with repeats, each with whether the tag closes
+    /// itself (`<Foo />`).
+    pub components: Vec<(String, bool)>,
 }
 
 /// Removes `<!-- comments -->` and `<Capitalised>` tags.
@@ -35,7 +36,7 @@ pub(crate) fn clean(html: &str) -> Cleaned {
         if tail.starts_with("<!--") {
             rest = tail.find("-->").map_or("", |end| &tail[end + 3..]);
         } else if let Some((name, len)) = component_tag(tail) {
-            out.components.push(name.to_string());
+            out.components.push((name.to_string(), tail[..len].ends_with("/>")));
             rest = &tail[len..];
         } else {
             out.html.push('<');
@@ -158,7 +159,8 @@ mod tests {
         for (input, html, components) in cases {
             let got = clean(input);
             assert_eq!(got.html, html, "{input}");
-            assert_eq!(got.components, components, "{input}");
+            let names: Vec<&str> = got.components.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(names, components, "{input}");
         }
     }
 
@@ -166,6 +168,7 @@ mod tests {
     fn non_ascii_in_tags_is_safe() {
         assert_eq!(urls("<a title=\"é\" é href=x>").len(), 1);
         assert!(clean("<Ü é>").components.is_empty());
+        assert_eq!(clean("<A /><B></B>").components, [("A".into(), true), ("B".into(), false), ("B".into(), false)]);
     }
 
     #[test]

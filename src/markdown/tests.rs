@@ -88,9 +88,24 @@ fn mdx_lite() {
 #[test]
 fn components_are_reported_once_and_code_is_not_a_component() {
     let r = md(
-        "<Steps>\n<Step value=\"a\">\n\nx\n\n</Step>\n</Steps>\n\n<Tabs>\n</Tabs>\n\nA <Entity> and `<Startup>`\n\n```\n<Code>\n```\n",
+        "<Steps>\n<Step value=\"a\">\n\nx\n\n</Step>\n</Steps>\n\n<Tabs>\n</Tabs>\n\nA <Entity> and `<Startup>`\n\n```\n<Code>\n```\n\n<Carousel />\n\nAn <Icon name=\"x\" /> inline.\n",
     );
-    assert_eq!(r.components, ["Steps", "Step", "Entity"]);
+    let got: Vec<(&str, usize, bool)> = r.components.iter().map(|c| (c.name.as_str(), c.line, c.dropped)).collect();
+    assert_eq!(
+        got,
+        [("Steps", 1, false), ("Step", 2, false), ("Entity", 12, false), ("Carousel", 18, true), ("Icon", 20, true)]
+    );
+    let warning = r.components[3].warning(Path::new("docs/a.md"), "");
+    assert_eq!(
+        warning.message,
+        "component <Carousel /> is not known to lectern and is left out: nothing is shown in its place"
+    );
+    let warning = r.components[0].warning(Path::new("docs/a.md"), "");
+    assert_eq!(
+        warning.message,
+        "component <Steps> is not known to lectern: its tags are left out and what it wraps is shown"
+    );
+    assert!(Component::is_warning(&warning));
 }
 
 #[test]
@@ -447,4 +462,27 @@ fn details_and_admonition_components() {
     assert_eq!(texts(&r.html, "div.tabs > div.tab-panel > p:not(.tab-panel-label)"), ["Never closed."]);
     let messages: Vec<_> = r.diagnostics.iter().map(|d| (d.line, d.message.as_str())).collect();
     assert_eq!(messages, [(14, "<TabItem> is never closed")]);
+}
+
+#[test]
+fn indentation_inside_components_is_not_code() {
+    let body = "<Tabs>\n  <TabItem value=\"a\" label=\"A\">\n    Indented *text*.\n\n    - one\n      - two\n\n    ```js\n    if (x) {\n      y();\n    }\n    ```\n  </TabItem>\n</Tabs>\n\nAfter.\n\n    real indented code\n";
+    let r = md(body);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(texts(&r.html, "div.tab-panel > p:not(.tab-panel-label)"), ["Indented text."]);
+    assert_eq!(texts(&r.html, "div.tab-panel li li"), ["two"]);
+    assert_eq!(texts(&r.html, "div.tab-panel pre code"), ["if (x) {\n  y();\n}\n"]);
+    assert_eq!(texts(&r.html, "html > pre code, html > div > pre code"), ["real indented code\n"]);
+}
+
+#[test]
+fn code_block_components_become_fenced_blocks() {
+    let body = "export const v = '2';\n\n<CodeBlock language=\"bash\" title=\"t.sh\" metastring=\"{2}\">\n{`echo ${v}\nls`}\n</CodeBlock>\n\nAfter {v}.\n";
+    let r = md(body);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(texts(&r.html, "div.code-block .code-title"), ["t.sh"]);
+    assert_eq!(texts(&r.html, "span.code-line"), ["echo 2\n", "ls\n"]);
+    assert_eq!(texts(&r.html, "span.code-line.highlighted"), ["ls\n"]);
+    assert_eq!(texts(&r.html, "p"), ["After 2."]);
+    assert!(r.components.is_empty());
 }

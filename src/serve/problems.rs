@@ -239,25 +239,16 @@ fn unknown_components(site: &Site, indices: &[usize]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for &i in indices {
         let doc = &site.content.docs[i];
-        let mut seen = HashSet::new();
-        for name in &site.pages[i].markdown.components {
-            if seen.insert(name) {
-                out.push(unknown_component(doc.display_path.clone(), name));
-            }
+        for c in &site.pages[i].markdown.components {
+            out.push(c.warning(&doc.display_path, &doc.text));
         }
     }
     out
 }
 
-/// The warning for a component lectern does not know.
-pub fn unknown_component(path: PathBuf, name: &str) -> Diagnostic {
-    Diagnostic::warning(path, 0, 0, format!("component <{name}> is not known; its content is shown without it"))
-        .with_help("lectern understands <TextToSpeech>; other components keep their children only")
-}
-
 /// Whether `d` is the build's unknown-component warning (serve reports those per page here).
 pub fn is_unknown_component(d: &Diagnostic) -> bool {
-    d.message.starts_with("component <") && d.message.ends_with("is not known; its content is shown without it")
+    crate::markdown::Component::is_warning(d)
 }
 
 #[cfg(test)]

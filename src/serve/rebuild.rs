@@ -121,9 +121,7 @@ impl Rebuilder {
             // Never built: any file of the site may be the fix.
             return Plan { site: true, ..Default::default() };
         };
-        // While the overlay shows, anything may be the fix: a file that came and went too.
-        let failing = self.failing();
-        super::watch::classify(&site.config, paths, &|source| failing || knows(site, source))
+        super::watch::classify(&site.config, paths, &LastBuild { site, failing: self.failing() })
     }
 
     /// Whether the newest rebuild failed (the overlay is showing).
@@ -398,6 +396,12 @@ impl Rebuilder {
                 }
             }
         }
+        // Card lists on other pages show the edited pages' titles and descriptions.
+        for i in build::refill_card_lists(site) {
+            if !indices.contains(&i) {
+                indices.push(i);
+            }
+        }
         let theme = theme.as_ref().ok_or_else(|| anyhow::anyhow!("the theme has not been loaded"))?;
         let mut check: std::collections::BTreeSet<usize> = indices.iter().copied().collect();
         if !removed_ids.is_empty() {
@@ -412,6 +416,10 @@ impl Rebuilder {
             let PageBody::Html(html) = &site.pages[i].body else { continue };
             if indexed.binary_search(&i).is_ok() {
                 terms.push((i, crate::search::live::page_terms(&crate::search::page_input(site, i, html))));
+            }
+            if !site.pages[i].markdown.card_lists.is_empty() {
+                // Its cards are filled in again when a page they describe changes.
+                continue;
             }
             let facts = HtmlFacts { hash: crate::site::html_hash(html), ids: crate::html::element_ids(html) };
             site.pages[i].body = PageBody::Facts(facts);
@@ -466,6 +474,30 @@ impl Rebuilder {
         }
         state.theme = Some(theme);
         Ok(())
+    }
+}
+
+/// What the last good build knows of the site's files, for the watcher.
+struct LastBuild<'s> {
+    site: &'s Site,
+    /// While the overlay shows, anything may be the fix: a file that came and went too.
+    failing: bool,
+}
+
+impl super::watch::Known for LastBuild<'_> {
+    fn knows(&self, source: &str) -> bool {
+        self.failing || knows(self.site, source)
+    }
+
+    /// The pages of the last good build (by source) whose Markdown includes the file `path`.
+    fn includers(&self, path: &Path) -> Vec<String> {
+        self.site
+            .pages
+            .iter()
+            .zip(&self.site.content.docs)
+            .filter(|(p, _)| p.markdown.includes.iter().any(|f| f == path))
+            .map(|(_, d)| d.source.clone())
+            .collect()
     }
 }
 

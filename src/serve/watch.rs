@@ -26,6 +26,9 @@ pub enum ChangeKind {
     Config,
     /// A page that exists and existed before (path relative to docs_dir): parse it alone.
     Page(String),
+    /// A partial some pages include (`import Shared from './_shared.mdx'`), wherever it lies:
+    /// parse those pages (by source) alone.
+    Included(Vec<String>),
     /// Pages added, deleted or renamed, `_category_` files, files beside the pages, static
     /// files: load the site again.
     Content,
@@ -57,9 +60,29 @@ impl Plan {
     }
 }
 
-/// What one path means. `known(source)` says whether a file of the docs folder (page or asset,
-/// relative to docs_dir) was part of the last build.
-pub fn change_kind(config: &Config, path: &Path, known: &dyn Fn(&str) -> bool) -> ChangeKind {
+/// What the watcher asks of the last good build about a changed path.
+pub trait Known {
+    /// Whether a file of the docs folder (page or asset, relative to docs_dir) was part of it,
+    /// or a folder holding one.
+    fn knows(&self, source: &str) -> bool;
+    /// The pages (by source) whose Markdown includes the file `path` as a partial.
+    fn includers(&self, _path: &Path) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+impl<F: Fn(&str) -> bool> Known for F {
+    fn knows(&self, source: &str) -> bool {
+        self(source)
+    }
+}
+
+/// What one path means, given what the last good build knows.
+pub fn change_kind(config: &Config, path: &Path, known: &dyn Known) -> ChangeKind {
+    let includers = known.includers(path);
+    if !includers.is_empty() {
+        return ChangeKind::Included(includers);
+    }
     let Ok(rel) = path.strip_prefix(&config.root) else { return ChangeKind::Ignored };
     let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     let Some(name) = parts.last() else { return ChangeKind::Ignored };
@@ -81,7 +104,7 @@ pub fn change_kind(config: &Config, path: &Path, known: &dyn Fn(&str) -> bool) -
         let source = in_docs.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         let is_page = name.ends_with(".md") || name.ends_with(".mdx");
         let category = matches!(name.as_str(), "_category_.json" | "_category_.yml" | "_category_.yaml");
-        let (exists, known) = (path.exists(), category || known(&source));
+        let (exists, known) = (path.exists(), category || known.knows(&source));
         return match (exists, known) {
             (true, true) if is_page && path.is_file() => ChangeKind::Page(source),
             // A temp file that came and went during an editor's save. A page that is gone is a
@@ -117,7 +140,7 @@ fn is_editor_temp(name: &str) -> bool {
 }
 
 /// The plan for a batch of changed paths.
-pub fn classify(config: &Config, paths: &[PathBuf], known: &dyn Fn(&str) -> bool) -> Plan {
+pub fn classify(config: &Config, paths: &[PathBuf], known: &dyn Known) -> Plan {
     let mut plan = Plan::default();
     for path in paths {
         match change_kind(config, path, known) {
@@ -125,6 +148,7 @@ pub fn classify(config: &Config, paths: &[PathBuf], known: &dyn Fn(&str) -> bool
             ChangeKind::Page(source) => {
                 plan.pages.insert(source);
             }
+            ChangeKind::Included(sources) => plan.pages.extend(sources),
             ChangeKind::Stylesheet => plan.stylesheets = true,
             ChangeKind::Theme => plan.theme = true,
             ChangeKind::Ignored => {}
@@ -218,6 +242,36 @@ mod tests {
         let plan = classify(&c, &[root.join("docs/guide/a.md"), root.join("theme/x.css")], &known);
         assert_eq!(plan.pages.iter().collect::<Vec<_>>(), ["guide/a.md"]);
         assert!(plan.stylesheets && !plan.site && !plan.theme);
+    }
+
+    #[test]
+    fn a_partial_rebuilds_the_pages_that_include_it() {
+        struct Includes(PathBuf);
+        impl Known for Includes {
+            fn knows(&self, source: &str) -> bool {
+                source == "a.md"
+            }
+            fn includers(&self, path: &Path) -> Vec<String> {
+                if path == self.0 { vec!["a.md".into(), "guide/b.md".into()] } else { Vec::new() }
+            }
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("docs")).unwrap();
+        std::fs::create_dir_all(root.join("src/partials")).unwrap();
+        std::fs::write(root.join("lectern.yml"), "title: T\n").unwrap();
+        std::fs::write(root.join("src/partials/_x.md"), "x").unwrap();
+        std::fs::write(root.join("src/partials/_unused.md"), "x").unwrap();
+        let c = config(root);
+        let known = Includes(root.join("src/partials/_x.md"));
+        let plan = classify(&c, &[root.join("src/partials/_x.md")], &known);
+        assert_eq!(plan.pages.iter().collect::<Vec<_>>(), ["a.md", "guide/b.md"]);
+        assert!(!plan.site, "only the pages that include it");
+        let plan = classify(&c, &[root.join("src/partials/_unused.md")], &known);
+        assert!(plan.is_empty(), "a file outside the docs folder no page includes");
+        std::fs::remove_file(root.join("src/partials/_x.md")).unwrap();
+        let plan = classify(&c, &[root.join("src/partials/_x.md")], &known);
+        assert_eq!(plan.pages.len(), 2, "a deleted partial: its pages report it missing");
     }
 
     #[test]

@@ -383,10 +383,10 @@ fn check_sidebar_links(site: &Site) -> Vec<Diagnostic> {
         Policy::Error => Severity::Error,
     };
     let mut links = Vec::new();
-    fn collect<'i>(items: &'i [Item], out: &mut Vec<(&'i str, &'i crate::located::Place)>) {
+    fn collect<'i>(items: &'i [Item], out: &mut Vec<(&'i str, &'i crate::located::Place, &'static str)>) {
         for it in items {
             match it {
-                Item::Link { href, at, .. } => out.push((href, at)),
+                Item::Link { href, at, .. } => out.push((href, at, "sidebar")),
                 Item::Category(c) => collect(&c.items, out),
                 _ => {}
             }
@@ -395,20 +395,24 @@ fn check_sidebar_links(site: &Site) -> Vec<Diagnostic> {
     for sb in &site.sidebars.sidebars {
         collect(&sb.items, &mut links);
     }
+    // The navbar's and footer's links, checked the same way.
+    let navbar = site.sidebars.links.navbar.iter().map(|l| (l, "navbar"));
+    let footer = site.sidebars.links.footer.iter().flat_map(|c| &c.links).map(|l| (l, "footer"));
+    links.extend(navbar.chain(footer).filter_map(|(l, kind)| Some((l.url.as_str(), l.at.as_ref()?, kind))));
     let base = &site.config.base_url;
-    links.retain(|(href, _)| !is_external(href) && href.starts_with(base.as_str()));
+    links.retain(|(href, _, _)| !is_external(href) && href.starts_with(base.as_str()));
     if links.is_empty() {
         return Vec::new();
     }
     let statics = crate::content::walk_static(&site.config);
     let lookup = Lookup::new(site, &statics, &|_| true);
     let mut out = Vec::new();
-    for (href, at) in links {
+    for (href, at, kind) in links {
         let key = url_key(split_link(href).0);
         if lookup.pages.contains_key(&key) || lookup.generated.contains(&key) || lookup.statics.contains(&key) {
             continue;
         }
-        let mut d = at.error(format!("sidebar link '{href}' matches no page"));
+        let mut d = at.error(format!("{kind} link '{href}' matches no page"));
         d.severity = severity;
         if let Some(help) = lookup.suggest_url(&percent_decode(split_link(href).0)) {
             d = d.with_help(help);

@@ -10,7 +10,9 @@ use rayon::prelude::*;
 use crate::content::Doc;
 use crate::files::{OutputFile, SiteFiles};
 use crate::links::encode_path;
-use crate::render::{self, Crumb, HomeCard, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, Theme, TocEntry};
+use crate::render::{
+    self, Crumb, FooterColumnView, HomeCard, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, Theme, TocEntry,
+};
 use crate::sidebar::{CategoryLink, Item, Stop};
 use crate::site::Site;
 
@@ -220,16 +222,19 @@ fn render_extras_to(
 /// What every page shows of the site; `live_reload` is the script `serve` injects.
 fn site_view(site: &Site, live_reload: Option<String>) -> SiteView {
     let c = &site.config;
-    let navbar = site
+    let view = |l: &crate::sidebar::links::SiteLink| NavLink {
+        label: l.label.clone(),
+        url: if l.external { l.url.clone() } else { encode_path(&l.url) },
+        active: false,
+        external: l.external,
+    };
+    let navbar = site.sidebars.links.navbar.iter().map(view).collect();
+    let footer_links = site
         .sidebars
-        .sidebars
+        .links
+        .footer
         .iter()
-        .enumerate()
-        .filter(|_| site.sidebars.sidebars.len() > 1)
-        .filter_map(|(i, sb)| {
-            let first = site.sidebars.order[i].first()?;
-            Some(NavLink { label: sb.label.clone(), url: encode_path(&stop_url(site, first)), active: false })
-        })
+        .map(|c| FooterColumnView { title: c.title.clone(), links: c.links.iter().map(view).collect() })
         .collect();
     SiteView {
         title: c.title.clone(),
@@ -244,6 +249,7 @@ fn site_view(site: &Site, live_reload: Option<String>) -> SiteView {
         logo: c.logo.as_ref().map(|l| asset_link(c, l)),
         footer: c.footer.as_ref().map(|f| render::escape_html(f)),
         navbar,
+        footer_links,
         assets_url: format!("{}assets/", c.base_url),
         favicon: c.favicon.as_ref().map(|f| asset_link(c, f)),
         live_reload_script: live_reload,
@@ -360,6 +366,7 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     v.last_updated =
         d.front.last_update.as_ref().and_then(|l| l.date.clone()).or_else(|| page.git_date.map(format_date));
     if let Some(p) = &site.sidebars.placements[i] {
+        v.navbar_current = site.sidebars.links.navbar.iter().position(|l| l.sidebar == Some(p.sidebar));
         v.breadcrumbs = p
             .categories
             .iter()

@@ -150,7 +150,12 @@ fn assert_fixture_site(out: &Path) {
     // Generated index pages: Docusaurus's default slug from the label, or the given one.
     let reference = page(out, "docs/category/reference/index.html");
     assert_eq!(reference.select(&sel("article h1, main h1")).next().map(text_of).as_deref(), Some("Reference"));
-    let listed: Vec<String> = reference.select(&sel("ul.category-index li")).map(text_of).collect();
+    // A card per item, as Docusaurus's generated index shows them (the icon aside).
+    let listed: Vec<String> = reference
+        .select(&sel(".doc-card-title a"))
+        .map(|a| a.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect::<String>())
+        .map(|t| t.trim().to_string())
+        .collect();
     assert_eq!(listed, ["API overview", "Authentication", "Endpoints"]);
     assert!(
         reference.select(&sel("main p")).any(|p| text_of(p) == "Everything the API offers."),

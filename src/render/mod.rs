@@ -25,7 +25,9 @@ use crate::{Diagnostic, Diagnostics};
 pub use escape::{escape_html, feedback_url, percent_encode};
 pub use header::header_collapse_width;
 pub use nav::{sidebar_fragment_json, sidebar_html};
-pub use views::{Crumb, HomeCard, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, TocEntry};
+pub use views::{
+    Crumb, FooterColumnView, HomeCard, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, TocEntry,
+};
 
 /// The built-in templates, by the names templates use to refer to each other.
 const BUILTIN_TEMPLATES: &[(&str, &str)] = &[

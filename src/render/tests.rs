@@ -15,7 +15,7 @@ fn site(production: bool) -> SiteView {
         banner: (!production).then(|| "You are viewing the staging environment".into()),
         repository: Some("https://github.com/acme/docs".into()),
         footer: Some("<p>© Acme</p>".into()),
-        navbar: vec![NavLink { label: "Guides".into(), url: "/base/guides/".into(), active: true }],
+        navbar: vec![NavLink { label: "Guides".into(), url: "/base/guides/".into(), active: true, external: false }],
         assets_url: "/base/assets/".into(),
         ..SiteView::default()
     }

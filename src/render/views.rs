@@ -28,6 +28,8 @@ pub struct SiteView {
     /// Footer, as HTML.
     pub footer: Option<String>,
     pub navbar: Vec<NavLink>,
+    /// The footer's columns of links.
+    pub footer_links: Vec<FooterColumnView>,
     /// Where [`super::Theme::assets`] are served, ending in `/`, e.g. `/base/assets/`.
     pub assets_url: String,
     /// Favicon URL; the theme's own `favicon.svg` when `None`.
@@ -43,6 +45,15 @@ pub struct NavLink {
     pub url: String,
     /// The current page is in this section.
     pub active: bool,
+    /// It leaves the site: opens in a new tab.
+    pub external: bool,
+}
+
+/// A column of footer links.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FooterColumnView {
+    pub title: Option<String>,
+    pub links: Vec<NavLink>,
 }
 
 /// One card of the generated home page: a sidebar.
@@ -91,6 +102,8 @@ pub struct PageView<'a> {
     pub has_speech: bool,
     /// A standalone page (`src/pages`): no sidebar, the site's menu instead.
     pub standalone: bool,
+    /// Which of the navbar's links leads to the sidebar this page is in (marked current).
+    pub navbar_current: Option<usize>,
 }
 
 impl<'a> PageView<'a> {
@@ -117,6 +130,7 @@ impl<'a> PageView<'a> {
             url: url.into(),
             has_speech: false,
             standalone: false,
+            navbar_current: None,
         }
     }
 }

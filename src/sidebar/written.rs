@@ -130,12 +130,12 @@ impl<'a> Context<'a> {
                     }
                     return;
                 }
-                let collapsible = collapsible.unwrap_or(true);
+                let collapsible = collapsible.unwrap_or(self.config.sidebar_collapsible);
                 out.push(Item::Category(Category {
                     label: label.clone(),
                     dir: String::new(),
                     link,
-                    collapsed: collapsible && collapsed.unwrap_or(true),
+                    collapsed: collapsible && collapsed.unwrap_or(self.config.sidebar_collapsed),
                     collapsible,
                     class_name: class_name.clone(),
                     description: description.clone(),

@@ -120,12 +120,18 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
     timings.markdown = ms_since(started);
     timings.highlight = (markdown::highlight_time() - highlight_before).as_secs_f64() * 1000.0;
     timings.mark_peak("markdown");
-    let copies = resolver_index.copies(&content, &rendered);
+    let mut copies = resolver_index.copies(&content, &rendered);
     drop(resolver_index);
+    let first_diagram = content.docs.iter().zip(&rendered).find_map(|(d, r)| r.diagrams.first().map(|at| (d, *at)));
+    let diagram_warning = match first_diagram {
+        Some(first) => diagrams(&config, first, &mut copies)?,
+        None => None,
+    };
 
     let mut errors = Vec::new();
     let mut warnings = std::mem::take(&mut config.warnings);
     warnings.append(&mut content.warnings);
+    warnings.extend(diagram_warning);
     let mut components = BTreeMap::new();
     let mut languages = BTreeMap::new();
     for (doc, r) in content.docs.iter_mut().zip(&rendered) {
@@ -199,6 +205,42 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
         .collect();
     timings.load = ms_since(loading) - timings.markdown - timings.sidebar - timings.speech;
     Ok(Site { config, content, pages, sidebars, copies, warnings, timings, speech })
+}
+
+/// For a site with diagrams (`first` is the first, in `doc`): mermaid's browser build, added to
+/// `copies` under `assets/mermaid/` when it is installed, else the one warning that says it is
+/// not and where the first diagram is.
+fn diagrams(
+    config: &Config,
+    (doc, first): (&content::Doc, markdown::DiagramAt),
+    copies: &mut BTreeMap<String, std::path::PathBuf>,
+) -> Result<Option<Diagnostic>, BuildError> {
+    use crate::config::mermaid::{self, Mermaid};
+    match &config.mermaid {
+        Mermaid::Found { dir, .. } => {
+            for (rel, file) in mermaid::build_files(dir)? {
+                copies.insert(format!("assets/{}/{rel}", mermaid::ASSETS_DIR), file);
+            }
+            Ok(None)
+        }
+        Mermaid::Missing { reason } => {
+            let d = Diagnostic::warning(
+                &doc.display_path,
+                first.line,
+                first.column,
+                format!("Mermaid diagrams are shown as their source: {reason}"),
+            )
+            .with_help(format!(
+                "run `npm install mermaid` in the site's folder, or set {} to the folder of an installed mermaid package (version {} or later)",
+                mermaid::ENV_VAR,
+                mermaid::MIN_MAJOR
+            ));
+            Ok(Some(match doc.text.lines().nth(first.line.wrapping_sub(1)) {
+                Some(text) => d.with_source_line(text),
+                None => d,
+            }))
+        }
+    }
 }
 
 /// A `<DocCardList />` on a page in no sidebar has nothing to list (Docusaurus fails there).
@@ -283,8 +325,13 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
         doc.title = rendered.title.clone().unwrap_or_else(|| doc.base_id.clone());
     }
     // Images the page now embeds; files it no longer uses stay servable until the next full load.
-    let new_copies =
+    let mut new_copies =
         index.copies(&Content { docs: vec![doc.clone()], ..Default::default() }, std::slice::from_ref(&rendered));
+    // A page's first diagram brings mermaid's build (or the warning that it is missing).
+    let diagram_warning = match rendered.diagrams.first() {
+        Some(first) => diagrams(&site.config, (&doc, *first), &mut new_copies)?,
+        None => None,
+    };
     let update = if nav_key(&doc) == nav_key(old) { PageUpdate::Body } else { PageUpdate::Navigation };
     drop(index);
     let previous = std::mem::replace(&mut site.content.docs[i], doc);
@@ -311,6 +358,7 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
         }
     };
     site.warnings = rendered.diagnostics.clone();
+    site.warnings.extend(diagram_warning);
     site.warnings.extend(card_list_warnings(&site.content.docs[i], &rendered, &site.sidebars.placements[i]));
     site.pages[i].markdown = rendered;
     site.pages[i].body = PageBody::Html(html);

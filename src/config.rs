@@ -1,5 +1,5 @@
 //! Config stage: reads `lectern.yml` (optional), applies the chosen environment and the
-//! `LECTERN_*` variables, and fills every default.
+//! `LECTERN_*` variables, fills every default, and finds the `mermaid` package ([`mermaid`]).
 //!
 //! In: the site root, the `--env` flag and the process environment. Out: a [`Config`] whose
 //! every field is final, or a [`Diagnostic`] pointing into `lectern.yml`.
@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, closest};
 
+pub mod mermaid;
 pub mod sidebar_items;
 
 pub use sidebar_items::{ItemKind, ItemSpec, LinkSpec};
@@ -212,6 +213,8 @@ pub struct Config {
     pub warnings: Vec<Diagnostic>,
     /// The Docusaurus sidebars file the sidebars were read from (relative to root), if any.
     pub sidebars_file: Option<PathBuf>,
+    /// The installed `mermaid` package that draws the site's diagrams, or why there is none.
+    pub mermaid: mermaid::Mermaid,
 }
 
 impl Config {
@@ -231,14 +234,14 @@ impl Config {
 pub struct Overrides {
     /// `--env`; beats `LECTERN_ENV`.
     pub env: Option<String>,
-    /// `LECTERN_ENV`, `LECTERN_URL`, `LECTERN_BASE_URL`.
+    /// `LECTERN_ENV`, `LECTERN_URL`, `LECTERN_BASE_URL`, `LECTERN_MERMAID`.
     pub vars: BTreeMap<String, String>,
 }
 
 impl Overrides {
     /// The flag plus the `LECTERN_*` variables of this process.
     pub fn from_process(env_flag: Option<String>) -> Self {
-        let vars = ["LECTERN_ENV", "LECTERN_URL", "LECTERN_BASE_URL"]
+        let vars = ["LECTERN_ENV", "LECTERN_URL", "LECTERN_BASE_URL", mermaid::ENV_VAR]
             .iter()
             .filter_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()).map(|v| (k.to_string(), v)))
             .collect();
@@ -706,6 +709,7 @@ pub fn resolve(root: &Path, raw: RawConfig, environment: &str, overrides: &Overr
         environment: environment.to_string(),
         warnings: Vec::new(),
         sidebars_file: None,
+        mermaid: mermaid::find(root, overrides.vars.get(mermaid::ENV_VAR).map(String::as_str)),
     }
 }
 

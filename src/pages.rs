@@ -253,6 +253,10 @@ fn site_view(site: &Site, live_reload: Option<String>) -> SiteView {
         assets_url: format!("{}assets/", c.base_url),
         favicon: c.favicon.as_ref().map(|f| asset_link(c, f)),
         live_reload_script: live_reload,
+        mermaid_url: c.mermaid.version().map(|version| {
+            use crate::config::mermaid::{ASSETS_DIR, ENTRY};
+            format!("{}assets/{ASSETS_DIR}/{ENTRY}?v={}", c.base_url, crate::render::percent_encode(version))
+        }),
     }
 }
 
@@ -346,6 +350,7 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     v.standalone = d.standalone;
     v.content_html = site.speech.page_html(i, html).into_owned();
     v.has_speech = site.speech.has_players(i);
+    v.has_diagrams = !r.diagrams.is_empty();
     if d.front.hide_table_of_contents != Some(true) {
         v.toc = r.toc.iter().map(|h| TocEntry { level: h.level, id: h.id.clone(), text: h.text.clone() }).collect();
     }

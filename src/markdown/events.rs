@@ -2,9 +2,9 @@
 //!
 //! In: the prepared Markdown (see `preprocess`). Out: the page's HTML and what the rest of
 //! the pipeline needs from it: title, headings with final ids, description, every link
-//! with its file position, components, unknown code languages. Events are rewritten into
-//! `Html` events where lectern's markup differs from pulldown-cmark's, then written by
-//! `pulldown_cmark::html::push_html` in one go, so tables keep its handling;
+//! with its file position, components, unknown code languages, diagrams. Events are
+//! rewritten into `Html` events where lectern's markup differs from pulldown-cmark's, then
+//! written by `pulldown_cmark::html::push_html` in one go, so tables keep its handling;
 //! footnotes are gathered at the page's end as Docusaurus places them (`footnote`).
 
 use super::admonition::{AdmonitionKind, open_html};
@@ -42,6 +42,7 @@ pub(crate) struct Page {
     pub links: Vec<LinkRef>,
     pub components: Vec<super::Component>,
     pub unknown_languages: Vec<String>,
+    pub diagrams: Vec<super::DiagramAt>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -106,7 +107,8 @@ struct Pass<'a, 'r> {
     slugger: Slugger,
     heading: Option<HeadingBuf<'a>>,
     image: Option<ImageBuf>,
-    code: Option<(Option<String>, String)>,
+    /// The code block being read: its info string, its text so far, where it starts.
+    code: Option<(Option<String>, String, usize)>,
     html_block: Option<(String, usize)>,
     link_depth: usize,
     footnote_depth: usize,
@@ -228,7 +230,7 @@ impl<'a> Pass<'a, '_> {
     /// Code blocks, HTML blocks and image alt text collect their content; true when the
     /// event went there.
     fn inside_leaf(&mut self, event: &Event<'a>) -> bool {
-        if let Some((_, code)) = &mut self.code {
+        if let Some((_, code, _)) = &mut self.code {
             if let Event::Text(t) = event {
                 code.push_str(t);
                 return true;
@@ -283,7 +285,7 @@ impl<'a> Pass<'a, '_> {
                     CodeBlockKind::Fenced(info) => Some(info.to_string()),
                     CodeBlockKind::Indented => None,
                 };
-                self.code = Some((info, String::new()));
+                self.code = Some((info, String::new(), range.start));
             }
             Tag::HtmlBlock => self.html_block = Some((String::new(), range.start)),
             Tag::BlockQuote(Some(kind)) => {
@@ -323,7 +325,13 @@ impl<'a> Pass<'a, '_> {
                 self.emit(Event::End(tag));
             }
             TagEnd::CodeBlock => {
-                if let Some((info, code)) = self.code.take() {
+                if let Some((info, code, start)) = self.code.take() {
+                    if super::diagram::is_diagram(info.as_deref()) {
+                        let (line, column) = self.positions.at(start);
+                        self.page.diagrams.push(super::DiagramAt { line, column });
+                        self.emit_html(super::diagram::figure_html(&code));
+                        return;
+                    }
                     let rendered = render_code(info.as_deref(), &code, self.highlight);
                     if let Some(lang) = rendered.unknown_language
                         && !self.page.unknown_languages.contains(&lang)

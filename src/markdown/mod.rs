@@ -7,12 +7,14 @@
 //!
 //! Steps: `partials` (imported Markdown partials inlined) → `preprocess` (MDX-lite, line by
 //! line, keeping line numbers) → `events` (pulldown-cmark events rewritten: heading ids, links,
-//! images, code via `highlight` and `magic`, admonitions, raw HTML via `rawhtml`). [`render`]
+//! images, code via `highlight` and `magic`, Mermaid diagrams via `diagram`, admonitions, raw
+//! HTML via `rawhtml`). [`render`]
 //! is pure apart from reading partials and image headers, and safe to run on many pages in
 //! parallel. A `<DocCardList />` leaves a slot ([`CARDS_OPEN`]) that `crate::cards` fills.
 
 mod admonition;
 mod components;
+mod diagram;
 mod events;
 mod excerpt;
 mod footnote;
@@ -32,6 +34,7 @@ mod title;
 use crate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
 
+pub use diagram::{FIGURE_CLASS as DIAGRAM_CLASS, label as diagram_label};
 pub use excerpt::excerpt;
 pub use highlight::{highlight_css, highlight_time};
 pub(crate) use slug::Slugger;
@@ -164,6 +167,14 @@ impl Component {
     }
 }
 
+/// Where a ```` ```mermaid ```` diagram starts in the page's file: the line and character column
+/// of its opening fence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiagramAt {
+    pub line: usize,
+    pub column: usize,
+}
+
 /// One rendered page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
@@ -184,6 +195,9 @@ pub struct Rendered {
     pub unknown_languages: Vec<String>,
     /// Number of `<TextToSpeech>` blocks.
     pub speech_blocks: usize,
+    /// The Mermaid diagrams, in page order: the theme loads its diagram script only on pages
+    /// that have one.
+    pub diagrams: Vec<DiagramAt>,
     /// File lines of the `<DocCardList />`s: their slots in `html` ([`CARDS_OPEN`]) are filled
     /// once the sidebars are built.
     pub card_lists: Vec<usize>,
@@ -240,6 +254,7 @@ pub fn render(
         components,
         unknown_languages: page.unknown_languages,
         speech_blocks: prepared.speech_blocks,
+        diagrams: page.diagrams,
         card_lists: prepared.card_lists.iter().map(|line| line + line_offset).collect(),
         includes: std::mem::take(&mut prepared.includes),
         diagnostics,

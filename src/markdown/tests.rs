@@ -236,6 +236,29 @@ fn code_blocks() {
 }
 
 #[test]
+fn mermaid_fences_become_figures_at_their_place() {
+    let body = "Intro.\n\n```mermaid\nflowchart TD\n  A --> B\n```\n\n- item\n\n  ```Mermaid title=\"x\"\n  sequenceDiagram\n    A->>B: hi\n  ```\n\n```text\nmermaid\n```\n";
+    let r = render(body, Path::new("docs/a.md"), 4, &MarkdownOptions::default(), &FakeResolver::default());
+    assert_eq!(r.diagrams, [DiagramAt { line: 7, column: 1 }, DiagramAt { line: 14, column: 3 }]);
+    assert_eq!(attrs(&r.html, "figure.diagram", "data-label"), ["Flowchart", "Sequence diagram"]);
+    assert_eq!(
+        texts(&r.html, "figure.diagram[data-diagram=\"mermaid\"] > div.code-block > pre > code.language-mermaid"),
+        ["flowchart TD\n  A --> B\n", "sequenceDiagram\n  A->>B: hi\n"]
+    );
+    assert!(r.unknown_languages.is_empty(), "{:?}", r.unknown_languages);
+    assert_eq!(texts(&r.html, "code.language-text"), ["mermaid\n"]);
+    // Without highlighting (the facts pass), a diagram is the same.
+    let plain = render(
+        body,
+        Path::new("docs/a.md"),
+        4,
+        &MarkdownOptions { highlight: false, ..Default::default() },
+        &FakeResolver::default(),
+    );
+    assert_eq!(plain.html, r.html);
+}
+
+#[test]
 fn code_metastring() {
     let r = md("```bash title=\"Terminal\" {2,4-5}\none\ntwo\nthree\nfour\nfive\nsix\n```\n");
     assert_eq!(texts(&r.html, "div.code-block > div.code-title"), ["Terminal"]);

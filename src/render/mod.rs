@@ -49,6 +49,7 @@ const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
     ("favicon.svg", include_bytes!("../../theme/favicon.svg")),
     ("speech.css", include_bytes!("../../theme/speech.css")),
     ("speech.js", include_bytes!("../../theme/speech.js")),
+    ("diagrams.js", include_bytes!("../../theme/diagrams.js")),
 ];
 
 /// Name under which [`Theme::assets`] returns the code-highlighting CSS.

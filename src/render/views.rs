@@ -36,6 +36,9 @@ pub struct SiteView {
     pub favicon: Option<String>,
     /// HTML (usually a `<script>`) inserted verbatim before `</body>`; set only by `serve`.
     pub live_reload_script: Option<String>,
+    /// URL of mermaid's browser build in the site, when lectern found mermaid: pages with a
+    /// diagram load `diagrams.js`, which imports it.
+    pub mermaid_url: Option<String>,
 }
 
 /// A link in the top navigation bar.
@@ -100,6 +103,8 @@ pub struct PageView<'a> {
     pub url: String,
     /// The page has speech players: the theme loads `speech.css` and `speech.js`.
     pub has_speech: bool,
+    /// The page has Mermaid diagrams: the theme loads `diagrams.js` (when `site.mermaid_url`).
+    pub has_diagrams: bool,
     /// A standalone page (`src/pages`): no sidebar, the site's menu instead.
     pub standalone: bool,
     /// Which of the navbar's links leads to the sidebar this page is in (marked current).
@@ -129,6 +134,7 @@ impl<'a> PageView<'a> {
             next: None,
             url: url.into(),
             has_speech: false,
+            has_diagrams: false,
             standalone: false,
             navbar_current: None,
         }

@@ -331,8 +331,13 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     let r = &page.markdown;
     let c = &site.config;
     let mut v = PageView::new(site_view, d.title.clone(), encode_path(&d.url));
+    // As Docusaurus's DocItem: `hide_title` hides only the title the theme adds for a page
+    // without an H1; an H1 of the page's own is always shown, where it was written.
     v.heading = r.title.clone();
-    v.hide_title = d.front.hide_title == Some(true);
+    v.hide_title = match r.title {
+        Some(_) => r.title_in_place,
+        None => d.front.hide_title == Some(true),
+    };
     v.description = d.front.description.clone().or_else(|| r.description.clone());
     v.canonical_url = (!c.url.is_empty()).then(|| format!("{}{}", c.url, encode_path(&d.url)));
     v.og_image = d.front.image.as_ref().map(|img| absolute(c, &asset_link(c, img)));

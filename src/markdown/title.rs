@@ -6,9 +6,9 @@
 //! backticks removed (other Markdown is kept as written). Anything else first, an `export`, a
 //! comment or a component, means no title, and the page is named by its id.
 //!
-//! This is not always the heading the page shows: [`super::render`]'s `title` also finds an
-//! H1 after comments, exports or inside an opening `<TextToSpeech>`, as Docusaurus's MDX loader
-//! does. Found without rendering, so `lectern routes` needs no render of 10,000 pages.
+//! This is not always the heading the page shows: [`super::render`]'s `title` is the page's
+//! first heading if it is an H1, after comments, exports, other content or inside an opening
+//! `<TextToSpeech>`, as Docusaurus's MDX loader finds it. Found without rendering, so `lectern routes` needs no render of 10,000 pages.
 //!
 //! In: a page's body. Out: the title, if the page starts with one.
 
@@ -140,7 +140,6 @@ mod tests {
             "# Title with `code`\n",
             "# Custom id {#custom}\n",
             "Setext title\n============\n\nText.",
-            "Text first.\n\n# Not a title\n",
             "## Second level\n",
             "",
             "#NoSpace\n",

@@ -332,11 +332,12 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     let c = &site.config;
     let mut v = PageView::new(site_view, d.title.clone(), encode_path(&d.url));
     // As Docusaurus's DocItem: `hide_title` hides only the title the theme adds for a page
-    // without an H1; an H1 of the page's own is always shown, where it was written.
+    // without an H1; an H1 of the page's own is always shown, where it was written. A page of
+    // src/pages shows its content only, as Docusaurus's MDXPage adds no title.
     v.heading = r.title.clone();
     v.hide_title = match r.title {
         Some(_) => r.title_in_place,
-        None => d.front.hide_title == Some(true),
+        None => d.standalone || d.front.hide_title == Some(true),
     };
     v.description = d.front.description.clone().or_else(|| r.description.clone());
     v.canonical_url = (!c.url.is_empty()).then(|| format!("{}{}", c.url, encode_path(&d.url)));

@@ -282,6 +282,7 @@ fn sidebar_diff(want: &[String], got: &[String]) -> String {
 
 fn compare_site(fixture: &str, reference: &str) {
     let (generator, want) = reference_pages(reference);
+    assert!(!want.is_empty(), "tests/data/docusaurus-reference/{reference}.json lists no page");
     let site = support::copy_fixture(fixture);
     let out = site.path().join("build");
     support::lectern_ok(["build".as_ref(), site.path().as_os_str(), "--out".as_ref(), out.as_os_str()]);

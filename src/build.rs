@@ -59,9 +59,20 @@ impl From<config::ConfigError> for BuildError {
     }
 }
 
-/// The title a page shows: its front matter's, else its leading H1's, else its file name.
-fn page_title(doc: &content::Doc, r: &Rendered) -> String {
+/// The title speech announces: the front matter's, else the heading the page shows, else its id.
+fn spoken_title(doc: &content::Doc, r: &Rendered) -> String {
     if doc.title.is_empty() { r.title.clone().unwrap_or_else(|| doc.base_id.clone()) } else { doc.title.clone() }
+}
+
+/// The title of a page's metadata (sidebar, `<title>`, previous/next): its front matter's, else
+/// the H1 its body starts with ([`markdown::leading_title`]), else its id, as Docusaurus names a
+/// doc. The heading the page shows is the rendered one, which may differ.
+fn page_title(doc: &content::Doc) -> String {
+    if doc.title.is_empty() {
+        markdown::leading_title(doc.body()).unwrap_or_else(|| doc.base_id.clone())
+    } else {
+        doc.title.clone()
+    }
 }
 
 /// What a caller loads the site for. Whether speech may synthesise audio is the config's
@@ -106,7 +117,7 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
             if keep_html || !r.card_lists.is_empty() {
                 return (r, (PageBody::Html(html), None));
             }
-            let title = page_title(doc, &r);
+            let title = spoken_title(doc, &r);
             let facts = HtmlFacts { hash: site::html_hash(&html), ids: crate::html::element_ids(&html) };
             let mut blocks = crate::speech::page_blocks(i, &title, &html, whole_page);
             for block in &mut blocks {
@@ -135,7 +146,7 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
     let mut components = BTreeMap::new();
     let mut languages = BTreeMap::new();
     for (doc, r) in content.docs.iter_mut().zip(&rendered) {
-        doc.title = page_title(doc, r);
+        doc.title = page_title(doc);
         for d in &r.diagnostics {
             if d.is_error() { errors.push(d.clone()) } else { warnings.push(d.clone()) }
         }
@@ -321,9 +332,7 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
     if !errors.is_empty() {
         return Err(BuildError::Content(errors));
     }
-    if doc.title.is_empty() {
-        doc.title = rendered.title.clone().unwrap_or_else(|| doc.base_id.clone());
-    }
+    doc.title = page_title(&doc);
     // Images the page now embeds; files it no longer uses stay servable until the next full load.
     let mut new_copies =
         index.copies(&Content { docs: vec![doc.clone()], ..Default::default() }, std::slice::from_ref(&rendered));
@@ -406,7 +415,7 @@ pub fn load_routes(root: &Path, overrides: &Overrides) -> Result<RouteSite, Buil
     let config = config::load(root, overrides)?;
     let mut content = content::load(&config).map_err(BuildError::Content)?;
     content.docs.par_iter_mut().filter(|d| d.title.is_empty()).for_each(|d| {
-        d.title = markdown::leading_title(d.body()).unwrap_or_else(|| d.base_id.clone());
+        d.title = page_title(d);
     });
     let (sidebars, problems) = sidebar::build_sidebars(&content, &config);
     let problems: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();

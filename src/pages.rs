@@ -341,8 +341,14 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     let r = &page.markdown;
     let c = &site.config;
     let mut v = PageView::new(site_view, d.title.clone(), encode_path(&d.url));
+    // As Docusaurus's DocItem: `hide_title` hides only the title the theme adds for a page
+    // without an H1; an H1 of the page's own is always shown, where it was written. A page of
+    // src/pages shows its content only, as Docusaurus's MDXPage adds no title.
     v.heading = r.title.clone();
-    v.hide_title = d.front.hide_title == Some(true);
+    v.hide_title = match r.title {
+        Some(_) => r.title_in_place,
+        None => d.standalone || d.front.hide_title == Some(true),
+    };
     v.description = d.front.description.clone().or_else(|| r.description.clone());
     v.canonical_url = (!c.url.is_empty()).then(|| format!("{}{}", c.url, encode_path(&d.url)));
     v.og_image = d.front.image.as_ref().map(|img| absolute(c, &asset_link(c, img)));
@@ -562,6 +568,8 @@ fn generated_pages(site: &Site, site_view: &SiteView, theme: &Theme) -> anyhow::
             let Some(CategoryLink::Generated { url, title, description }) = &c.link else { continue };
             let here = Stop::Generated(url.clone());
             let mut v = PageView::new(site_view, title.clone(), encode_path(url));
+            let base = &site.config.url;
+            v.canonical_url = (!base.is_empty()).then(|| format!("{base}{}", encode_path(url)));
             let mut html = String::new();
             if let Some(desc) = description {
                 html.push_str(&format!("<p>{}</p>\n", render::escape_html(desc)));
@@ -582,6 +590,20 @@ fn generated_pages(site: &Site, site_view: &SiteView, theme: &Theme) -> anyhow::
     Ok(out)
 }
 
+/// The URL of every generated index page, once each, in sidebar order.
+fn generated_urls(site: &Site) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    site.sidebars
+        .order
+        .iter()
+        .flatten()
+        .filter_map(|stop| match stop {
+            Stop::Generated(url) if seen.insert(url.clone()) => Some(url.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn sitemap(site: &Site) -> String {
     let c = &site.config;
     let mut xml = String::from(
@@ -600,6 +622,11 @@ fn sitemap(site: &Site) -> String {
             None => String::new(),
         };
         xml.push_str(&format!("  <url><loc>{}</loc>{lastmod}</url>\n", render::escape_html(&loc)));
+    }
+    // A category's generated index is a page of the site too, as in Docusaurus's sitemap.
+    for url in generated_urls(site) {
+        let loc = format!("{}{}", c.url, encode_path(&url));
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", render::escape_html(&loc)));
     }
     xml.push_str("</urlset>\n");
     xml

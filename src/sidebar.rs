@@ -195,8 +195,8 @@ pub fn build_sidebars(content: &Content, config: &Config) -> (Sidebars, Vec<Diag
             None => {
                 let root = folder_root(&spec.dir);
                 let tree = Folder::of(docs, &root, |i| out.placements[i].is_none());
-                let builder = Builder { docs, categories, config, root: &root };
-                builder.level(&tree, &root, true, &mut problems)
+                let builder = Builder { docs, categories, config };
+                builder.level(&tree, &root, None, &mut problems)
             }
         };
         assign_generated_urls(&mut items, &mut slugger, config);
@@ -330,7 +330,6 @@ struct Builder<'a> {
     docs: &'a [Doc],
     categories: &'a BTreeMap<String, CategoryMeta>,
     config: &'a Config,
-    root: &'a str,
 }
 
 /// An item before sorting: its position and its source name.
@@ -342,11 +341,12 @@ struct Ranked {
 
 impl Builder<'_> {
     /// The sorted items of one folder. `dir` is its raw path relative to docs_dir.
-    fn level(&self, folder: &Folder, dir: &str, is_root: bool, problems: &mut Vec<Diagnostic>) -> Vec<Item> {
+    /// `linked` is the doc the folder's category links to, which is not listed again inside it.
+    fn level(&self, folder: &Folder, dir: &str, linked: Option<usize>, problems: &mut Vec<Diagnostic>) -> Vec<Item> {
         let mut ranked = Vec::new();
         for &i in &folder.docs {
             let d = &self.docs[i];
-            if !is_root && d.is_index && self.is_convention_index(folder, dir, i) {
+            if linked == Some(i) {
                 continue;
             }
             ranked.push(Ranked {
@@ -372,38 +372,25 @@ impl Builder<'_> {
         ranked.into_iter().map(|r| r.item).collect()
     }
 
-    /// The index doc of a folder by convention (the first in source order), when the category
-    /// file does not set a link of its own.
-    fn convention_index(&self, folder: &Folder, dir: &str) -> Option<usize> {
-        if self.categories.get(dir).and_then(|m| m.link.as_ref()).is_some() {
-            return None;
-        }
-        folder.docs.iter().copied().find(|&i| self.docs[i].is_index)
-    }
-
-    fn is_convention_index(&self, folder: &Folder, dir: &str, doc: usize) -> bool {
-        dir != self.root && self.convention_index(folder, dir) == Some(doc)
-    }
-
-    fn doc_label(&self, i: usize) -> String {
-        let d = &self.docs[i];
-        d.front.sidebar_label.clone().unwrap_or_else(|| d.title.clone())
-    }
-
-    fn category(&self, name: &str, folder: &Folder, dir: &str, problems: &mut Vec<Diagnostic>) -> Option<Ranked> {
-        let meta = self.categories.get(dir).cloned().unwrap_or_default();
-        let index = self.convention_index(folder, dir);
-        let items = self.level(folder, dir, false, problems);
-        let stripped = route::strip_number_prefix(name);
-        let label =
-            meta.label.clone().or_else(|| index.map(|i| self.doc_label(i))).unwrap_or_else(|| stripped.1.to_string());
-        let position = meta.position.or_else(|| index.and_then(|i| self.docs[i].position())).or(stripped.0);
-        let link = match &meta.link {
-            None => index.map(CategoryLink::Doc),
-            Some(None) => None,
-            Some(Some(CategoryLinkSpec::Doc { id })) => match self.docs.iter().position(|d| &d.id == id) {
-                Some(i) => Some(CategoryLink::Doc(i)),
-                None => {
+    /// The doc a folder's category links to, as Docusaurus's generator finds it
+    /// (`getCategoryLinkedDocMetadata` in `sidebars/generator.ts`): with no `link` in the category
+    /// file, the folder's index doc by convention (the first in source order); with
+    /// `link: {type: doc, id}`, a doc of the folder whose last id segment is `id`, else the doc
+    /// whose whole id is `id` (an unknown id is reported); with any other link, none.
+    fn linked_doc(
+        &self,
+        folder: &Folder,
+        dir: &str,
+        meta: &CategoryMeta,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<usize> {
+        match &meta.link {
+            None => folder.docs.iter().copied().find(|&i| self.docs[i].is_index),
+            Some(Some(CategoryLinkSpec::Doc { id })) => {
+                let local = |i: &usize| self.docs[*i].id.rsplit('/').next() == Some(id.as_str());
+                let found =
+                    folder.docs.iter().copied().find(local).or_else(|| self.docs.iter().position(|d| &d.id == id));
+                if found.is_none() {
                     let path =
                         meta.file.clone().unwrap_or_else(|| self.config.docs_dir.join(dir).join("_category_.yml"));
                     problems.push(
@@ -414,12 +401,36 @@ impl Builder<'_> {
                             format!("the category links to the doc `{id}`, which does not exist"),
                         )
                         .with_help(
-                            "use the full id of a doc: its folder path without number prefixes, `/`, and its id",
+                            "use the id of a doc of this folder, or the full id of a doc: its folder path without number prefixes, `/`, and its id",
                         ),
                     );
-                    None
                 }
-            },
+                found
+            }
+            Some(_) => None,
+        }
+    }
+
+    fn doc_label(&self, i: usize) -> String {
+        let d = &self.docs[i];
+        d.front.sidebar_label.clone().unwrap_or_else(|| d.title.clone())
+    }
+
+    fn category(&self, name: &str, folder: &Folder, dir: &str, problems: &mut Vec<Diagnostic>) -> Option<Ranked> {
+        let meta = self.categories.get(dir).cloned().unwrap_or_default();
+        // The linked doc stands in for what the category file leaves out: label, position and
+        // class, and it is not listed again among the category's items.
+        let linked = self.linked_doc(folder, dir, &meta, problems);
+        let items = self.level(folder, dir, linked, problems);
+        let stripped = route::strip_number_prefix(name);
+        let label =
+            meta.label.clone().or_else(|| linked.map(|i| self.doc_label(i))).unwrap_or_else(|| stripped.1.to_string());
+        let position = meta.position.or_else(|| linked.and_then(|i| self.docs[i].position())).or(stripped.0);
+        let class_name =
+            meta.class_name.clone().or_else(|| linked.and_then(|i| self.docs[i].front.sidebar_class_name.clone()));
+        let link = match &meta.link {
+            None | Some(Some(CategoryLinkSpec::Doc { .. })) => linked.map(CategoryLink::Doc),
+            Some(None) => None,
             Some(Some(CategoryLinkSpec::GeneratedIndex { slug, title, description })) => {
                 let url = slug.as_deref().map(|slug| generated_url(self.config, slug)).unwrap_or_default();
                 Some(CategoryLink::Generated {
@@ -436,7 +447,7 @@ impl Builder<'_> {
         let item = if items.is_empty() {
             // An empty category becomes a plain link to its doc, or disappears.
             match link {
-                Some(CategoryLink::Doc(doc)) => Item::Doc { doc, label, class_name: meta.class_name.clone() },
+                Some(CategoryLink::Doc(doc)) => Item::Doc { doc, label, class_name },
                 _ => return None,
             }
         } else {
@@ -446,7 +457,7 @@ impl Builder<'_> {
                 link,
                 collapsed,
                 collapsible,
-                class_name: meta.class_name.clone(),
+                class_name,
                 description: meta.description.clone(),
                 items,
             })
@@ -669,6 +680,42 @@ mod tests {
                 "[See]",
                 "  - index /C/",
                 "  - z /C/z",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_category_files_doc_link_is_found_by_local_id_and_not_listed_again() {
+        // Docusaurus's `getCategoryLinkedDocMetadata`: the folder's doc by its last id segment,
+        // else any doc by its whole id; the linked doc leaves the items and lends its label
+        // and position when the category file has none.
+        check(
+            &[
+                ("Pay/overview.md", "---\ntitle: The payment object\nsidebar_label: Payments\n---\n"),
+                ("Pay/create.md", "---\nsidebar_position: 1\n---\n"),
+                ("Pay/cancel.md", "---\nsidebar_position: 2\n---\n"),
+                ("Cust/list.md", ""),
+                ("Cust/get.md", ""),
+                ("intro.md", "---\nsidebar_position: 3\n---\n"),
+                ("Misc/note.md", "---\nsidebar_position: 4\n---\n"),
+            ],
+            &[
+                ("Pay", "link: {type: doc, id: overview}\nposition: 1"),
+                (
+                    "Cust",
+                    "{\"label\": \"Customers\", \"position\": 2, \"link\": {\"type\": \"doc\", \"id\": \"Cust/get\"}}",
+                ),
+                ("Misc", "link: {type: doc, id: intro}\nposition: 4"),
+            ],
+            &[
+                "[Payments] -> /Pay/overview",
+                "  - create /Pay/create",
+                "  - cancel /Pay/cancel",
+                "[Customers] -> /Cust/get",
+                "  - list /Cust/list",
+                "- intro /intro",
+                "[intro] -> /intro",
+                "  - note /Misc/note",
             ],
         );
     }

@@ -150,11 +150,10 @@ fn assert_fixture_site(out: &Path) {
     // Generated index pages: Docusaurus's default slug from the label, or the given one.
     let reference = page(out, "docs/category/reference/index.html");
     assert_eq!(reference.select(&sel("article h1, main h1")).next().map(text_of).as_deref(), Some("Reference"));
-    // A card per item, as Docusaurus's generated index shows them (the icon aside).
+    // A card per item, as Docusaurus's generated index: the card's own text, less its icon.
     let listed: Vec<String> = reference
-        .select(&sel(".doc-card-title a"))
-        .map(|a| a.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect::<String>())
-        .map(|t| t.trim().to_string())
+        .select(&sel(".doc-card-list .doc-card-title a"))
+        .map(|a| a.children().filter_map(|c| c.value().as_text()).map(|t| t.trim()).collect::<String>())
         .collect();
     assert_eq!(listed, ["API overview", "Authentication", "Endpoints"]);
     assert!(

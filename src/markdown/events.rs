@@ -37,6 +37,8 @@ pub(crate) fn parser_options() -> Options {
 pub(crate) struct Page {
     pub html: String,
     pub title: Option<String>,
+    /// The title heading stays where it was written (`html` holds it): content came first.
+    pub title_in_place: bool,
     pub headings: Vec<Heading>,
     pub description: Option<String>,
     pub links: Vec<LinkRef>,
@@ -76,7 +78,20 @@ struct HeadingBuf<'a> {
     classes: Vec<String>,
     events: Vec<Event<'a>>,
     text: String,
-    is_title: bool,
+    title: TitlePlace,
+}
+
+/// Whether a heading is the page's title, as Docusaurus's MDX loader finds it (the `contentTitle`
+/// remark plugin of `@docusaurus/mdx-loader`): the first heading of the page, if it is an H1
+/// and no thematic break came before it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TitlePlace {
+    /// Not the title.
+    No,
+    /// The first block: the theme shows it at the top of the page.
+    Top,
+    /// After other content: shown where it is, and the theme adds no title of its own.
+    InPlace,
 }
 
 struct ImageBuf {
@@ -116,6 +131,8 @@ struct Pass<'a, 'r> {
     footnote: Option<(String, Vec<Event<'a>>)>,
     footnotes: Footnotes<'a>,
     seen_block: bool,
+    /// A heading or a thematic break came: no later H1 is the title.
+    past_title: bool,
     description: Description,
     /// Whether code blocks are highlighted.
     highlight: bool,
@@ -149,6 +166,7 @@ pub(crate) fn transform(
         footnote: None,
         footnotes: Footnotes::default(),
         seen_block: false,
+        past_title: false,
         description: Description::Waiting,
         highlight,
     };
@@ -199,6 +217,7 @@ impl<'a> Pass<'a, '_> {
             }
             Event::Rule => {
                 self.seen_block = true;
+                self.past_title = true;
                 self.emit(Event::Rule);
             }
             other => self.emit(other),
@@ -262,15 +281,20 @@ impl<'a> Pass<'a, '_> {
     fn start(&mut self, tag: Tag<'a>, range: Range<usize>) {
         match tag {
             Tag::Heading { level, id, classes, .. } => {
-                let is_title = level == HeadingLevel::H1 && !self.seen_block;
+                let title = match (level, self.seen_block, self.past_title) {
+                    (HeadingLevel::H1, false, _) => TitlePlace::Top,
+                    (HeadingLevel::H1, true, false) => TitlePlace::InPlace,
+                    _ => TitlePlace::No,
+                };
                 self.seen_block = true;
+                self.past_title = true;
                 self.heading = Some(HeadingBuf {
                     level,
                     custom_id: id.map(|i| i.to_string()),
                     classes: classes.iter().map(|c| c.to_string()).collect(),
                     events: Vec::new(),
                     text: String::new(),
-                    is_title,
+                    title,
                 });
             }
             Tag::Image { dest_url, title, .. } => self.start_image(&dest_url, &title, range.start),
@@ -379,11 +403,22 @@ impl<'a> Pass<'a, '_> {
             }
             None => self.slugger.slug(&text),
         };
-        if h.is_title {
-            self.page.title = Some(text);
-            return;
-        }
         let mut inner = String::new();
+        match h.title {
+            TitlePlace::Top => {
+                self.page.title = Some(text);
+                return;
+            }
+            TitlePlace::InPlace => {
+                // As Docusaurus's content title: a plain `<h1>`, without an anchor.
+                pulldown_cmark::html::push_html(&mut inner, h.events.into_iter());
+                self.emit_html(format!("<h1>{inner}</h1>\n"));
+                self.page.title = Some(text);
+                self.page.title_in_place = true;
+                return;
+            }
+            TitlePlace::No => {}
+        }
         pulldown_cmark::html::push_html(&mut inner, h.events.into_iter());
         let level = h.level as u8;
         let class =

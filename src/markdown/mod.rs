@@ -179,8 +179,11 @@ pub struct DiagramAt {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     pub html: String,
-    /// Text of a leading `# H1` (the first block of content), which is then not in `html`.
+    /// Text of the page's title heading: the first heading, if it is an H1 with no thematic
+    /// break before it. Not in `html` when it is the first block of content.
     pub title: Option<String>,
+    /// The title heading came after other content, and `html` holds it where it was written.
+    pub title_in_place: bool,
     /// Every heading h2..h6 (and any later h1) in order, with final ids.
     pub headings: Vec<Heading>,
     /// Headings within `toc_min_level..=toc_max_level`.
@@ -247,6 +250,7 @@ pub fn render(
     Rendered {
         html: page.html,
         title: page.title,
+        title_in_place: page.title_in_place,
         headings: page.headings,
         toc,
         description: page.description,

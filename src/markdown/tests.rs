@@ -170,16 +170,26 @@ fn heading_html_keeps_inline_markup() {
 }
 
 #[test]
-fn title_only_when_first_block() {
+fn title_is_the_first_heading_when_it_is_an_h1() {
+    // (body, title, kept in place in the HTML): Docusaurus's `contentTitle` remark plugin.
     let cases = [
-        ("# T\n\nx\n", Some("T")),
-        ("import X from 'x';\n\n<TextToSpeech>\n\n# In speech\n\nx\n</TextToSpeech>\n", Some("In speech")),
-        ("Para first\n\n# Not title\n", None),
-        ("## Section\n", None),
+        ("# T\n\nx\n", Some("T"), false),
+        ("import X from 'x';\n\n<TextToSpeech>\n\n# In speech\n\nx\n</TextToSpeech>\n", Some("In speech"), false),
+        ("Para first\n\n# After a paragraph\n", Some("After a paragraph"), true),
+        (":::warning\nOld.\n:::\n\n# After an admonition\n", Some("After an admonition"), true),
+        ("## Section\n\n# Not after another heading\n", None, false),
+        ("Para\n\n---\n\n# Not after a thematic break\n", None, false),
+        ("## Section\n", None, false),
     ];
-    for (body, want) in cases {
-        assert_eq!(md(body).title.as_deref(), want, "{body:?}");
+    for (body, want, in_place) in cases {
+        let r = md(body);
+        assert_eq!(r.title.as_deref(), want, "{body:?}");
+        assert_eq!(r.title_in_place, in_place, "{body:?}");
+        let h1s = r.html.matches("<h1").count();
+        assert_eq!(h1s, usize::from(in_place || (want.is_none() && body.contains("\n# "))), "{body:?}: {}", r.html);
     }
+    // Kept in place, the title is a plain `<h1>` (no id, no anchor), as Docusaurus's.
+    assert!(md("Para\n\n# The *title*\n").html.contains("<h1>The <em>title</em></h1>"));
 }
 
 #[test]

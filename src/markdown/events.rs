@@ -42,6 +42,7 @@ pub(crate) struct Page {
     pub links: Vec<LinkRef>,
     pub components: Vec<super::Component>,
     pub unknown_languages: Vec<String>,
+    pub code_blocks: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -325,6 +326,7 @@ impl<'a> Pass<'a, '_> {
             TagEnd::CodeBlock => {
                 if let Some((info, code)) = self.code.take() {
                     let rendered = render_code(info.as_deref(), &code, self.highlight);
+                    self.page.code_blocks += 1;
                     if let Some(lang) = rendered.unknown_language
                         && !self.page.unknown_languages.contains(&lang)
                     {

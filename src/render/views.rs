@@ -89,6 +89,8 @@ pub struct PageView<'a> {
     pub url: String,
     /// The page has speech players: the theme loads `speech.css` and `speech.js`.
     pub has_speech: bool,
+    /// The page shows code blocks: the theme adds the code-highlighting stylesheet.
+    pub has_code: bool,
     /// A standalone page (`src/pages`): no sidebar, the site's menu instead.
     pub standalone: bool,
 }
@@ -116,6 +118,7 @@ impl<'a> PageView<'a> {
             next: None,
             url: url.into(),
             has_speech: false,
+            has_code: false,
             standalone: false,
         }
     }

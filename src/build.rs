@@ -636,18 +636,21 @@ impl std::fmt::Display for Reused {
 /// Loads the theme: the built-in one with the site's `theme/` folder over it.
 pub fn load_theme(config: &Config) -> Result<crate::render::Theme, BuildError> {
     let dir = config.root.join("theme");
-    crate::render::Theme::load(dir.is_dir().then_some(dir.as_path())).map_err(|e| match BuildError::from(e) {
-        // Theme files print relative to the site root, like pages: `theme/page.html`.
-        BuildError::Content(ds) => BuildError::Content(
-            ds.into_iter()
-                .map(|mut d| {
-                    if let Ok(rel) = d.path.strip_prefix(&config.root) {
-                        d.path = rel.to_path_buf();
-                    }
-                    d
-                })
-                .collect(),
-        ),
-        other => other,
+    let highlight = crate::markdown::highlight_css();
+    crate::render::Theme::load(dir.is_dir().then_some(dir.as_path()), &highlight).map_err(|e| {
+        match BuildError::from(e) {
+            // Theme files print relative to the site root, like pages: `theme/page.html`.
+            BuildError::Content(ds) => BuildError::Content(
+                ds.into_iter()
+                    .map(|mut d| {
+                        if let Ok(rel) = d.path.strip_prefix(&config.root) {
+                            d.path = rel.to_path_buf();
+                        }
+                        d
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
     })
 }

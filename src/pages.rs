@@ -204,7 +204,7 @@ fn render_extras_to(
     }
     sink.write("404.html", OutputFile::Bytes(theme.render_404(site_view)?.into_bytes()))?;
     sink.write("sitemap.xml", OutputFile::Bytes(sitemap(site).into_bytes()))?;
-    for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
+    for (name, bytes) in theme.assets() {
         sink.write(&format!("assets/{name}"), OutputFile::Bytes(bytes))?;
     }
     for rel in crate::content::walk_static(&site.config) {
@@ -357,6 +357,7 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     v.content_html = site.speech.page_html(i, html).into_owned();
     v.has_speech = site.speech.has_players(i);
     v.has_diagrams = !r.diagrams.is_empty();
+    v.has_code = r.code_blocks > 0;
     if d.front.hide_table_of_contents != Some(true) {
         v.toc = r.toc.iter().map(|h| TocEntry { level: h.level, id: h.id.clone(), text: h.text.clone() }).collect();
     }

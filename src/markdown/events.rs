@@ -45,6 +45,7 @@ pub(crate) struct Page {
     pub components: Vec<super::Component>,
     pub unknown_languages: Vec<String>,
     pub diagrams: Vec<super::DiagramAt>,
+    pub code_blocks: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -357,6 +358,7 @@ impl<'a> Pass<'a, '_> {
                         return;
                     }
                     let rendered = render_code(info.as_deref(), &code, self.highlight);
+                    self.page.code_blocks += 1;
                     if let Some(lang) = rendered.unknown_language
                         && !self.page.unknown_languages.contains(&lang)
                     {

@@ -196,6 +196,8 @@ pub struct Rendered {
     pub components: Vec<Component>,
     /// Code fence languages with no syntax, deduplicated, lowercased.
     pub unknown_languages: Vec<String>,
+    /// Code blocks on the page (the theme adds the highlighting stylesheet where there are any).
+    pub code_blocks: usize,
     /// Number of `<TextToSpeech>` blocks.
     pub speech_blocks: usize,
     /// The Mermaid diagrams, in page order: the theme loads its diagram script only on pages
@@ -257,6 +259,7 @@ pub fn render(
         links: page.links,
         components,
         unknown_languages: page.unknown_languages,
+        code_blocks: page.code_blocks,
         speech_blocks: prepared.speech_blocks,
         diagrams: page.diagrams,
         card_lists: prepared.card_lists.iter().map(|line| line + line_offset).collect(),

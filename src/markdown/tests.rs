@@ -240,6 +240,9 @@ fn code_blocks() {
         ["language-csharp", "language-yaml", "language-dotnet", "language-foo", "language-dotnet"]
     );
     assert_eq!(r.unknown_languages, ["dotnet", "foo"]);
+    assert_eq!(r.code_blocks, 5);
+    assert_eq!(md("Text with `inline code` only.\n\n    indented code\n").code_blocks, 1);
+    assert_eq!(md("Text with `inline code` only.\n").code_blocks, 0);
     assert!(!select(&r.html, "code.language-csharp span[class^=\"hl-\"]").is_empty(), "{}", r.html);
     assert!(select(&r.html, "code.language-foo span[class^=\"hl-\"]").is_empty());
     assert!(select(&r.html, "button").is_empty());
@@ -478,6 +481,8 @@ fn tabs_render_every_panel_with_its_label() {
     assert_eq!(attrs(&r.html, "div.tabs", "data-default"), ["win"]);
     assert_eq!(attrs(&r.html, "div.tabs > div.tab-panel", "data-value"), ["mac", "win"]);
     assert_eq!(texts(&r.html, "div.tab-panel > p.tab-panel-label"), ["macOS", "Windows"]);
+    // The default tab's panel is marked: it alone shows while the page waits for lectern.js.
+    assert_eq!(attrs(&r.html, "div.tabs > div.tab-panel[data-shown]", "data-value"), ["win"]);
     assert_eq!(texts(&r.html, "div.tab-panel strong"), ["brew"]);
     assert_eq!(select(&r.html, "div.tab-panel pre").len(), 1);
     assert_eq!(texts(&r.html, "div.tabs + p"), ["After."]);

@@ -105,6 +105,8 @@ pub struct PageView<'a> {
     pub has_speech: bool,
     /// The page has Mermaid diagrams: the theme loads `diagrams.js` (when `site.mermaid_url`).
     pub has_diagrams: bool,
+    /// The page shows code blocks: the theme adds the code-highlighting stylesheet.
+    pub has_code: bool,
     /// A standalone page (`src/pages`): no sidebar, the site's menu instead.
     pub standalone: bool,
     /// Which of the navbar's links leads to the sidebar this page is in (marked current).
@@ -135,6 +137,7 @@ impl<'a> PageView<'a> {
             url: url.into(),
             has_speech: false,
             has_diagrams: false,
+            has_code: false,
             standalone: false,
             navbar_current: None,
         }

@@ -242,15 +242,16 @@ impl Rebuilder {
             self.live.forget_pages();
             return Ok(Touched::All);
         }
+        // Stylesheets first: pages carry them, so pages rendered after are rendered with the new ones.
+        if plan.stylesheets {
+            self.swap_stylesheets()?;
+        }
         let mut touched = Touched::Files(Vec::new());
         if !plan.pages.is_empty() {
             touched = self.reparse(plan)?;
         }
-        if plan.stylesheets {
-            self.swap_stylesheets()?;
-            if matches!(&touched, Touched::Files(f) if f.is_empty()) {
-                touched = Touched::Stylesheets;
-            }
+        if plan.stylesheets && matches!(&touched, Touched::Files(f) if f.is_empty()) {
+            touched = Touched::Stylesheets;
         }
         Ok(touched)
     }
@@ -462,17 +463,20 @@ impl Rebuilder {
         Ok(Touched::Files(changed))
     }
 
-    /// Loads the theme again and replaces only its assets; pages keep their HTML.
+    /// Loads the theme again for a changed stylesheet. Pages carry their stylesheets, so cached
+    /// pages are dropped (rendered again when asked for) and the other files rendered again; open
+    /// tabs swap the stylesheets in place (`livereload.js`) instead of reloading.
     fn swap_stylesheets(&mut self) -> Result<(), BuildError> {
         let live = self.live.clone();
         let mut state = live.write();
         let site = state.site.as_ref().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
         let theme = build::load_theme(&site.config)?;
-        let files = Arc::make_mut(&mut self.files);
-        for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
-            files.insert(format!("assets/{name}"), served(OutputFile::Bytes(bytes)));
-        }
+        let (files, first) = render_extras(site, &theme)?;
         state.theme = Some(theme);
+        drop(state);
+        self.files = Arc::new(files);
+        self.rendered.extend(first);
+        self.live.forget_pages();
         Ok(())
     }
 }

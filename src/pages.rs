@@ -103,16 +103,11 @@ pub fn render_into<S: Sink>(
         Pages::All => (0..docs.len()).collect(),
         Pages::Only(only) => only.iter().copied().filter(|&i| i < docs.len()).collect(),
     };
-    // Made on first use: only pages loaded without their HTML render their markdown again.
-    let statics = std::sync::OnceLock::new();
-    let links = std::sync::OnceLock::new();
+    // Only pages loaded without their HTML render their markdown again.
+    let links = crate::links::Index::with_table(&site.config, &site.content, &site.links);
     let markdown_html = |i: usize| match site.pages[i].body.html() {
         Some(html) => std::borrow::Cow::Borrowed(html),
-        None => {
-            let statics = statics.get_or_init(|| crate::content::walk_static(&site.config));
-            let links = links.get_or_init(|| crate::links::Index::new(&site.config, &site.content, statics));
-            std::borrow::Cow::Owned(page_markdown(links, &docs[i], true).html)
-        }
+        None => std::borrow::Cow::Owned(page_markdown(&links, &docs[i], true).html),
     };
     for batch in indices.chunks(PAGE_BATCH) {
         let sink_ref = &*sink;

@@ -160,8 +160,7 @@ pub fn markdown_html(
     for batch in docs.chunks(BATCH) {
         let state = live.read();
         let Some(site) = state.site.as_ref().filter(|_| state.load == load) else { return false };
-        let statics = crate::content::walk_static(&site.config);
-        let links = crate::links::Index::new(&site.config, &site.content, &statics);
+        let links = crate::links::Index::with_table(&site.config, &site.content, &site.links);
         let html: Vec<(usize, String)> = batch
             .par_iter()
             .filter(|&&i| i < site.content.docs.len())

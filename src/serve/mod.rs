@@ -15,6 +15,7 @@
 //! [`speech`] threads keep the search index and the speech cache up to date behind it.
 
 pub mod cache;
+pub mod dependents;
 pub mod guard;
 pub mod http;
 pub mod live;

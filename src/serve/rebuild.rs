@@ -26,6 +26,7 @@ use crate::files::OutputFile;
 use crate::pages::Pages;
 use crate::site::{HtmlFacts, PageBody, Site};
 
+use super::dependents::{Dependents, Keys};
 use super::live::{Live, LiveState, release_memory};
 use super::problems::{Gone, Problem, Problems, Scope};
 use super::search::{SearchIndex, SearchJob};
@@ -63,6 +64,11 @@ pub struct Rebuilder {
     /// Pages rebuilt since the last check, and pages the last full load no longer has.
     unchecked: Option<Scope>,
     gone: Vec<Gone>,
+    /// What the site's links are checked against, made at the first check after a full load or
+    /// a change of navigation.
+    targets: Option<crate::check::Targets>,
+    /// Which pages link to which anchors, include which partials, have card lists.
+    dependents: Dependents,
 }
 
 impl Rebuilder {
@@ -83,6 +89,8 @@ impl Rebuilder {
             problem_list: Arc::new(Vec::new()),
             unchecked: None,
             gone: Vec::new(),
+            targets: None,
+            dependents: Dependents::default(),
         };
         let plan = Plan { site: true, ..Plan::default() };
         r.apply(&plan);
@@ -99,7 +107,8 @@ impl Rebuilder {
         let live = self.live.clone();
         let state = live.read();
         let (Some(site), Some(scope)) = (state.site.as_ref(), self.unchecked.take()) else { return Vec::new() };
-        let outcome = self.problems.check(site, &scope, &std::mem::take(&mut self.gone));
+        let targets = self.targets.get_or_insert_with(|| crate::check::Targets::new(site));
+        let outcome = self.problems.check(site, targets, &scope, &std::mem::take(&mut self.gone));
         if scope == Scope::All {
             // Checking every page read every page's element ids once.
             release_memory();
@@ -121,7 +130,8 @@ impl Rebuilder {
             // Never built: any file of the site may be the fix.
             return Plan { site: true, ..Default::default() };
         };
-        super::watch::classify(&site.config, paths, &LastBuild { site, failing: self.failing() })
+        let last = LastBuild { site, dependents: &self.dependents, failing: self.failing() };
+        super::watch::classify(&site.config, paths, &last)
     }
 
     /// Whether the newest rebuild failed (the overlay is showing).
@@ -278,6 +288,8 @@ impl Rebuilder {
                 .map(|d| Gone { path: crate::diagnostic::display_path(&d.display_path), url: d.url.clone() })
                 .collect();
         }
+        self.dependents = Dependents::new(&site.pages);
+        self.targets = None;
         let old = (state.site.replace(site), state.theme.replace(theme));
         state.pages = pages;
         state.load += 1;
@@ -377,27 +389,45 @@ impl Rebuilder {
         let mut indices = Vec::new();
         // Headings (element ids) the edits took away: links to them from other pages broke.
         let mut removed_ids = std::collections::HashSet::new();
+        // Audio and images the edited pages now use that are not served yet.
+        let mut new_files = Vec::new();
         for source in &plan.pages {
-            let ids_before =
-                site.content.docs.iter().position(|d| &d.source == source).map(|i| element_ids(&site.pages[i].body));
-            match build::reparse_doc(site, source)? {
-                None => {
-                    drop(state);
-                    return self.load_all();
-                }
-                Some(PageUpdate::Navigation) => navigation = true,
-                Some(PageUpdate::Body) => {}
-            }
-            if let Some(i) = site.content.docs.iter().position(|d| &d.source == source) {
+            let before =
+                site.links.doc(source).map(|i| (element_ids(&site.pages[i].body), Keys::of(&site.pages[i].markdown)));
+            let Some(reparsed) = build::reparse_doc(site, source)? else {
+                drop(state);
+                return self.load_all();
+            };
+            let i = reparsed.doc;
+            navigation |= reparsed.update == PageUpdate::Navigation;
+            if !indices.contains(&i) {
                 indices.push(i);
-                if let Some(before) = ids_before {
-                    let now = element_ids(&site.pages[i].body);
-                    removed_ids.extend(before.into_iter().filter(|id| !now.contains(id)));
-                }
             }
+            if let Some((ids_before, keys)) = before {
+                let now = element_ids(&site.pages[i].body);
+                removed_ids.extend(ids_before.into_iter().filter(|id| !now.contains(id)));
+                self.dependents.replace(i, &keys, &site.pages[i].markdown);
+            }
+            new_files.extend(
+                reparsed
+                    .files
+                    .into_iter()
+                    .filter(|(rel, _)| !self.files.contains_key(rel.as_str()))
+                    .map(|(rel, file)| (rel, served(file))),
+            );
         }
-        // Card lists on other pages show the edited pages' titles and descriptions.
-        for i in build::refill_card_lists(site) {
+        if navigation {
+            // Labels, places and generated pages may have moved.
+            self.targets = None;
+        }
+        // Card lists show the titles and descriptions of the pages of their category: those
+        // that show an edited page (every one, when navigation changed) are filled again.
+        let cards: Vec<usize> = self
+            .dependents
+            .card_pages()
+            .filter(|&p| navigation || indices.iter().any(|&i| crate::cards::lists_doc(&site.sidebars, p, i)))
+            .collect();
+        for i in build::refill_card_lists(site, cards) {
             if !indices.contains(&i) {
                 indices.push(i);
             }
@@ -405,16 +435,15 @@ impl Rebuilder {
         let theme = theme.as_ref().ok_or_else(|| anyhow::anyhow!("the theme has not been loaded"))?;
         let mut check: std::collections::BTreeSet<usize> = indices.iter().copied().collect();
         if !removed_ids.is_empty() {
-            check.extend(super::problems::linking_to_anchors(site, &removed_ids));
+            check.extend(self.dependents.linking_to(&removed_ids));
         }
         // Rendered now: an error shows at once, and the reload finds the page ready.
         let rendered = build::render_site(site, theme, Some(script()), Pages::Only(&indices))?;
         // The index reads each edited page's HTML; then the site keeps only its facts.
-        let indexed = crate::search::indexed_docs(site);
         let mut terms = Vec::new();
         for &i in &indices {
             let PageBody::Html(html) = &site.pages[i].body else { continue };
-            if indexed.binary_search(&i).is_ok() {
+            if crate::search::is_indexed(&site.content.docs[i]) {
                 terms.push((i, crate::search::live::page_terms(&crate::search::page_input(site, i, html))));
             }
             if !site.pages[i].markdown.card_lists.is_empty() {
@@ -424,20 +453,6 @@ impl Rebuilder {
             let facts = HtmlFacts { hash: crate::site::html_hash(html), ids: crate::html::element_ids(html) };
             site.pages[i].body = PageBody::Facts(facts);
         }
-        // Audio and images the edited pages now use.
-        let new_files: Vec<(String, Served)> = site
-            .speech
-            .files
-            .iter()
-            .filter(|(rel, _)| !self.files.contains_key(rel.as_str()))
-            .map(|(rel, file)| (rel.clone(), served(file.clone())))
-            .chain(
-                site.copies
-                    .iter()
-                    .filter(|(rel, _)| !self.files.contains_key(rel.as_str()))
-                    .map(|(rel, src)| (rel.clone(), Served::Copy(src.clone()))),
-            )
-            .collect();
         drop(state);
         if !new_files.is_empty() {
             Arc::make_mut(&mut self.files).extend(new_files);
@@ -480,6 +495,7 @@ impl Rebuilder {
 /// What the last good build knows of the site's files, for the watcher.
 struct LastBuild<'s> {
     site: &'s Site,
+    dependents: &'s Dependents,
     /// While the overlay shows, anything may be the fix: a file that came and went too.
     failing: bool,
 }
@@ -491,19 +507,17 @@ impl super::watch::Known for LastBuild<'_> {
 
     /// The pages of the last good build (by source) whose Markdown includes the file `path`.
     fn includers(&self, path: &Path) -> Vec<String> {
-        self.site
-            .pages
-            .iter()
-            .zip(&self.site.content.docs)
-            .filter(|(p, _)| p.markdown.includes.iter().any(|f| f == path))
-            .map(|(_, d)| d.source.clone())
-            .collect()
+        let docs = &self.site.content.docs;
+        self.dependents.includers(path).into_iter().filter_map(|i| Some(docs.get(i)?.source.clone())).collect()
     }
 }
 
 /// Whether `source` (relative to docs_dir) is a page or asset of the site, or a folder holding
 /// one (a folder moved away is reported by its own path only).
 fn knows(site: &Site, source: &str) -> bool {
+    if site.links.doc(source).is_some() || site.links.is_asset(source) {
+        return true;
+    }
     let sources =
         site.content.docs.iter().map(|d| d.source.as_str()).chain(site.content.assets.iter().map(String::as_str));
     sources.into_iter().any(|known| super::watch::is_or_holds(source, known))

@@ -370,16 +370,49 @@ pub struct RouteSite {
 /// page's leading H1 ([`markdown::leading_title`]), which is all routing needs.
 pub fn load_routes(root: &Path, overrides: &Overrides) -> Result<RouteSite, BuildError> {
     let config = config::load(root, overrides)?;
-    let mut content = content::load(&config).map_err(BuildError::Content)?;
+    let (content, sidebars) = titled_content(&config)?;
+    Ok(RouteSite { config, content, sidebars })
+}
+
+/// Every page with its title, and the sidebars, without rendering any page.
+fn titled_content(config: &Config) -> Result<(Content, Sidebars), BuildError> {
+    let mut content = content::load(config).map_err(BuildError::Content)?;
     content.docs.par_iter_mut().filter(|d| d.title.is_empty()).for_each(|d| {
         d.title = markdown::leading_title(d.body()).unwrap_or_else(|| d.base_id.clone());
     });
-    let (sidebars, problems) = sidebar::build_sidebars(&content, &config);
+    let (sidebars, problems) = sidebar::build_sidebars(&content, config);
     let problems: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
     if !problems.is_empty() {
         return Err(BuildError::Content(problems));
     }
-    Ok(RouteSite { config, content, sidebars })
+    Ok((content, sidebars))
+}
+
+/// The site as far as it is known without reading any page's Markdown, for `serve` to answer
+/// while [`load_site`] reads every page: each page with its front matter, URL and title (its
+/// front matter's, else its leading H1 as [`markdown::leading_title`] finds it, which is the
+/// title [`load_site`] finds), the sidebars, the link table and the pages' git dates. No page's
+/// Markdown facts ([`Page::markdown`] is empty and [`PageBody::Facts`] holds nothing), no speech,
+/// no copies and no warnings: [`load_site`] gives those. Its errors are those of the pages'
+/// front matter and of the sidebars.
+pub fn load_outline(config: Config) -> Result<Site, BuildError> {
+    let (content, sidebars) = titled_content(&config)?;
+    let links = crate::links::Table::new(&content, content::walk_static(&config));
+    let pages = content::git_dates(&config, &content.docs)
+        .into_iter()
+        .map(|git_date| Page { markdown: Rendered::default(), body: PageBody::Facts(HtmlFacts::default()), git_date })
+        .collect();
+    Ok(Site {
+        config,
+        content,
+        pages,
+        sidebars,
+        copies: BTreeMap::new(),
+        links,
+        warnings: Vec::new(),
+        timings: Timings::default(),
+        speech: crate::speech::SiteSpeech::default(),
+    })
 }
 
 /// Every page: sidebar pages in sidebar order first, then the rest by source path.

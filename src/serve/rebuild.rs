@@ -92,9 +92,41 @@ impl Rebuilder {
             targets: None,
             dependents: Dependents::default(),
         };
-        let plan = Plan { site: true, ..Plan::default() };
-        r.apply(&plan);
+        if let Err(e) = r.load_outline() {
+            // Loading everything reports every problem of the site at once.
+            drop(e);
+            r.apply(&Plan { site: true, ..Plan::default() });
+        }
         r
+    }
+
+    /// Loads the site's outline ([`build::load_outline`]): enough to serve pages, each rendered
+    /// from its Markdown read when asked for. The rebuild thread then loads every page
+    /// ([`Rebuilder::outline`] says it must), and the server answers meanwhile.
+    fn load_outline(&mut self) -> Result<(), BuildError> {
+        let mut config = crate::config::load(&self.root, &self.overrides)?;
+        config.speech.cache_only = true;
+        let site = build::load_outline(config)?;
+        let theme = build::load_theme(&site.config)?;
+        // No first page to check the page template with: the outline holds no page's facts.
+        let (files, _) = render_extras(&site, &theme, false)?;
+        let pages = site.content.docs.iter().enumerate().map(|(i, d)| (d.output_file.clone(), i)).collect();
+        let mut state = self.live.write();
+        state.site = Some(site);
+        state.theme = Some(theme);
+        state.pages = pages;
+        state.load += 1;
+        state.outline = true;
+        drop(state);
+        self.files = Arc::new(files);
+        self.record(Touched::All, false);
+        Ok(())
+    }
+
+    /// Whether the site served is still the outline the server started with: the rebuild
+    /// thread's first work is then to load every page.
+    pub fn outline(&self) -> bool {
+        self.live.read().outline
     }
 
     /// Checks the pages rebuilt since the last check (every page, the first time) and prints
@@ -156,6 +188,7 @@ impl Rebuilder {
             all_changed: state.all_changed,
             error: self.error.clone(),
             problems: self.problem_list.clone(),
+            outline: state.outline,
         }
     }
 
@@ -163,6 +196,7 @@ impl Rebuilder {
     pub fn apply(&mut self, plan: &Plan) -> Vec<Event> {
         let started = Instant::now();
         let was_failing = self.error.is_some();
+        let completing = self.outline();
         let never_built = self.live.read().site.is_none();
         // After a failure only a full load knows whether every error is gone.
         let plan = if was_failing || never_built { &Plan { site: true, ..plan.clone() } } else { plan };
@@ -174,6 +208,7 @@ impl Rebuilder {
                 }
                 self.error = None;
                 let what = match &touched {
+                    _ if completing => "every page after the start".to_string(),
                     Touched::All => "every page".to_string(),
                     Touched::Files(f) if f.len() == 1 => f[0].clone(),
                     Touched::Files(f) => format!("{} files", f.len()),
@@ -191,6 +226,10 @@ impl Rebuilder {
             }
             Err(e) => {
                 self.rendered.clear();
+                if completing {
+                    // As a start that failed: every page is the error page until a fix.
+                    self.forget_site();
+                }
                 let text = e.to_string();
                 eprint!("{text}");
                 if !text.ends_with('\n') {
@@ -215,6 +254,7 @@ impl Rebuilder {
             events.push(Event::Clear);
         }
         events.push(match touched {
+            Touched::Files(files) if files.is_empty() => return events,
             Touched::All => {
                 state.all_changed = version;
                 state.changed.clear();
@@ -244,7 +284,7 @@ impl Rebuilder {
             let mut state = live.write();
             let site = state.site.as_ref().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
             let theme = build::load_theme(&site.config)?;
-            let (files, first) = render_extras(site, &theme)?;
+            let (files, first) = render_extras(site, &theme, true)?;
             state.theme = Some(theme);
             drop(state);
             self.files = Arc::new(files);
@@ -273,11 +313,21 @@ impl Rebuilder {
         config.speech.cache_only = true;
         let site = build::load_site(config, Mode::Disk)?;
         let theme = build::load_theme(&site.config)?;
-        let (files, first) = render_extras(&site, &theme)?;
+        let (files, first) = render_extras(&site, &theme, true)?;
         let pages: HashMap<String, usize> =
             site.content.docs.iter().enumerate().map(|(i, d)| (d.output_file.clone(), i)).collect();
         let docs = site.content.docs.len();
         let mut state = self.live.write();
+        // After the outline, only what a tab may have seen of it matters.
+        let from_outline = match state.site.as_ref().filter(|_| state.outline) {
+            Some(outline) if same_navigation(outline, &site) => {
+                let pages: Vec<usize> =
+                    self.live.take_from_outline().iter().filter_map(|f| pages.get(f).copied()).collect();
+                Some(self.outline_changes(&site, &theme, &files, &pages))
+            }
+            _ => None,
+        };
+        state.outline = false;
         if let Some(old) = &state.site {
             let urls: std::collections::HashSet<&str> = site.content.docs.iter().map(|d| d.url.as_str()).collect();
             self.gone = old
@@ -296,14 +346,80 @@ impl Rebuilder {
         let load = state.load;
         drop(state);
         drop(old);
-        self.live.forget_pages();
+        let touched = match from_outline {
+            Some((changed, rendered)) => {
+                self.rendered.extend(rendered);
+                Touched::Files(changed)
+            }
+            None => {
+                self.live.forget_pages();
+                Touched::All
+            }
+        };
         self.files = Arc::new(files);
         self.rendered.extend(first);
         to_check(&mut self.unchecked, Scope::All);
         self.speech_docs = (0..docs).collect();
         self.search_jobs = vec![SearchJob::Full { load }];
         release_memory();
-        Ok(Touched::All)
+        Ok(touched)
+    }
+
+    /// What differs between the outline as served and the whole `site` (whose navigation is the
+    /// same): its files other than pages, and the `pages` rendered from the outline, rendered
+    /// again now. Returns the changed files and the pages as rendered now, for the cache.
+    fn outline_changes(
+        &self,
+        site: &Site,
+        theme: &crate::render::Theme,
+        files: &ServedFiles,
+        pages: &[usize],
+    ) -> (Vec<String>, Vec<(String, Bytes)>) {
+        let same = |a: &Served, b: &Served| match (a, b) {
+            (Served::Bytes(a), Served::Bytes(b)) => a == b,
+            (Served::Copy(a), Served::Copy(b)) => a == b,
+            (Served::Page, Served::Page) | (Served::Llms, Served::Llms) => true,
+            _ => false,
+        };
+        // Files the outline lacked were never served: requests for them waited for this load.
+        let mut changed: Vec<String> = self
+            .files
+            .iter()
+            .filter(|(path, was)| files.get(path.as_str()).is_none_or(|now| !same(was, now)))
+            .map(|(path, _)| path.clone())
+            .collect();
+        let mut rendered = Vec::new();
+        if pages.len() > OUTLINE_PAGES_COMPARED {
+            changed.extend(pages.iter().map(|&i| site.content.docs[i].output_file.clone()));
+            return (changed, rendered);
+        }
+        match build::render_site(site, theme, Some(script()), Pages::Only(pages)) {
+            Ok(now) => {
+                for (path, page) in now {
+                    let OutputFile::Bytes(html) = page else { continue };
+                    let body = Bytes::from(html);
+                    if self.live.cached_body(&path).as_ref() != Some(&body) {
+                        changed.push(path.clone());
+                    }
+                    rendered.push((path, body));
+                }
+            }
+            // An error shows when the page is asked for again.
+            Err(_) => changed.extend(pages.iter().map(|&i| site.content.docs[i].output_file.clone())),
+        }
+        (changed, rendered)
+    }
+
+    /// Forgets the site: every page is the error page until a load succeeds.
+    fn forget_site(&mut self) {
+        let mut state = self.live.write();
+        state.site = None;
+        state.theme = None;
+        state.pages.clear();
+        state.outline = false;
+        drop(state);
+        self.files = Arc::new(ServedFiles::new());
+        self.live.forget_pages();
     }
 
     /// The synthesis the last rebuild calls for: its pages that have speech blocks.
@@ -531,9 +647,29 @@ fn element_ids(body: &PageBody) -> std::collections::HashSet<String> {
     }
 }
 
+/// How many pages rendered from the outline are rendered again and compared once every page is
+/// loaded; past that, they are all reloaded.
+const OUTLINE_PAGES_COMPARED: usize = 64;
+
+/// Whether the sidebars, breadcrumbs and neighbours of every page are the same in `a` and `b`:
+/// the same pages at the same URLs with the same titles and the same sidebars.
+fn same_navigation(a: &Site, b: &Site) -> bool {
+    fn key(d: &crate::content::Doc) -> (&str, &str, &str) {
+        (&d.source, &d.url, &d.title)
+    }
+    a.content.docs.len() == b.content.docs.len()
+        && a.content.docs.iter().map(key).eq(b.content.docs.iter().map(key))
+        && a.sidebars == b.sidebars
+}
+
 /// Every file of the site but its pages, with markers for the pages and the `llms` files
-/// (made when asked for); and the first page, rendered to check the theme's page template.
-fn render_extras(site: &Site, theme: &crate::render::Theme) -> Result<(ServedFiles, Vec<(String, Bytes)>), BuildError> {
+/// (made when asked for); and with `first`, the first page, rendered to check the theme's page
+/// template.
+fn render_extras(
+    site: &Site,
+    theme: &crate::render::Theme,
+    first: bool,
+) -> Result<(ServedFiles, Vec<(String, Bytes)>), BuildError> {
     let mut files = served_files(crate::pages::render_extras(site, theme, Some(script()))?);
     // As in a build, where pages are written first and the first file written at a path wins.
     if site.config.llms_txt {
@@ -544,15 +680,15 @@ fn render_extras(site: &Site, theme: &crate::render::Theme) -> Result<(ServedFil
     for doc in &site.content.docs {
         files.insert(doc.output_file.clone(), Served::Page);
     }
-    let mut first = Vec::new();
-    if !site.content.docs.is_empty() {
+    let mut rendered = Vec::new();
+    if first && !site.content.docs.is_empty() {
         for (path, page) in build::render_site(site, theme, Some(script()), Pages::Only(&[0]))? {
             if let OutputFile::Bytes(html) = page {
-                first.push((path, Bytes::from(html)));
+                rendered.push((path, Bytes::from(html)));
             }
         }
     }
-    Ok((files, first))
+    Ok((files, rendered))
 }
 
 /// Adds `scope` to the pages to check after this rebuild.

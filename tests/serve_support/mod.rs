@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -24,18 +24,69 @@ pub struct Serve {
     pub address: String,
 }
 
+/// What a server started with [`Serve::start_printing`] printed on stderr so far.
+#[derive(Clone, Default)]
+pub struct Printed(Arc<Mutex<String>>);
+
+impl Printed {
+    /// Everything so far.
+    pub fn text(&self) -> String {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// Waits until the output contains `needle`; everything so far. Panics after `limit`.
+    pub fn wait_for(&self, needle: &str, limit: Duration) -> String {
+        let started = Instant::now();
+        loop {
+            let all = self.text();
+            if all.contains(needle) {
+                return all;
+            }
+            assert!(started.elapsed() < limit, "serve never printed {needle:?}; it printed:\n{all}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
 impl Serve {
-    /// Starts `lectern serve ROOT --port 0` and waits until it prints its URL.
+    /// Starts `lectern serve ROOT --port 0`, waits until it prints its URL, then until it has
+    /// read every page and indexed them (it answers from the site's outline before that; see
+    /// tests/serve_start.rs), so that a test's edits never race the start.
     pub fn start(root: &Path) -> Serve {
+        let serve = Serve::spawn(root, &[], None);
+        // Answered once the index is whole, or at once when the site does not build.
+        serve.request("GET", "/search/manifest.json");
+        serve
+    }
+
+    /// [`Serve::start`] with `envs` set, keeping what the server prints on stderr (and echoing it).
+    pub fn start_printing(root: &Path, envs: &[(&str, &str)]) -> (Serve, Printed) {
+        let printed = Printed::default();
+        (Serve::spawn(root, envs, Some(printed.clone())), printed)
+    }
+
+    fn spawn(root: &Path, envs: &[(&str, &str)], printed: Option<Printed>) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_lectern"))
             .arg("serve")
             .arg(root)
             .args(["--port", "0"])
             .env("NO_COLOR", "1")
+            .envs(envs.iter().copied())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(if printed.is_some() { Stdio::piped() } else { Stdio::inherit() })
             .spawn()
             .expect("starting lectern serve");
+        if let Some(Printed(all)) = printed {
+            let pipe = child.stderr.take().expect("serve stderr");
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    eprintln!("serve: {line}");
+                    let mut all = all.lock().unwrap();
+                    all.push_str(&line);
+                    all.push('\n');
+                }
+            });
+        }
         let stdout = child.stdout.take().expect("serve stdout");
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {

@@ -95,8 +95,8 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
     let mut timings = Timings::default();
     let mut content = content::load(&config).map_err(BuildError::Content)?;
     timings.mark_peak("load");
-    let statics = content::walk_static(&config);
-    let resolver_index = crate::links::Index::new(&config, &content, &statics);
+    let links = crate::links::Table::new(&content, content::walk_static(&config));
+    let resolver_index = crate::links::Index::with_table(&config, &content, &links);
     let started = std::time::Instant::now();
     let highlight_before = markdown::highlight_time();
     let whole_page = config.speech.whole_page;
@@ -215,7 +215,7 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
         .map(|((markdown, body), git_date)| Page { markdown, body, git_date })
         .collect();
     timings.load = ms_since(loading) - timings.markdown - timings.sidebar - timings.speech;
-    Ok(Site { config, content, pages, sidebars, copies, warnings, timings, speech })
+    Ok(Site { config, content, pages, sidebars, copies, links, warnings, timings, speech })
 }
 
 /// For a site with diagrams (`first` is the first, in `doc`): mermaid's browser build, added to
@@ -278,13 +278,13 @@ fn card_list_warnings(doc: &content::Doc, r: &Rendered, placement: &Option<sideb
         .collect()
 }
 
-/// Fills the card lists of every page that has one again, from the current sidebars, titles and
-/// descriptions (for `serve`, after pages were read again): the pages whose HTML changed, their
-/// speech read again.
-pub fn refill_card_lists(site: &mut Site) -> Vec<usize> {
+/// Fills the card lists of `pages` again, from the current sidebars, titles and descriptions
+/// (for `serve`, after pages were read again): the pages whose HTML changed, their speech read
+/// again.
+pub fn refill_card_lists(site: &mut Site, pages: impl IntoIterator<Item = usize>) -> Vec<usize> {
     let mut changed = Vec::new();
-    for i in 0..site.pages.len() {
-        if site.pages[i].markdown.card_lists.is_empty() {
+    for i in pages {
+        if site.pages.get(i).is_none_or(|p| p.markdown.card_lists.is_empty()) {
             continue;
         }
         let Some(html) = site.pages[i].body.html() else { continue };
@@ -312,20 +312,31 @@ pub enum PageUpdate {
     Navigation,
 }
 
-/// Reads and parses the page at `source` (relative to docs_dir) again, alone, into `site`.
+/// What [`reparse_doc`] did.
+#[derive(Debug, Clone)]
+pub struct Reparsed {
+    /// The doc read again (index into the site's docs).
+    pub doc: usize,
+    pub update: PageUpdate,
+    /// The files the page now links, embeds or speaks (copies and audio), by output path: the
+    /// caller serves the ones it lacks without a look at every file of the site.
+    pub files: Vec<(String, OutputFile)>,
+}
+
+/// Reads and parses the page at `source` (relative to docs_dir) again, alone, into `site`. Its
+/// links are resolved with the site's [`crate::links::Table`]: no pass over every page.
 ///
 /// `Ok(None)` when the page is gone or its id, URL, draft or unlisted state changed: other pages'
 /// links and the sitemap depend on those, so the caller loads the whole site again. On an error
 /// `site` is left as it was.
-pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, BuildError> {
-    let Some(i) = site.content.docs.iter().position(|d| d.source == source) else { return Ok(None) };
+pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<Reparsed>, BuildError> {
+    let Some(i) = site.links.doc(source) else { return Ok(None) };
     let old = &site.content.docs[i];
     let mut doc = content::load_doc(&site.config, source, &old.file).map_err(|d| BuildError::Content(vec![d]))?;
     if route_key(&doc) != route_key(old) {
         return Ok(None);
     }
-    let statics = content::walk_static(&site.config);
-    let index = crate::links::Index::new(&site.config, &site.content, &statics);
+    let index = crate::links::Index::with_table(&site.config, &site.content, &site.links);
     let mut rendered = pages::page_markdown(&index, &doc, true);
     let html = std::mem::take(&mut rendered.html);
     let errors: Vec<Diagnostic> = rendered.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
@@ -371,9 +382,12 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
     site.warnings.extend(card_list_warnings(&site.content.docs[i], &rendered, &site.sidebars.placements[i]));
     site.pages[i].markdown = rendered;
     site.pages[i].body = PageBody::Html(html);
+    let mut files: Vec<(String, OutputFile)> =
+        new_copies.iter().map(|(rel, src)| (rel.clone(), OutputFile::Copy(src.clone()))).collect();
+    files.extend(speech.files.iter().map(|(rel, file)| (rel.clone(), file.clone())));
     site.speech.update_page(i, speech);
     site.copies.extend(new_copies);
-    Ok(Some(update))
+    Ok(Some(Reparsed { doc: i, update, files }))
 }
 
 /// What other pages' links, the sitemap and the output paths depend on.
@@ -413,16 +427,49 @@ pub struct RouteSite {
 /// page's leading H1 ([`markdown::leading_title`]), which is all routing needs.
 pub fn load_routes(root: &Path, overrides: &Overrides) -> Result<RouteSite, BuildError> {
     let config = config::load(root, overrides)?;
-    let mut content = content::load(&config).map_err(BuildError::Content)?;
+    let (content, sidebars) = titled_content(&config)?;
+    Ok(RouteSite { config, content, sidebars })
+}
+
+/// Every page with its title, and the sidebars, without rendering any page.
+fn titled_content(config: &Config) -> Result<(Content, Sidebars), BuildError> {
+    let mut content = content::load(config).map_err(BuildError::Content)?;
     content.docs.par_iter_mut().filter(|d| d.title.is_empty()).for_each(|d| {
         d.title = page_title(d);
     });
-    let (sidebars, problems) = sidebar::build_sidebars(&content, &config);
+    let (sidebars, problems) = sidebar::build_sidebars(&content, config);
     let problems: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
     if !problems.is_empty() {
         return Err(BuildError::Content(problems));
     }
-    Ok(RouteSite { config, content, sidebars })
+    Ok((content, sidebars))
+}
+
+/// The site as far as it is known without reading any page's Markdown, for `serve` to answer
+/// while [`load_site`] reads every page: each page with its front matter, URL and title (its
+/// front matter's, else its leading H1 as [`markdown::leading_title`] finds it, which is the
+/// title [`load_site`] finds), the sidebars, the link table and the pages' git dates. No page's
+/// Markdown facts ([`Page::markdown`] is empty and [`PageBody::Facts`] holds nothing), no speech,
+/// no copies and no warnings: [`load_site`] gives those. Its errors are those of the pages'
+/// front matter and of the sidebars.
+pub fn load_outline(config: Config) -> Result<Site, BuildError> {
+    let (content, sidebars) = titled_content(&config)?;
+    let links = crate::links::Table::new(&content, content::walk_static(&config));
+    let pages = content::git_dates(&config, &content.docs)
+        .into_iter()
+        .map(|git_date| Page { markdown: Rendered::default(), body: PageBody::Facts(HtmlFacts::default()), git_date })
+        .collect();
+    Ok(Site {
+        config,
+        content,
+        pages,
+        sidebars,
+        copies: BTreeMap::new(),
+        links,
+        warnings: Vec::new(),
+        timings: Timings::default(),
+        speech: crate::speech::SiteSpeech::default(),
+    })
 }
 
 /// Every page: sidebar pages in sidebar order first, then the rest by source path.

@@ -7,7 +7,7 @@
 //! Pure: it looks things up in what the earlier stages made.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -19,10 +19,12 @@ use crate::markdown::{LinkKind, LinkRef};
 use crate::sidebar::{CategoryLink, Item};
 use crate::site::{PageBody, Site};
 
-/// What every page's checks look things up in.
-struct Lookup<'a> {
-    site: &'a Site,
-    index: Index<'a>,
+/// What links are checked against beside the site's link table ([`Site::links`]): page URLs,
+/// generated pages, static files and drafts, by URL. Made from the whole site; `serve` keeps it
+/// while no page is added, moved or removed and the sidebars stay as they were, so checking an
+/// edited page's links costs no pass over every page.
+#[derive(Debug, Clone, Default)]
+pub struct Targets {
     /// Page URLs (decoded, no trailing slash) to doc index.
     pages: HashMap<String, usize>,
     /// URLs of generated pages: category pages and the home page.
@@ -30,13 +32,59 @@ struct Lookup<'a> {
     /// Static files, by URL (decoded).
     statics: HashSet<String>,
     /// Draft sources and URLs left out of production.
-    draft_sources: HashSet<&'a str>,
+    draft_sources: HashSet<String>,
     draft_urls: HashSet<String>,
-    /// Element ids of every page, read from its HTML the first time a link needs them.
-    ids: Vec<OnceLock<HashSet<String>>>,
+}
+
+impl Targets {
+    /// The targets of `site` as it is now.
+    pub fn new(site: &Site) -> Targets {
+        let c = &site.config;
+        let mut generated = HashSet::new();
+        for sb in &site.sidebars.sidebars {
+            collect_generated(&sb.items, &mut generated);
+        }
+        if !crate::pages::has_home_page(site) {
+            // The generated home page (see `pages::home_cards`).
+            generated.insert(url_key(&c.base_url));
+        }
+        Targets {
+            pages: site.content.docs.iter().enumerate().map(|(i, d)| (url_key(&d.url), i)).collect(),
+            generated,
+            statics: site.links.statics().map(|s| url_key(&format!("{}{s}", c.base_url))).collect(),
+            draft_sources: site.content.drafts.iter().map(|(s, _)| s.clone()).collect(),
+            draft_urls: site.content.drafts.iter().map(|(_, u)| url_key(u)).collect(),
+        }
+    }
+}
+
+/// What every page's checks look things up in.
+struct Lookup<'a> {
+    site: &'a Site,
+    index: Index<'a>,
+    targets: &'a Targets,
+    /// Element ids of the pages whose HTML the site keeps, read from it the first time a link
+    /// needs them (other pages keep theirs).
+    html_ids: Mutex<HashMap<usize, Arc<HashSet<String>>>>,
     /// Whether to look for a likely fix of a broken link on page `i`: the search goes through
     /// every page of the site.
     hints: &'a (dyn Fn(usize) -> bool + Sync),
+}
+
+/// A page's element ids: kept by the site, or read from its HTML.
+enum Ids<'a> {
+    Kept(&'a HashSet<String>),
+    Read(Arc<HashSet<String>>),
+}
+
+impl std::ops::Deref for Ids<'_> {
+    type Target = HashSet<String>;
+    fn deref(&self) -> &HashSet<String> {
+        match self {
+            Ids::Kept(ids) => ids,
+            Ids::Read(ids) => ids,
+        }
+    }
 }
 
 /// From how many pages [`check_pages`] spreads the work over threads.
@@ -53,12 +101,21 @@ pub fn check_site(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// Checks the links of the pages at `pages` (indices into the site's docs) against the whole
-/// site, as [`check_site`] does for every page: what `serve` runs after an edit. A broken
-/// link of page `i` gets a "did you mean" only when `hints(i)`. Sorted by file and position;
-/// redirects are not checked.
+/// site, as [`check_site`] does for every page. A broken link of page `i` gets a "did you mean"
+/// only when `hints(i)`. Sorted by file and position; redirects are not checked.
 pub fn check_pages(site: &Site, pages: &[usize], hints: &(dyn Fn(usize) -> bool + Sync)) -> Vec<Diagnostic> {
-    let statics = crate::content::walk_static(&site.config);
-    let lookup = Lookup::new(site, &statics, hints);
+    check_pages_with(site, &Targets::new(site), pages, hints)
+}
+
+/// [`check_pages`] with the site's [`Targets`] made already: what `serve` runs after an edit,
+/// in proportion to the pages it checks.
+pub fn check_pages_with(
+    site: &Site,
+    targets: &Targets,
+    pages: &[usize],
+    hints: &(dyn Fn(usize) -> bool + Sync),
+) -> Vec<Diagnostic> {
+    let lookup = Lookup::new(site, targets, hints);
     let lookup = &lookup;
     let check_one = |i: usize| -> Vec<Diagnostic> {
         let Some(doc) = site.content.docs.get(i) else { return Vec::new() };
@@ -83,36 +140,29 @@ pub fn check_pages(site: &Site, pages: &[usize], hints: &(dyn Fn(usize) -> bool 
 }
 
 impl<'a> Lookup<'a> {
-    fn new(site: &'a Site, statics: &[String], hints: &'a (dyn Fn(usize) -> bool + Sync)) -> Self {
-        let c = &site.config;
-        let pages = site.content.docs.iter().enumerate().map(|(i, d)| (url_key(&d.url), i)).collect();
-        let mut generated = HashSet::new();
-        for sb in &site.sidebars.sidebars {
-            collect_generated(&sb.items, &mut generated);
-        }
-        if !crate::pages::has_home_page(site) {
-            // The generated home page (see `pages::home_cards`).
-            generated.insert(url_key(&c.base_url));
-        }
+    fn new(site: &'a Site, targets: &'a Targets, hints: &'a (dyn Fn(usize) -> bool + Sync)) -> Self {
         Lookup {
             site,
-            index: Index::new(c, &site.content, statics),
-            pages,
-            generated,
-            statics: statics.iter().map(|s| url_key(&format!("{}{s}", c.base_url))).collect(),
-            draft_sources: site.content.drafts.iter().map(|(s, _)| s.as_str()).collect(),
-            draft_urls: site.content.drafts.iter().map(|(_, u)| url_key(u)).collect(),
-            ids: site.pages.iter().map(|_| OnceLock::new()).collect(),
+            index: Index::with_table(&site.config, &site.content, &site.links),
+            targets,
+            html_ids: Mutex::new(HashMap::new()),
             hints,
         }
     }
 
     /// The element ids of page `t`.
-    fn ids(&self, t: usize) -> &HashSet<String> {
-        self.ids[t].get_or_init(|| match &self.site.pages[t].body {
-            PageBody::Html(html) => crate::html::element_ids(html),
-            PageBody::Facts(facts) => facts.ids.clone(),
-        })
+    fn ids(&self, t: usize) -> Ids<'a> {
+        let html = match &self.site.pages[t].body {
+            PageBody::Facts(facts) => return Ids::Kept(&facts.ids),
+            PageBody::Html(html) => html,
+        };
+        let known = self.html_ids.lock().unwrap_or_else(PoisonError::into_inner).get(&t).cloned();
+        let ids = known.unwrap_or_else(|| {
+            let ids = Arc::new(crate::html::element_ids(html));
+            self.html_ids.lock().unwrap_or_else(PoisonError::into_inner).insert(t, ids.clone());
+            ids
+        });
+        Ids::Read(ids)
     }
 
     fn check(&self, i: usize, doc: &Doc, link: &LinkRef) -> Option<Diagnostic> {
@@ -133,7 +183,7 @@ impl<'a> Lookup<'a> {
             // A page: its anchor, if any, must be one of the page's ids.
             Some(Target::Doc { .. }) => {
                 let key = url_key(&self.absolute_url(doc, &decoded));
-                return match (anchor, self.pages.get(&key)) {
+                return match (anchor, self.targets.pages.get(&key)) {
                     (Some(_), Some(&target)) => self.check_anchor(i, doc, link, anchor, Some(target)),
                     _ => None,
                 };
@@ -165,13 +215,13 @@ impl<'a> Lookup<'a> {
         }
         let url = self.absolute_url(doc, &decoded);
         let key = url_key(&url);
-        if let Some(&target) = self.pages.get(&key) {
+        if let Some(&target) = self.targets.pages.get(&key) {
             return self.check_anchor(i, doc, link, anchor, Some(target));
         }
-        if self.generated.contains(&key) || self.statics.contains(&key) {
+        if self.targets.generated.contains(&key) || self.targets.statics.contains(&key) {
             return None;
         }
-        if self.draft_urls.contains(&key) {
+        if self.targets.draft_urls.contains(&key) {
             return self.draft(doc, link);
         }
         if image {
@@ -201,11 +251,10 @@ impl<'a> Lookup<'a> {
                 Some("a `.md` link names a page's file inside the docs folder; remove the extra `../`".into()),
             );
         }
-        let found =
-            candidates.iter().flatten().find_map(|c| self.site.content.docs.iter().position(|d| &d.source == c));
+        let found = candidates.iter().flatten().find_map(|c| self.site.links.doc(c));
         match found {
             Some(target) => self.check_anchor(i, doc, link, anchor, Some(target)),
-            None if candidates.iter().flatten().any(|c| self.draft_sources.contains(c.as_str())) => {
+            None if candidates.iter().flatten().any(|c| self.targets.draft_sources.contains(c.as_str())) => {
                 self.draft(doc, link)
             }
             None => {
@@ -404,12 +453,12 @@ fn check_sidebar_links(site: &Site) -> Vec<Diagnostic> {
     if links.is_empty() {
         return Vec::new();
     }
-    let statics = crate::content::walk_static(&site.config);
-    let lookup = Lookup::new(site, &statics, &|_| true);
+    let targets = Targets::new(site);
+    let lookup = Lookup::new(site, &targets, &|_| true);
     let mut out = Vec::new();
     for (href, at, kind) in links {
         let key = url_key(split_link(href).0);
-        if lookup.pages.contains_key(&key) || lookup.generated.contains(&key) || lookup.statics.contains(&key) {
+        if targets.pages.contains_key(&key) || targets.generated.contains(&key) || targets.statics.contains(&key) {
             continue;
         }
         let mut d = at.error(format!("{kind} link '{href}' matches no page"));

@@ -105,16 +105,11 @@ pub fn render_into<S: Sink>(
         Pages::All => (0..docs.len()).collect(),
         Pages::Only(only) => only.iter().copied().filter(|&i| i < docs.len()).collect(),
     };
-    // Made on first use: only pages loaded without their HTML render their markdown again.
-    let statics = std::sync::OnceLock::new();
-    let links = std::sync::OnceLock::new();
+    // Only pages loaded without their HTML render their markdown again.
+    let links = crate::links::Index::with_table(&site.config, &site.content, &site.links);
     let markdown_html = |i: usize| match site.pages[i].body.html() {
         Some(html) => std::borrow::Cow::Borrowed(html),
-        None => {
-            let statics = statics.get_or_init(|| crate::content::walk_static(&site.config));
-            let links = links.get_or_init(|| crate::links::Index::new(&site.config, &site.content, statics));
-            std::borrow::Cow::Owned(page_markdown(links, &docs[i], true).html)
-        }
+        None => std::borrow::Cow::Owned(page_markdown(&links, &docs[i], true).html),
     };
     for batch in indices.chunks(PAGE_BATCH) {
         let sink_ref = &*sink;
@@ -170,7 +165,26 @@ pub fn page_markdown(index: &crate::links::Index, doc: &Doc, highlight: bool) ->
 
 /// The HTML document of doc `i`, whose markdown-stage HTML is `html`.
 fn render_doc(site: &Site, theme: &Theme, site_view: &SiteView, i: usize, html: &str) -> anyhow::Result<String> {
-    theme.render_page(&doc_view(site, site_view, i, html))
+    let view = doc_view(site, site_view, i, &site.pages[i].markdown, html, (&site.speech, i));
+    theme.render_page(&view)
+}
+
+/// Doc `i`'s page made from `markdown`, its Markdown read now (highlighted), rather than from
+/// what the site holds of it: `serve` answers this way while the site is an outline
+/// ([`crate::build::load_outline`]). Card lists are filled and the page's speech is read
+/// (`speech.cache_only` as the site's config says), as loading the whole site would.
+pub fn render_read_page(
+    site: &Site,
+    theme: &Theme,
+    live_reload: Option<String>,
+    i: usize,
+    markdown: &crate::markdown::Rendered,
+) -> anyhow::Result<String> {
+    let filled = crate::cards::fill_doc(&markdown.html, &site.content.docs, &site.sidebars, i);
+    let html = filled.as_deref().unwrap_or(&markdown.html);
+    let speech = crate::speech::run(&site.config, &[site.content.docs[i].title.as_str()], &[html])?;
+    let site_view = site_view(site, live_reload);
+    theme.render_page(&doc_view(site, &site_view, i, markdown, html, (&speech, 0)))
 }
 
 /// Every file of the site but the docs' pages: generated category pages, sidebar fragments,
@@ -335,10 +349,18 @@ fn neighbours(site: &Site, sidebar: usize, here: &Stop, doc: Option<&Doc>) -> (O
     (prev, next)
 }
 
-fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -> PageView<'a> {
+/// The view of doc `i`, from its markdown stage's facts `r` and HTML `html`, and its players
+/// (doc `speech.1` of `speech.0`).
+fn doc_view<'a>(
+    site: &'a Site,
+    site_view: &'a SiteView,
+    i: usize,
+    r: &crate::markdown::Rendered,
+    html: &str,
+    speech: (&crate::speech::SiteSpeech, usize),
+) -> PageView<'a> {
     let d = &site.content.docs[i];
     let page = &site.pages[i];
-    let r = &page.markdown;
     let c = &site.config;
     let mut v = PageView::new(site_view, d.title.clone(), encode_path(&d.url));
     // As Docusaurus's DocItem: `hide_title` hides only the title the theme adds for a page
@@ -354,8 +376,8 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     v.og_image = d.front.image.as_ref().map(|img| absolute(c, &asset_link(c, img)));
     v.noindex = d.is_unlisted();
     v.standalone = d.standalone;
-    v.content_html = site.speech.page_html(i, html).into_owned();
-    v.has_speech = site.speech.has_players(i);
+    v.content_html = speech.0.page_html(speech.1, html).into_owned();
+    v.has_speech = speech.0.has_players(speech.1);
     v.has_diagrams = !r.diagrams.is_empty();
     v.has_code = r.code_blocks > 0;
     if d.front.hide_table_of_contents != Some(true) {

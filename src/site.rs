@@ -24,6 +24,8 @@ pub struct Site {
     pub sidebars: Sidebars,
     /// Files to copy into the output, by path relative to the output folder.
     pub copies: BTreeMap<String, PathBuf>,
+    /// What links are resolved against (pages by source and URL, assets, static files).
+    pub links: crate::links::Table,
     /// Warnings to print; errors fail loading instead.
     pub warnings: Vec<Diagnostic>,
     /// How long each stage took, for benchmarks.

@@ -199,7 +199,7 @@ fn a_stylesheet_change_swaps_css_without_a_reload() {
         let (mut socket, _) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
         std::fs::write(site.path().join("theme/lectern.css"), "body { color: blue }\n").unwrap();
         let message = serve_support::next_message(&mut socket, Duration::from_secs(2)).await;
-        assert_eq!(message.map(|m| m["type"].clone()), Some("css".into()));
+        assert_eq!(message.as_ref().map(|m| m["type"].clone()), Some("css".into()), "{message:?}");
     });
     assert_eq!(serve.get("/assets/lectern.css").1, "body { color: blue }\n");
     // The page the tab had and one it had not asked for yet both carry the new stylesheet.

@@ -26,14 +26,56 @@ pub struct Serve {
     pub address: String,
 }
 
+/// What a server started with [`Serve::start_printing`] printed on stderr so far.
+#[derive(Clone)]
+pub struct Printed(Arc<Mutex<String>>);
+
+impl Printed {
+    /// Everything so far.
+    pub fn text(&self) -> String {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// Waits until the output contains `needle`; everything so far. Panics after `limit`.
+    pub fn wait_for(&self, needle: &str, limit: Duration) -> String {
+        let started = Instant::now();
+        loop {
+            let all = self.text();
+            if all.contains(needle) {
+                return all;
+            }
+            assert!(started.elapsed() < limit, "serve never printed {needle:?}; it printed:\n{all}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
 impl Serve {
-    /// Starts `lectern serve ROOT --port 0` and waits until it prints its URL.
+    /// Starts `lectern serve ROOT --port 0`, waits until it prints its URL, then until it has
+    /// read every page and indexed them (it answers from the site's outline before that; see
+    /// tests/serve_start.rs), so that a test's edits never race the start.
     pub fn start(root: &Path) -> Serve {
+        let serve = Serve::spawn(root, &[]);
+        // Answered once the index is whole, or at once when the site does not build.
+        serve.request("GET", "/search/manifest.json");
+        serve
+    }
+
+    /// [`Serve::start`] with `envs` set, not waiting for the index: what the server prints on
+    /// stderr (also kept by every [`Serve`], and echoed) to read as it comes.
+    pub fn start_printing(root: &Path, envs: &[(&str, &str)]) -> (Serve, Printed) {
+        let serve = Serve::spawn(root, envs);
+        let printed = Printed(serve.stderr.clone());
+        (serve, printed)
+    }
+
+    fn spawn(root: &Path, envs: &[(&str, &str)]) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_lectern"))
             .arg("serve")
             .arg(root)
             .args(["--port", "0"])
             .env("NO_COLOR", "1")
+            .envs(envs.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

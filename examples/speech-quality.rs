@@ -512,10 +512,10 @@ impl Scorer {
     }
 
     fn spells(&self, word: &str) -> bool {
-        let Some(espeak) = &self.espeak else { return false };
-        if let Some(&known) = self.spelled.lock().ok().and_then(|m| m.get(word).copied()).as_ref() {
+        if let Some(known) = self.spelled.lock().ok().and_then(|m| m.get(word).copied()) {
             return known;
         }
+        let Some(espeak) = &self.espeak else { return false };
         let phonemes = |text: &str| -> Option<String> {
             let out = Command::new(espeak).args(["-v", "en-us", "-q", "-x", text]).output().ok()?;
             Some(String::from_utf8_lossy(&out.stdout).chars().filter(|c| !"',;_: \n".contains(*c)).collect())

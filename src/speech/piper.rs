@@ -628,7 +628,7 @@ mod tests {
         let late = clock.passed();
         let _ = idle.kill();
         let _ = idle.wait();
-        assert!(early.is_none_or(|early| early.is_none()), "no processor time used: {early:?}");
+        assert!(early.as_ref().is_none_or(|early| early.is_none()), "no processor time used: {early:?}");
         assert!(late.is_some_and(|why| why.contains("took longer than 2 s")), "ten times the limit by the clock");
     }
 

@@ -270,6 +270,10 @@ fn a_crashing_or_hanging_engine_falls_back_under_auto_and_fails_under_always() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(stderr.matches("the speech engine failed").count(), 1, "warned once:\n{stderr}");
         assert!(stderr.contains(expect), "{stderr}");
+        // The summary does not call sentences without audio cached.
+        let summary = stderr.lines().find(|l| l.starts_with("speech: ")).expect("a speech summary");
+        assert!(summary.contains("the engine failed: browser voices, no audio"), "{summary}");
+        assert!(!summary.contains("cached"), "{summary}");
         let intro = page(site.path(), "intro/index.html");
         assert_eq!(count(&intro, "audio"), 0);
         assert_eq!(sentences(&intro), INTRO_SENTENCES, "the text is still there to be read by the browser");

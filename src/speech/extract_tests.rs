@@ -181,7 +181,7 @@ fn run_in_labels_and_stray_markers() {
             "Version: V4.",
             "Release Date: September 2022.",
             "Service Maps - one view of every dependency.",
-            "Set AWS access key ID in serverless dot YAML, that is the config."
+            "Set A-W-S access key I-D in serverless dot YAML, that is the config."
         ]
     );
 }

@@ -140,5 +140,5 @@ fn pages_paint_styled_then_load_their_scripts_and_nothing_moves() {
     let result = browser::run_script("tests/loading.mjs", &server.url, json!({}));
     browser::assert_ok(&result);
     let tests = result["script"]["tests"].as_array().map(Vec::len).unwrap_or(0);
-    assert_eq!(tests, 6, "{result:#}");
+    assert_eq!(tests, 7, "{result:#}");
 }

@@ -114,6 +114,19 @@ export const tests = {
     assert.equal(events[0]?.[0], "script", `${JSON.stringify(events)}`);
   },
 
+  async "a picture that never comes holds the scripts up for three seconds at most"({ page, baseUrl, assert }) {
+    const stalled = [];
+    await page.route("**/images/diagram.png", (route) => stalled.push(route));
+    await page.setViewportSize(PHONE);
+    const started = Date.now();
+    await page.goto(`${baseUrl}/picture/`, { waitUntil: "domcontentloaded" });
+    await enhanced(page);
+    const waited = Date.now() - started;
+    assert.ok(stalled.length === 1, "the picture was asked for");
+    assert.ok(waited >= 2500 && waited < 8000, `the scripts came ${waited} ms after the page`);
+    await Promise.all(stalled.map((route) => route.abort()));
+  },
+
   async "nothing moves while the scripts arrive"({ context, page, baseUrl, assert, log }) {
     await recordShifts(context);
     for (const viewport of [PHONE, { width: 1280, height: 900 }]) {

@@ -181,6 +181,10 @@ fn print_table(title: &str, pages: &[Vec<Value>], runs: usize) {
             println!("    lost points: {}", list.join(", "));
         }
     }
+    // Lighthouse times the page's own work and multiplies it: a busy machine costs points
+    // (total blocking time) that a quiet one would not. Its CPU benchmark says how busy.
+    let all: Vec<Value> = pages.iter().flatten().cloned().collect();
+    println!("    Lighthouse CPU benchmark index (higher is faster): median {:.0}", median(&all, "/benchmark_index"));
 }
 
 /// The 1, 5 and 15 minute load averages, to say how busy the machine was.

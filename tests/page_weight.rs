@@ -70,6 +70,9 @@ fn each_page_carries_the_stylesheets_it_uses_and_names_its_scripts() {
             assert_eq!(bare_css(&style.text().collect::<String>()), bare_css(&written), "{file}: {name}");
         }
         assert!(select(&doc, "link[rel=stylesheet]").is_empty(), "{file}: a stylesheet holds up the first paint");
+        // The first paint waits for the main content, which every page has.
+        assert_eq!(select(&doc, "head link[rel=expect][href='#main'][blocking=render]").len(), 1, "{file}");
+        assert_eq!(select(&doc, "main#main").len(), 1, "{file}");
         assert!(select(&doc, "script[src]").is_empty(), "{file}: a script is fetched with the page");
         let loader = select(&doc, "body > script[data-scripts]");
         assert_eq!(loader.len(), 1, "{file}: one loader");
@@ -126,10 +129,16 @@ fn pages_paint_styled_then_load_their_scripts_and_nothing_moves() {
         return;
     }
     let site = support::copy_fixture("page-weight");
+    // A long sidebar before each page's main content, as a real playbook has.
+    for n in 0..160 {
+        let text = format!("---\ntitle: Reference page {n}\n---\n\nWords of reference page {n}.\n");
+        std::fs::create_dir_all(site.path().join("docs/reference")).unwrap();
+        std::fs::write(site.path().join(format!("docs/reference/page-{n:03}.md")), text).unwrap();
+    }
     let out = build(site.path());
     let server = StaticServer::start(&out);
     let result = browser::run_script("tests/loading.mjs", &server.url, json!({}));
     browser::assert_ok(&result);
     let tests = result["script"]["tests"].as_array().map(Vec::len).unwrap_or(0);
-    assert_eq!(tests, 5, "{result:#}");
+    assert_eq!(tests, 7, "{result:#}");
 }

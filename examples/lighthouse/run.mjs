@@ -42,6 +42,7 @@ try {
         requests: lhr.audits["network-requests"]?.details?.items?.length ?? null,
         render_blocking: (blocking?.details?.items ?? []).filter((i) => i.url).length,
         cls: lhr.audits["cumulative-layout-shift"]?.numericValue ?? null,
+        benchmark_index: lhr.environment?.benchmarkIndex ?? null,
         failing,
       }),
     );

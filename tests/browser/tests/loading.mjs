@@ -55,6 +55,30 @@ export const tests = {
     assert.notEqual(token, await page.evaluate(() => getComputedStyle(document.body).color));
   },
 
+  async "the first paint shows the page whole"({ context, page, baseUrl, assert }) {
+    await context.addInitScript(() => {
+      window.__largest = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__largest.push({ at: e.startTime, inMain: Boolean(e.element?.closest("main")) });
+      }).observe({ type: "largest-contentful-paint", buffered: true });
+    });
+    await page.setViewportSize(PHONE);
+    // The pages of this site have a long sidebar before their main content.
+    for (const path of ["/", "/code/", "/speech/"]) {
+      await page.goto(`${baseUrl}${path}`);
+      await enhanced(page);
+      const { first, largest } = await page.evaluate(() => ({
+        first: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+        largest: window.__largest,
+      }));
+      assert.ok(first !== undefined && largest.length > 0, `${path}: no paint entries`);
+      for (const entry of largest) {
+        assert.ok(Math.abs(entry.at - first) < 1, `${path}: painted at ${entry.at} ms, after the first paint at ${first} ms`);
+      }
+      assert.ok(largest.at(-1).inMain, `${path}: the largest text is not the main content's`);
+    }
+  },
+
   async "scripts load after the first paint"({ page, baseUrl, assert }) {
     for (const path of ["/", "/speech/"]) {
       await page.goto(`${baseUrl}${path}`);
@@ -88,6 +112,19 @@ export const tests = {
     await page.goto(`${baseUrl}/picture/`);
     await enhanced(page);
     assert.equal(events[0]?.[0], "script", `${JSON.stringify(events)}`);
+  },
+
+  async "a picture that never comes holds the scripts up for three seconds at most"({ page, baseUrl, assert }) {
+    const stalled = [];
+    await page.route("**/images/diagram.png", (route) => stalled.push(route));
+    await page.setViewportSize(PHONE);
+    const started = Date.now();
+    await page.goto(`${baseUrl}/picture/`, { waitUntil: "domcontentloaded" });
+    await enhanced(page);
+    const waited = Date.now() - started;
+    assert.ok(stalled.length === 1, "the picture was asked for");
+    assert.ok(waited >= 2500 && waited < 8000, `the scripts came ${waited} ms after the page`);
+    await Promise.all(stalled.map((route) => route.abort()));
   },
 
   async "nothing moves while the scripts arrive"({ context, page, baseUrl, assert, log }) {

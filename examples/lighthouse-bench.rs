@@ -12,6 +12,9 @@
 //! `build/` folder of the same content, say), served the same way at the same base URL, and prints
 //! its table and the first-load bytes of each page side by side.
 //!
+//! Text files are served gzipped, as GitHub Pages, Netlify and CDNs serve them (`--no-gzip` for
+//! uncompressed), to both sites alike.
+//!
 //! Lighthouse comes from npm into `examples/lighthouse/` (`npm ci` there, done on the first run).
 //! Prints figures only: nothing here asserts.
 
@@ -45,6 +48,10 @@ struct Args {
     /// are measured too and their first-load bytes compared with lectern's.
     #[arg(long)]
     compare_with: Option<PathBuf>,
+    /// Serve files uncompressed (by default text files are gzipped, as GitHub Pages, Netlify and
+    /// CDNs send them; the bytes in the tables are what crossed the network).
+    #[arg(long)]
+    no_gzip: bool,
     /// Lighthouse runs per page; the tables show each figure's median.
     #[arg(long, default_value_t = 1)]
     runs: usize,
@@ -85,13 +92,13 @@ fn main() -> Result<()> {
         }
     }
     println!("load average before: {}", load_average());
-    let ours = measure(&dir, &root, &base_url, &pages, args.runs)?;
+    let ours = measure(&dir, &root, &base_url, &pages, &args)?;
     print_table("lectern", &ours, args.runs);
     if let Some(other) = &args.compare_with {
         // Served at the same base URL as lectern's, so the same paths answer.
         let other_root = work.path().join("other");
         copy_dir(other, &other_root.join(base_url.trim_matches('/')))?;
-        let theirs = measure(&dir, &other_root, &base_url, &pages, args.runs)?;
+        let theirs = measure(&dir, &other_root, &base_url, &pages, &args)?;
         println!();
         print_table(&other.display().to_string(), &theirs, args.runs);
         println!("\n{:<48} {:>12} {:>12} {:>7}", "first-load bytes", "lectern", "other", "ratio");
@@ -106,8 +113,10 @@ fn main() -> Result<()> {
 
 /// Serves `root` and runs Lighthouse `runs` times on each page below `base_url`: for each page,
 /// its records, one per run.
-fn measure(dir: &Path, root: &Path, base_url: &str, pages: &[String], runs: usize) -> Result<Vec<Vec<Value>>> {
-    let server = server::StaticServer::start(root);
+fn measure(dir: &Path, root: &Path, base_url: &str, pages: &[String], args: &Args) -> Result<Vec<Vec<Value>>> {
+    let server =
+        if args.no_gzip { server::StaticServer::start(root) } else { server::StaticServer::start_gzip(root) };
+    let runs = args.runs;
     let urls: Vec<String> =
         pages.iter().map(|p| format!("{}{}{}", server.url, base_url, p.trim_start_matches('/'))).collect();
     let mut records: Vec<Vec<Value>> = vec![Vec::new(); pages.len()];

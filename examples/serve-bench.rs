@@ -1,5 +1,5 @@
 //! Benchmark of `lectern serve`: `cargo build --release && cargo run --release --example
-//! serve-bench [-- --pages 1000 --edits 400]`.
+//! serve-bench [-- --pages 1000,10000 --edits 400]`.
 //!
 //! Generates a corpus (examples/common, as `gen-corpus` does) and runs `target/release/lectern
 //! serve` on it as a child process on a free port, so its memory and CPU time are its own
@@ -18,6 +18,9 @@
 //!   demand: this shows the bound of the page cache);
 //! - that search has the last edit: a word only the last edit wrote is looked up in the served
 //!   index (manifest → shard), as `search.js` does.
+//!
+//! Each size in `--pages` is a run of its own; a table of the main figures of every size ends
+//! the output.
 //!
 //! Edits are 150 ms apart so each is one rebuild. Speech synthesis is off unless `--speech` is
 //! given (serve never waits for it, but it shares the CPU).
@@ -38,9 +41,9 @@ use tokio_tungstenite::tungstenite::Message;
 
 #[derive(Parser)]
 struct Args {
-    /// Pages in the generated site.
-    #[arg(long, default_value_t = 1000)]
-    pages: usize,
+    /// Pages in the generated site; several sizes (comma-separated) are run one after another.
+    #[arg(long, value_delimiter = ',', default_values_t = [1000, 10000])]
+    pages: Vec<usize>,
     /// Edits of one page.
     #[arg(long, default_value_t = 400)]
     edits: usize,
@@ -69,9 +72,53 @@ fn main() -> anyhow::Result<()> {
     if !lectern.is_file() {
         bail!("{} is missing: run `cargo build --release` first", lectern.display());
     }
+    let mut summary = Vec::new();
+    for (n, &pages) in args.pages.iter().enumerate() {
+        if n > 0 {
+            println!();
+        }
+        summary.push(run(&args, &lectern, pages)?);
+    }
+    if summary.len() > 1 {
+        println!();
+        println!(
+            "| pages | ready | RSS at ready | RSS after edits | edit → visible p50 / p95 | CPU per edit | RSS after browsing |"
+        );
+        println!("| --- | --- | --- | --- | --- | --- | --- |");
+        for s in &summary {
+            println!(
+                "| {} | {:.0} ms | {:.0} MiB | {:.0} MiB | {:.1} / {:.1} ms | {:.1} ms | {:.0} MiB |",
+                s.pages,
+                s.ready_ms,
+                s.rss_ready,
+                s.rss_edits,
+                s.visible_p50,
+                s.visible_p95,
+                s.cpu_per_edit,
+                s.rss_browse
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The main figures of one size, for the closing table.
+struct Summary {
+    pages: usize,
+    ready_ms: f64,
+    rss_ready: f64,
+    rss_edits: f64,
+    visible_p50: f64,
+    visible_p95: f64,
+    cpu_per_edit: f64,
+    rss_browse: f64,
+}
+
+/// One run of the benchmark on a generated site of `pages` pages; prints its figures.
+fn run(args: &Args, lectern: &Path, pages: usize) -> anyhow::Result<Summary> {
     let dir = tempfile::tempdir()?;
     let root = dir.path().join("site");
-    common::generate(args.pages, 1, common::Layout::Lectern, &root)?;
+    common::generate(pages, 1, common::Layout::Lectern, &root)?;
     if !args.speech {
         let config = root.join("lectern.yml");
         let text = std::fs::read_to_string(&config)?;
@@ -90,7 +137,7 @@ fn main() -> anyhow::Result<()> {
         (0..site.content.docs.len()).step_by(step).filter(|&i| i != edited).take(args.browse).map(page_url).collect();
     drop(site);
 
-    let mut server = Server::start(&lectern, &root)?;
+    let mut server = Server::start(lectern, &root)?;
     let address = server.address.clone();
     let first_page = loop {
         if let Ok((200, _, _)) = get(&address, "/") {
@@ -137,7 +184,7 @@ fn main() -> anyhow::Result<()> {
     let (rss_browse, peak_browse) = (server.rss("VmRSS:"), server.rss("VmHWM:"));
 
     let mib = |kib: u64| kib as f64 / 1024.0;
-    println!("site: {} pages; edited page {url}; lectern {}", args.pages, lectern.display());
+    println!("site: {pages} pages; edited page {url}; lectern {}", lectern.display());
     println!(
         "time to ready: {} ({:.0} ms to the first page served; CPU {:.0} ms)",
         ready_line.trim().trim_end_matches("; watching for changes (Ctrl-C to stop)"),
@@ -184,7 +231,22 @@ fn main() -> anyhow::Result<()> {
         );
     }
     drop(server);
-    Ok(())
+    let ready_ms = ready_line
+        .split_whitespace()
+        .skip_while(|w| *w != "in")
+        .nth(1)
+        .and_then(|w| w.parse().ok())
+        .unwrap_or_else(|| ms(first_page));
+    Ok(Summary {
+        pages,
+        ready_ms,
+        rss_ready: mib(rss_ready),
+        rss_edits: mib(rss_edits),
+        visible_p50: quantile(&total, 0.5).map_or(0.0, ms),
+        visible_p95: quantile(&total, 0.95).map_or(0.0, ms),
+        cpu_per_edit: if args.edits > 0 { cpu_edits.total() / args.edits as f64 } else { 0.0 },
+        rss_browse: mib(rss_browse),
+    })
 }
 
 /// `lectern serve` as a child process.
@@ -407,18 +469,23 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn report(what: &str, samples: &[Duration]) {
+/// The `q` quantile of `samples` (nearest rank).
+fn quantile(samples: &[Duration], q: f64) -> Option<Duration> {
     let mut sorted = samples.to_vec();
     sorted.sort();
-    if sorted.is_empty() {
+    sorted.get(((sorted.len().max(1) as f64 - 1.0) * q).round() as usize).copied()
+}
+
+fn report(what: &str, samples: &[Duration]) {
+    if samples.is_empty() {
         return;
     }
-    let at = |q: f64| sorted[((sorted.len() as f64 - 1.0) * q).round() as usize];
+    let at = |q: f64| quantile(samples, q).unwrap_or_default();
     println!(
         "{what}: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms ({} samples)",
         ms(at(0.5)),
         ms(at(0.95)),
         ms(at(1.0)),
-        sorted.len()
+        samples.len()
     );
 }

@@ -1,5 +1,5 @@
 //! `lectern serve` is ready before it has read every page: it answers from the site's outline
-//! (front matter, titles, sidebars) at once, and what needs every page (images, search, the
+//! (front matter, titles, sidebars) at once, `llms.txt` too, and what needs every page (images, search, the
 //! problems) follows once the rebuild thread has read them all.
 //!
 //! To hold the reading of every page for as long as the test needs, the server finds a `git`
@@ -102,6 +102,10 @@ fn the_server_answers_from_the_outline_and_the_rest_follows_once_every_page_is_r
     assert_eq!(texts(&home, "article h1, main h1"), ["Home"]);
     assert!(texts(&home, "nav a").contains(&"Second page".to_string()), "{:?}", texts(&home, "nav a"));
     let version = serve.page_version("/");
+    // So does llms.txt: every page's title and address are in the outline.
+    let (status, llms) = serve.get("/llms.txt");
+    assert_eq!(status, 200, "{llms}");
+    assert!(llms.contains("- [Home](/)") && llms.contains("- [Second page](/second)"), "{llms}");
     // What only every page brings waits: the image (a file the pages embed), search, problems.
     let image = get_later(&serve, "/logo.png");
     let manifest = get_later(&serve, "/search/manifest.json");

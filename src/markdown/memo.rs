@@ -5,6 +5,9 @@
 //! In: the cache file's bytes (from `content`), lookups and new entries from the markdown stage.
 //! Out: the bytes to save (by `output`): only the entries this process used, so it never grows
 //! past what the site needs.
+//!
+//! A process that keeps running (`serve`) sets a bound ([`set_limit`]): it never holds more
+//! than that of highlighted HTML, so browsing a large site does not keep every block it showed.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -27,6 +30,10 @@ struct Memo {
     made: usize,
     /// Reads the cache file, when [`load_lazily`] registered one that is not read yet.
     pending: Option<Box<dyn FnOnce() -> Option<Vec<u8>> + Send>>,
+    /// Bytes of HTML in `loaded` and `used`.
+    bytes: usize,
+    /// At most this many bytes are held ([`set_limit`]); none when `None`.
+    limit: Option<usize>,
 }
 
 fn memo() -> &'static Mutex<Memo> {
@@ -50,25 +57,55 @@ pub fn key(info: Option<&str>, code: &str) -> Key {
 
 /// The cached HTML of a block.
 pub fn get(key: &Key) -> Option<String> {
-    let mut m = memo().lock().ok()?;
-    if let Some(read) = m.pending.take() {
-        let entries = read().map(|bytes| parse(&bytes)).unwrap_or_default();
-        m.loaded.extend(entries);
-    }
-    if let Some(html) = m.used.get(key) {
-        return Some(html.clone());
-    }
-    let html = m.loaded.remove(key)?;
-    m.used.insert(*key, html.clone());
-    Some(html)
+    memo().lock().ok()?.get(key)
 }
 
 /// Remembers a block's HTML.
 pub fn put(key: Key, html: &str) {
-    if let Ok(mut m) = memo().lock()
-        && m.used.insert(key, html.to_string()).is_none()
-    {
-        m.made += 1;
+    if let Ok(mut m) = memo().lock() {
+        m.put(key, html);
+    }
+}
+
+impl Memo {
+    fn get(&mut self, key: &Key) -> Option<String> {
+        if let Some(read) = self.pending.take() {
+            let entries = read().map(|bytes| parse(&bytes)).unwrap_or_default();
+            let bytes: usize = entries.values().map(String::len).sum();
+            // A file larger than the bound is not kept: its blocks are highlighted again.
+            if self.limit.is_none_or(|limit| self.bytes + bytes <= limit) {
+                self.bytes += bytes;
+                self.loaded.extend(entries);
+            }
+        }
+        if let Some(html) = self.used.get(key) {
+            return Some(html.clone());
+        }
+        let html = self.loaded.remove(key)?;
+        self.used.insert(*key, html.clone());
+        Some(html)
+    }
+
+    fn put(&mut self, key: Key, html: &str) {
+        if self.limit.is_some_and(|limit| self.bytes + html.len() > limit) {
+            // Over the bound: start again from this block (the blocks in use now come back as
+            // their pages are rendered again).
+            (self.loaded, self.used, self.bytes) = Default::default();
+        }
+        match self.used.insert(key, html.to_string()) {
+            None => {
+                self.made += 1;
+                self.bytes += html.len();
+            }
+            Some(old) => self.bytes = self.bytes + html.len() - old.len(),
+        }
+    }
+}
+
+/// Holds at most `bytes` of highlighted HTML from now on (for a process that keeps running).
+pub fn set_limit(bytes: usize) {
+    if let Ok(mut m) = memo().lock() {
+        m.limit = Some(bytes);
     }
 }
 
@@ -117,6 +154,10 @@ fn read_entry(bytes: &[u8]) -> Option<((Key, String), &[u8])> {
 /// not use are kept too: a build that rendered only some pages keeps the other pages' blocks.
 pub fn write(prune: bool, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let m = memo().lock().map_err(|_| std::io::Error::other("a highlighting thread panicked"))?;
+    write_memo(&m, prune, out)
+}
+
+fn write_memo(m: &Memo, prune: bool, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut keys: Vec<&Key> = m.used.keys().collect();
     if !prune {
         keys.extend(m.loaded.keys());
@@ -157,6 +198,25 @@ mod tests {
             load_lazily(Box::new(move || Some(damaged.to_vec())));
             assert_eq!(get(&k).as_deref(), Some("<b>html</b>"));
         }
+    }
+
+    #[test]
+    fn a_bound_keeps_the_memo_small() {
+        let mut m = Memo { limit: Some(25), ..Memo::default() };
+        m.put([1; 16], "<b>one</b>");
+        m.put([2; 16], "<b>two</b>");
+        assert_eq!((m.get(&[1; 16]).as_deref(), m.bytes), (Some("<b>one</b>"), 20));
+        m.put([3; 16], "<b>three</b>");
+        assert_eq!(m.get(&[1; 16]), None, "past the bound, the memo starts again");
+        assert_eq!((m.get(&[3; 16]).as_deref(), m.bytes), (Some("<b>three</b>"), 12));
+        // A cache file larger than the bound is not loaded.
+        let mut file = Memo::default();
+        file.put([4; 16], &"x".repeat(30));
+        let mut bytes = Vec::new();
+        let mut out = Memo { limit: Some(25), ..Memo::default() };
+        write_memo(&file, true, &mut bytes).unwrap();
+        out.pending = Some(Box::new(move || Some(bytes)));
+        assert_eq!((out.get(&[4; 16]), out.bytes), (None, 0));
     }
 
     #[test]

@@ -291,13 +291,9 @@ async fn site_response(raw_path: &str, query: &str, shared: &Shared) -> Response
 }
 
 /// Whether a request for `raw_path` of the site's outline must wait for every page to be read:
-/// the outline has no such file (it may come with them), or it is an `llms` file.
+/// the outline has no such file (it may come with them).
 fn waits_for_load(snapshot: &Snapshot, raw_path: &str) -> bool {
-    match resolve(snapshot, raw_path) {
-        Resolved::NotFound => true,
-        Resolved::File(key) => matches!(snapshot.files.get(&key), Some(Served::Llms)),
-        Resolved::Redirect(_) => false,
-    }
+    matches!(resolve(snapshot, raw_path), Resolved::NotFound)
 }
 
 fn file(status: StatusCode, name: &str, body: Bytes) -> Response<Bytes> {

@@ -16,7 +16,6 @@ use std::sync::{Condvar, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWrit
 use bytes::Bytes;
 use rayon::prelude::*;
 
-use crate::pages::Pages;
 use crate::render::Theme;
 use crate::site::Site;
 
@@ -161,26 +160,10 @@ impl Live {
             return Some(Ok(Page { body, version: state.version, took: None }));
         }
         let started = std::time::Instant::now();
-        let rendered = if state.outline {
-            let links = crate::links::Index::with_table(&site.config, &site.content, &site.links);
-            let markdown = crate::pages::page_markdown(&links, &site.content.docs[doc], true);
-            if markdown.speech_blocks > 0 {
-                // Its players are made with the site's speech: wait for the whole site.
-                drop(state);
-                self.wait_loaded(LOAD_WAIT);
-                return self.page_after_load(file, live_reload);
-            }
-            let page = crate::pages::render_read_page(site, theme, Some(live_reload.to_string()), doc, &markdown);
+        let rendered = render_page(site, theme, doc, live_reload);
+        if state.outline {
             self.from_outline.lock().unwrap_or_else(PoisonError::into_inner).insert(file.to_string());
-            page.map(String::into_bytes).map_err(|e| e.to_string())
-        } else {
-            let rendered = crate::build::render_site(site, theme, Some(live_reload.to_string()), Pages::Only(&[doc]));
-            match rendered.map(|mut files| files.remove(file)) {
-                Ok(Some(crate::files::OutputFile::Bytes(html))) => Ok(html),
-                Ok(_) => Err(format!("rendering {file} made no page")),
-                Err(e) => Err(e.to_string()),
-            }
-        };
+        }
         let made = rendered.map(|html| {
             let body = Bytes::from(html);
             // Kept under the read lock: no rebuild can come between the render and this.
@@ -190,20 +173,8 @@ impl Live {
         Some(made)
     }
 
-    /// [`Live::page`] once the wait for the whole site is over: from the outline only if the
-    /// wait gave up.
-    fn page_after_load(&self, file: &str, live_reload: &str) -> Option<Made> {
-        let still_outline = self.read().outline;
-        if still_outline {
-            return Some(Err(format!("{file}: the site's pages are still being read; try again")));
-        }
-        self.page(file, live_reload)
-    }
-
     /// `llms.txt` or `llms-full.txt` of the current site.
     pub fn llms(&self, file: &str) -> Option<Made> {
-        // Made from every page's Markdown facts.
-        self.wait_loaded(LOAD_WAIT);
         let state = self.read();
         let site = state.site.as_ref()?;
         let started = std::time::Instant::now();
@@ -214,6 +185,16 @@ impl Live {
         };
         Some(Ok(Page { body: Bytes::from(text), version: state.version, took: Some(started.elapsed()) }))
     }
+}
+
+/// Doc `doc`'s page as `serve` renders it, from its Markdown read now: the site keeps only what
+/// the other pages and the checks need of it (see [`super::rebuild`]).
+pub fn render_page(site: &Site, theme: &Theme, doc: usize, live_reload: &str) -> Result<Vec<u8>, String> {
+    let links = crate::links::Index::with_table(&site.config, &site.content, &site.links);
+    let markdown = crate::pages::page_markdown(&links, &site.content.docs[doc], true);
+    crate::pages::render_read_page(site, theme, Some(live_reload.to_string()), doc, &markdown)
+        .map(String::into_bytes)
+        .map_err(|e| e.to_string())
 }
 
 /// How many pages' HTML the search and speech threads make under one read lock: the rebuild
@@ -242,6 +223,29 @@ pub fn markdown_html(
         each(site, html);
     }
     true
+}
+
+/// At most this many bytes of highlighted code blocks are kept for pages rendered again
+/// ([`crate::markdown::memo`]): about a thousand pages' worth of a typical site.
+pub const HIGHLIGHT_MEMO_BYTES: usize = 4 * 1024 * 1024;
+
+/// Arenas the allocator may make: glibc gives each thread that allocates at once its own, up to
+/// eight per core, and what a thread freed stays with its arena; serve renders on the tokio
+/// workers, the rebuild thread and rayon's, so with the default every arena would keep the
+/// freed memory of some renders (10,000 pages, after browsing 999 of them: 325 MiB with the
+/// default, 293 MiB with 2).
+const ARENAS: i32 = 2;
+
+/// Sets the allocator and the highlight memo up for a process that keeps running and renders
+/// pages on many threads: few arenas ([`ARENAS`]) and a bound on the highlighted code kept.
+/// Call it before any other thread starts.
+pub fn limit_memory() {
+    crate::markdown::memo::set_limit(HIGHLIGHT_MEMO_BYTES);
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tunable of the allocator; arenas made before stay as they are.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, ARENAS);
+    }
 }
 
 /// Gives memory the allocator keeps but no longer uses back to the system (glibc keeps freed

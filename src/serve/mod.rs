@@ -17,8 +17,8 @@
 //! Ready first: the server answers once it has the site's outline (every page's front matter,
 //! title and place in the sidebars, [`crate::build::load_outline`]), rendering each page asked
 //! for from its Markdown read then. The rebuild thread then reads every page as `build` does;
-//! requests for what only that brings (images, audio, `llms` files, a page with speech) wait
-//! for it, search requests wait for the index, and the problems are printed once every page is
+//! requests for what only that brings (the images and audio the pages use) wait for it,
+//! search requests wait for the index, and the problems are printed once every page is
 //! checked. When the whole site is in, the tabs whose page it changed reload.
 
 pub mod cache;
@@ -99,6 +99,7 @@ impl From<ServeError> for BuildError {
 
 /// Serves until the process is stopped (Ctrl-C). Content errors never end it.
 pub fn run(options: ServeOptions) -> Result<(), ServeError> {
+    live::limit_memory();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

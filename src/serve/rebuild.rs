@@ -8,10 +8,15 @@
 //! checked ([`super::problems`]).
 //!
 //! What is held: the site as `build` loads it for writing ([`Mode::Disk`]: each page's facts,
-//! not its HTML), the theme's and the site's other files (assets, sidebar fragments, 404,
-//! sitemap, images), and nothing per page: pages are rendered when asked for ([`super::live`]).
-//! An edited page is rendered at once, which checks that it renders and has it ready for the
-//! reload; its HTML then goes into the page cache, and the site keeps only its facts.
+//! not its HTML), less what rendering a page makes again from its Markdown (headings, table of
+//! contents, description) and its speech players ([`slim`]); the theme's and the site's other
+//! files (assets, sidebar fragments, 404, sitemap, images); and nothing per page: pages are
+//! rendered when asked for ([`super::live`]). An edited page is rendered at once, which checks
+//! that it renders and has it ready for the reload; its HTML then goes into the page cache, and
+//! the site keeps only its facts.
+//!
+//! The server starts from the site's outline ([`build::load_outline`]); the first full load then
+//! replaces it, and tells the tabs only what it changed of what they were shown.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -69,6 +74,9 @@ pub struct Rebuilder {
     targets: Option<crate::check::Targets>,
     /// Which pages link to which anchors, include which partials, have card lists.
     dependents: Dependents,
+    /// Per doc, a hash of its speech players (0: none): the site keeps none of them (a page's
+    /// are made again when it is rendered), but background synthesis must tell which changed.
+    player_hashes: Vec<u64>,
 }
 
 impl Rebuilder {
@@ -91,6 +99,7 @@ impl Rebuilder {
             gone: Vec::new(),
             targets: None,
             dependents: Dependents::default(),
+            player_hashes: Vec::new(),
         };
         if let Err(e) = r.load_outline() {
             // Loading everything reports every problem of the site at once.
@@ -312,7 +321,7 @@ impl Rebuilder {
     fn load_all(&mut self) -> Result<Touched, BuildError> {
         let mut config = crate::config::load(&self.root, &self.overrides)?;
         config.speech.cache_only = true;
-        let site = build::load_site(config, Mode::Disk)?;
+        let mut site = build::load_site(config, Mode::Disk)?;
         let theme = build::load_theme(&site.config)?;
         let (files, first) = render_extras(&site, &theme, true)?;
         let pages: HashMap<String, usize> =
@@ -329,6 +338,8 @@ impl Rebuilder {
             _ => None,
         };
         state.outline = false;
+        self.player_hashes = Vec::new();
+        slim(&mut site, 0..docs, &mut self.player_hashes);
         if let Some(old) = &state.site {
             let urls: std::collections::HashSet<&str> = site.content.docs.iter().map(|d| d.url.as_str()).collect();
             self.gone = old
@@ -394,19 +405,19 @@ impl Rebuilder {
             changed.extend(pages.iter().map(|&i| site.content.docs[i].output_file.clone()));
             return (changed, rendered);
         }
-        match build::render_site(site, theme, Some(script()), Pages::Only(pages)) {
-            Ok(now) => {
-                for (path, page) in now {
-                    let OutputFile::Bytes(html) = page else { continue };
+        for &i in pages {
+            let path = site.content.docs[i].output_file.clone();
+            match super::live::render_page(site, theme, i, &script()) {
+                Ok(html) => {
                     let body = Bytes::from(html);
                     if self.live.cached_body(&path).as_ref() != Some(&body) {
                         changed.push(path.clone());
                     }
                     rendered.push((path, body));
                 }
+                // An error shows when the page is asked for again.
+                Err(_) => changed.push(path),
             }
-            // An error shows when the page is asked for again.
-            Err(_) => changed.extend(pages.iter().map(|&i| site.content.docs[i].output_file.clone())),
         }
         (changed, rendered)
     }
@@ -431,7 +442,8 @@ impl Rebuilder {
         if site.config.speech.prerender == crate::speech::Prerender::Never {
             return None;
         }
-        let with_speech: Vec<usize> = docs.into_iter().filter(|&i| site.speech.has_players(i)).collect();
+        let with_speech: Vec<usize> =
+            docs.into_iter().filter(|&i| self.player_hashes.get(i).is_some_and(|&h| h != 0)).collect();
         if with_speech.is_empty() || self.error.is_some() {
             return None;
         }
@@ -478,11 +490,13 @@ impl Rebuilder {
                 return Vec::new();
             }
         };
+        site.speech = speech;
+        let before = std::mem::take(&mut self.player_hashes);
+        slim(site, 0..site.content.docs.len(), &mut self.player_hashes);
         let changed: Vec<String> = (0..site.content.docs.len())
-            .filter(|&i| speech.players.get(i) != site.speech.players.get(i))
+            .filter(|&i| before.get(i) != self.player_hashes.get(i))
             .map(|i| site.content.docs[i].output_file.clone())
             .collect();
-        site.speech = speech;
         if changed.is_empty() {
             return Vec::new();
         }
@@ -570,6 +584,7 @@ impl Rebuilder {
             let facts = HtmlFacts { hash: crate::site::html_hash(html), ids: crate::html::element_ids(html) };
             site.pages[i].body = PageBody::Facts(facts);
         }
+        slim(site, indices.iter().copied(), &mut self.player_hashes);
         drop(state);
         if !new_files.is_empty() {
             Arc::make_mut(&mut self.files).extend(new_files);
@@ -686,13 +701,35 @@ fn render_extras(
     }
     let mut rendered = Vec::new();
     if first && !site.content.docs.is_empty() {
-        for (path, page) in build::render_site(site, theme, Some(script()), Pages::Only(&[0]))? {
-            if let OutputFile::Bytes(html) = page {
-                rendered.push((path, Bytes::from(html)));
-            }
-        }
+        let html = super::live::render_page(site, theme, 0, &script()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        rendered.push((site.content.docs[0].output_file.clone(), Bytes::from(html)));
     }
     Ok((files, rendered))
+}
+
+/// Drops what `serve` does not keep of `pages` of `site`: what rendering a page makes again
+/// from its Markdown (title, headings, table of contents, description, diagnostics) and its
+/// speech players, noting a hash of those in `player_hashes`. What the checks, the watcher and
+/// the other pages need stays: links, components, speech blocks, card lists, partials, ids.
+fn slim(site: &mut Site, pages: impl IntoIterator<Item = usize>, player_hashes: &mut Vec<u64>) {
+    use std::hash::{Hash, Hasher};
+    player_hashes.resize(site.content.docs.len(), 0);
+    for i in pages {
+        let Some(page) = site.pages.get_mut(i) else { continue };
+        let r = &mut page.markdown;
+        (r.title, r.description) = (None, None);
+        (r.headings, r.toc, r.diagnostics, r.unknown_languages) = Default::default();
+        if let Some(players) = site.speech.players.get_mut(i) {
+            player_hashes[i] = match std::mem::take(players) {
+                players if players.is_empty() => 0,
+                players => {
+                    let mut h = std::hash::DefaultHasher::new();
+                    players.hash(&mut h);
+                    h.finish().max(1)
+                }
+            };
+        }
+    }
 }
 
 /// Adds `scope` to the pages to check after this rebuild.

@@ -81,6 +81,22 @@ impl<'a> Index<'a> {
         None
     }
 
+    /// The files beside the pages that one page links or embeds, by output path (relative to
+    /// the docs folder), sorted.
+    pub fn page_copies(&self, doc: &Doc, r: &Rendered) -> Vec<String> {
+        let mut out: Vec<String> = r
+            .links
+            .iter()
+            .filter_map(|link| match self.resolve(doc, &link.dest) {
+                Some(Target::Asset { rel, .. }) => Some(rel),
+                _ => None,
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Every local file the pages link or embed, by output path, with its source file.
     pub fn copies(&self, content: &Content, rendered: &[Rendered]) -> BTreeMap<String, PathBuf> {
         let mut out = BTreeMap::new();

@@ -19,8 +19,9 @@ use crate::diagnostic::Diagnostic;
 pub use category::CategoryMeta;
 pub use frontmatter::FrontMatter;
 
-/// One page of the docs folder.
-#[derive(Debug, Clone)]
+/// One page of the docs folder. Kept in the incremental build's record without its text
+/// ([`crate::incremental`]).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Doc {
     /// Path relative to docs_dir with `/` separators, raw (prefixes kept): `01-Intro/index.md`.
     pub source: String,
@@ -28,7 +29,8 @@ pub struct Doc {
     pub file: PathBuf,
     /// The path to print in diagnostics: docs_dir joined with `source`.
     pub display_path: PathBuf,
-    /// The file's text, BOM removed.
+    /// The file's text, BOM removed; empty for a page an incremental build did not read.
+    #[serde(skip)]
     pub text: String,
     pub front: FrontMatter,
     /// Byte offset of the Markdown body in `text`.
@@ -63,7 +65,7 @@ pub struct Doc {
 impl Doc {
     /// The Markdown after the front matter.
     pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+        self.text.get(self.body_start..).unwrap_or_default()
     }
 
     /// Raw folder path relative to docs_dir (`05-Dev/01-Design`), empty at the root.

@@ -1,9 +1,12 @@
 //! Lighthouse benchmark (issue 20): builds a copy of a site for production, serves it on
 //! 127.0.0.1 and runs Lighthouse (mobile, its default) with Debian's chromium on a few of its
 //! pages, printing the performance, accessibility, best-practices and SEO scores (targets: 100
-//! each), the bytes of each page's first load, its layout shift and the audits that lost points.
+//! each), the simulated paint times behind the performance score, the bytes of each page's first
+//! load, its layout shift and the audits that lost points. Scores vary from run to run (Lighthouse
+//! times the page's own work on a machine that may be busy), so `--runs N` measures each page N
+//! times and prints the medians, the performance score's range and the load average.
 //!
-//! `cargo run --example lighthouse-bench -- ../shared/corpora/api-playbook`
+//! `cargo run --example lighthouse-bench -- ../shared/corpora/api-playbook --runs 5`
 //!
 //! `--compare-with DIR` measures the same pages of a site another tool built (Docusaurus's
 //! `build/` folder of the same content, say), served the same way at the same base URL, and prints
@@ -42,6 +45,9 @@ struct Args {
     /// are measured too and their first-load bytes compared with lectern's.
     #[arg(long)]
     compare_with: Option<PathBuf>,
+    /// Lighthouse runs per page; the tables show each figure's median.
+    #[arg(long, default_value_t = 1)]
+    runs: usize,
 }
 
 fn main() -> Result<()> {
@@ -78,71 +84,114 @@ fn main() -> Result<()> {
             bail!("npm install in {} failed", dir.display());
         }
     }
-    let ours = measure(&dir, &root, &base_url, &pages)?;
-    print_table("lectern", &ours);
+    println!("load average before: {}", load_average());
+    let ours = measure(&dir, &root, &base_url, &pages, args.runs)?;
+    print_table("lectern", &ours, args.runs);
     if let Some(other) = &args.compare_with {
         // Served at the same base URL as lectern's, so the same paths answer.
         let other_root = work.path().join("other");
         copy_dir(other, &other_root.join(base_url.trim_matches('/')))?;
-        let theirs = measure(&dir, &other_root, &base_url, &pages)?;
+        let theirs = measure(&dir, &other_root, &base_url, &pages, args.runs)?;
         println!();
-        print_table(&other.display().to_string(), &theirs);
+        print_table(&other.display().to_string(), &theirs, args.runs);
         println!("\n{:<48} {:>12} {:>12} {:>7}", "first-load bytes", "lectern", "other", "ratio");
         for (path, (a, b)) in pages.iter().zip(ours.iter().zip(&theirs)) {
-            let (a, b) = (a["bytes"].as_f64().unwrap_or(f64::NAN), b["bytes"].as_f64().unwrap_or(f64::NAN));
+            let (a, b) = (median(a, "/bytes"), median(b, "/bytes"));
             println!("{:<48} {:>9.1} KB {:>9.1} KB {:>6.2}x", format!("/{path}"), a / 1024.0, b / 1024.0, a / b);
         }
     }
+    println!("\nload average after: {}", load_average());
     Ok(())
 }
 
-/// Serves `root` and runs Lighthouse on each page below `base_url`; one JSON record per page.
-fn measure(dir: &Path, root: &Path, base_url: &str, pages: &[String]) -> Result<Vec<Value>> {
+/// Serves `root` and runs Lighthouse `runs` times on each page below `base_url`: for each page,
+/// its records, one per run.
+fn measure(dir: &Path, root: &Path, base_url: &str, pages: &[String], runs: usize) -> Result<Vec<Vec<Value>>> {
     let server = server::StaticServer::start(root);
     let urls: Vec<String> =
         pages.iter().map(|p| format!("{}{}{}", server.url, base_url, p.trim_start_matches('/'))).collect();
-    let output = Command::new("node").arg(dir.join("run.mjs")).args(&urls).output().context("running node")?;
-    if !output.status.success() {
-        bail!("lighthouse failed: {}", String::from_utf8_lossy(&output.stderr));
-    }
-    let mut records = Vec::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines().filter(|l| l.starts_with('{')) {
-        let mut r: Value = serde_json::from_str(line).context("lighthouse's JSON line")?;
-        let path = r["url"].as_str().unwrap_or("").trim_start_matches(server.url.as_str()).to_string();
-        r["path"] = Value::String(path);
-        records.push(r);
+    let mut records: Vec<Vec<Value>> = vec![Vec::new(); pages.len()];
+    for _ in 0..runs.max(1) {
+        let output = Command::new("node").arg(dir.join("run.mjs")).args(&urls).output().context("running node")?;
+        if !output.status.success() {
+            bail!("lighthouse failed: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        let lines = String::from_utf8_lossy(&output.stdout);
+        for (page, line) in records.iter_mut().zip(lines.lines().filter(|l| l.starts_with('{'))) {
+            let mut r: Value = serde_json::from_str(line).context("lighthouse's JSON line")?;
+            let path = r["url"].as_str().unwrap_or("").trim_start_matches(server.url.as_str()).to_string();
+            r["path"] = Value::String(path);
+            page.push(r);
+        }
     }
     Ok(records)
 }
 
-fn print_table(title: &str, records: &[Value]) {
+/// The median of a figure over a page's runs (`pointer` as in JSON Pointer), NaN when absent.
+fn median(runs: &[Value], pointer: &str) -> f64 {
+    let mut values: Vec<f64> = runs.iter().filter_map(|r| r.pointer(pointer).and_then(Value::as_f64)).collect();
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]) / 2.0 }
+}
+
+fn print_table(title: &str, pages: &[Vec<Value>], runs: usize) {
+    let what = if runs > 1 { format!("{title} (mobile, medians of {runs} runs)") } else { format!("{title} (mobile)") };
     println!(
-        "{:<48} {:>5} {:>5} {:>5} {:>5} {:>9} {:>6}",
-        format!("{title} (mobile)"),
-        "perf",
-        "a11y",
-        "best",
-        "seo",
-        "bytes",
-        "CLS"
+        "{what:<48} {:>5} {:>7} {:>5} {:>5} {:>5} {:>6} {:>6} {:>6} {:>5} {:>9} {:>6} {:>5}",
+        "perf", "range", "a11y", "best", "seo", "FCP", "LCP", "SI", "TBT", "bytes", "CLS", "block"
     );
-    for r in records {
-        let score = |c: &str| r["scores"][c].as_u64().map_or("-".to_string(), |s| s.to_string());
+    for runs in pages {
+        let score = |c: &str| median(runs, &format!("/scores/{c}"));
+        let perf: Vec<u64> = runs.iter().filter_map(|r| r["scores"]["performance"].as_u64()).collect();
+        let range = match (perf.iter().min(), perf.iter().max()) {
+            (Some(lo), Some(hi)) if lo != hi => format!("{lo}-{hi}"),
+            _ => String::new(),
+        };
+        let ms = |key: &str| format!("{:.0}", median(runs, &format!("/{key}")));
         println!(
-            "{:<48} {:>5} {:>5} {:>5} {:>5} {:>9} {:>6.3}",
-            r["path"].as_str().unwrap_or(""),
+            "{:<48} {:>5} {:>7} {:>5} {:>5} {:>5} {:>6} {:>6} {:>6} {:>5} {:>6.1} KB {:>6.3} {:>5}",
+            runs.first().and_then(|r| r["path"].as_str()).unwrap_or(""),
             score("performance"),
+            range,
             score("accessibility"),
             score("best-practices"),
             score("seo"),
-            r["bytes"].as_f64().map_or("-".to_string(), |b| format!("{:.1} KB", b / 1024.0)),
-            r["cls"].as_f64().unwrap_or(f64::NAN),
+            ms("fcp_ms"),
+            ms("lcp_ms"),
+            ms("si_ms"),
+            ms("tbt_ms"),
+            median(runs, "/bytes") / 1024.0,
+            median(runs, "/cls"),
+            median(runs, "/render_blocking"),
         );
-        let failing: Vec<&str> = r["failing"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        // Each audit that lost points, with how many of the runs it did so in.
+        let mut failing: Vec<(String, usize)> = Vec::new();
+        for audit in runs.iter().flat_map(|r| r["failing"].as_array().into_iter().flatten().filter_map(Value::as_str)) {
+            match failing.iter_mut().find(|(a, _)| a == audit) {
+                Some((_, n)) => *n += 1,
+                None => failing.push((audit.to_string(), 1)),
+            }
+        }
         if !failing.is_empty() {
-            println!("    lost points: {}", failing.join(", "));
+            let list: Vec<String> = failing.iter().map(|(a, n)| format!("{a} ({n}/{})", runs.len())).collect();
+            println!("    lost points: {}", list.join(", "));
         }
     }
+    // Lighthouse times the page's own work and multiplies it: a busy machine costs points
+    // (total blocking time) that a quiet one would not. Its CPU benchmark says how busy.
+    let all: Vec<Value> = pages.iter().flatten().cloned().collect();
+    println!("    Lighthouse CPU benchmark index (higher is faster): median {:.0}", median(&all, "/benchmark_index"));
+}
+
+/// The 1, 5 and 15 minute load averages, to say how busy the machine was.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn default_lectern() -> PathBuf {

@@ -5,7 +5,8 @@
 //! serve` on it as a child process on a free port, so its memory and CPU time are its own
 //! (`/proc/PID/status` and `/proc/PID/stat`, Linux). It measures:
 //! - time to ready: from starting the process to its "ready" line, and to the first page served
-//!   (HTTP 200 for the home page);
+//!   (HTTP 200 for the home page), and the server's CPU time by then; then how long reading
+//!   every page took behind it (the server's own line) and when search first answered;
 //! - memory at ready: resident memory (RSS) once the start-up work in the background (the first
 //!   check of every page, the search index) has finished, and the peak so far;
 //! - for each of N edits of one page: write → reload message on the live-reload websocket, and
@@ -101,7 +102,14 @@ fn main() -> anyhow::Result<()> {
         std::thread::sleep(Duration::from_millis(2));
     };
     let ready_line = server.wait_stderr("ready in", Duration::from_secs(10));
-    let rss_first = server.rss("VmRSS:");
+    let (rss_first, cpu_ready) = (server.rss("VmRSS:"), server.cpu());
+    // Answered once every page is read and indexed (the server waits with the answer).
+    let (status, _, _) = get(&address, "/search/manifest.json")?;
+    let search_ready = server.started.elapsed();
+    if status != 200 {
+        bail!("the search manifest gave {status}");
+    }
+    let every_page = server.wait_stderr("rebuilt every page after the start", Duration::from_secs(120));
     let settled_after = server.settle();
     let (rss_ready, peak_ready) = (server.rss("VmRSS:"), server.rss("VmHWM:"));
     let cpu_before = server.cpu();
@@ -131,9 +139,15 @@ fn main() -> anyhow::Result<()> {
     let mib = |kib: u64| kib as f64 / 1024.0;
     println!("site: {} pages; edited page {url}; lectern {}", args.pages, lectern.display());
     println!(
-        "time to ready: {} ({:.0} ms to the first page served)",
+        "time to ready: {} ({:.0} ms to the first page served; CPU {:.0} ms)",
         ready_line.trim().trim_end_matches("; watching for changes (Ctrl-C to stop)"),
-        ms(first_page)
+        ms(first_page),
+        cpu_ready.total()
+    );
+    println!(
+        "behind it: {}; search answered {:.0} ms after the start",
+        every_page.trim().trim_start_matches("rebuilt "),
+        ms(search_ready)
     );
     println!(
         "memory at ready: RSS {:.0} MiB at the first page, {:.0} MiB once start-up work settled ({:.1} s); peak {:.0} MiB",

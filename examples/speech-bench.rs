@@ -59,7 +59,11 @@ fn main() -> Result<()> {
     let site = work.path().join("site");
     copy::copy_site(&args.site, &site)?;
 
+    let (load_before, cpu_before) = (load_average(), cpu_seconds());
     let cold = build_once(&site, &cache, &out, Prerender::Always, true)?;
+    // The engine's processes (Piper's workers) have ended and been waited for by now.
+    let cold_cpu = cpu_seconds() - cpu_before;
+    let load_after = load_average();
     // Alternating, so that a busy machine slows both kinds alike.
     let (mut warm, mut off) = (Vec::new(), Vec::new());
     for _ in 0..args.runs {
@@ -98,7 +102,11 @@ fn main() -> Result<()> {
 
     println!("site: {}", args.site.display());
     println!("cold:  {}", cold.summary);
-    println!("cold build: {:.2} s (speech stage {:.2} s)", cold.total_ms / 1000.0, cold.speech_ms / 1000.0);
+    println!(
+        "cold build: {:.2} s (speech stage {:.2} s), processor time {cold_cpu:.1} s (this process and the engine's), load average {load_before} before and {load_after} after",
+        cold.total_ms / 1000.0,
+        cold.speech_ms / 1000.0
+    );
     println!("warm:  {}", warm.last().map(|r| r.summary.as_str()).unwrap_or(""));
     println!(
         "warm build into an empty folder: {:.0} ms (speech stage {:.0} ms), speech off (prerender: never): {:.0} ms, ratio {:.2}x (target <= 1.10x)",
@@ -172,6 +180,35 @@ fn build_once(site: &Path, cache: &Path, out: &Path, prerender: Prerender, fresh
 fn last_cue_end(vtt: &str) -> f64 {
     let end = vtt.lines().filter_map(|l| l.split_once(" --> ").map(|(_, e)| e.trim())).next_back().unwrap_or("0:0:0");
     end.split(':').fold(0.0, |acc, part| acc * 60.0 + part.parse::<f64>().unwrap_or(0.0))
+}
+
+/// Processor time (user and system) of this process and of its children that ended, in seconds.
+#[cfg(not(unix))]
+fn cpu_seconds() -> f64 {
+    f64::NAN
+}
+
+/// Processor time (user and system) of this process and of its children that ended, in seconds.
+#[cfg(unix)]
+fn cpu_seconds() -> f64 {
+    let of = |who| {
+        // SAFETY: getrusage fills the struct it is given; a zeroed rusage is a valid value.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(who, &mut usage) } != 0 {
+            return 0.0;
+        }
+        let time = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+        time(usage.ru_utime) + time(usage.ru_stime)
+    };
+    of(libc::RUSAGE_SELF) + of(libc::RUSAGE_CHILDREN)
+}
+
+/// The one-minute load average (other work on the machine slows a build), or "?".
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
 }
 
 fn median(mut values: Vec<f64>) -> f64 {

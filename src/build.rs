@@ -4,7 +4,7 @@
 //! In: a [`Config`] and a [`Mode`]. Out: a [`Site`] (everything loaded and parsed, [`load_site`]),
 //! then its files: in memory ([`render_site`]) or in a new output folder ([`write_site`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -61,9 +61,25 @@ impl From<config::ConfigError> for BuildError {
     }
 }
 
-/// The title a page shows: its front matter's, else its leading H1's, else its file name.
-fn page_title(doc: &content::Doc, r: &Rendered) -> String {
-    if doc.title.is_empty() { r.title.clone().unwrap_or_else(|| doc.base_id.clone()) } else { doc.title.clone() }
+/// The title speech announces: the front matter's, else the heading the page shows, else its id.
+/// Read from the front matter, not `doc.title`, which holds the page's metadata title once the
+/// site is loaded: an incremental build reads a page again after that.
+fn spoken_title(doc: &content::Doc, r: &Rendered) -> String {
+    match doc.front.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(title) => title.to_string(),
+        None => r.title.clone().unwrap_or_else(|| doc.base_id.clone()),
+    }
+}
+
+/// The title of a page's metadata (sidebar, `<title>`, previous/next): its front matter's, else
+/// the H1 its body starts with ([`markdown::leading_title`]), else its id, as Docusaurus names a
+/// doc. The heading the page shows is the rendered one, which may differ.
+fn page_title(doc: &content::Doc) -> String {
+    if doc.title.is_empty() {
+        markdown::leading_title(doc.body()).unwrap_or_else(|| doc.base_id.clone())
+    } else {
+        doc.title.clone()
+    }
 }
 
 /// What a caller loads the site for. Whether speech may synthesise audio is the config's
@@ -86,8 +102,8 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
     let mut timings = Timings::default();
     let mut content = content::load(&config).map_err(BuildError::Content)?;
     timings.mark_peak("load");
-    let statics = content::walk_static(&config);
-    let resolver_index = crate::links::Index::new(&config, &content, &statics);
+    let links = crate::links::Table::new(&content, content::walk_static(&config));
+    let resolver_index = crate::links::Index::with_table(&config, &content, &links);
     let started = std::time::Instant::now();
     let highlight_before = markdown::highlight_time();
     let whole_page = config.speech.whole_page;
@@ -102,14 +118,19 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
     timings.markdown = ms_since(started);
     timings.highlight = (markdown::highlight_time() - highlight_before).as_secs_f64() * 1000.0;
     timings.mark_peak("markdown");
-    let copies = resolver_index.copies(&content, &rendered);
+    let mut copies = resolver_index.copies(&content, &rendered);
     drop(resolver_index);
+    let first_diagram = content.docs.iter().zip(&rendered).find_map(|(d, r)| r.diagrams.first().map(|at| (d, *at)));
+    let diagram_warning = match first_diagram {
+        Some(first) => diagrams(&config, first, &mut copies)?,
+        None => None,
+    };
 
     let mut errors = Vec::new();
     let mut head = std::mem::take(&mut config.warnings);
     head.append(&mut content.warnings);
     for (doc, r) in content.docs.iter_mut().zip(&rendered) {
-        doc.title = page_title(doc, r);
+        doc.title = page_title(doc);
         errors.extend(r.diagnostics.iter().filter(|d| d.is_error()).cloned());
     }
     let started = std::time::Instant::now();
@@ -133,7 +154,7 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
             if r.card_lists.is_empty() { Vec::new() } else { card_list_warnings(doc, r, &sidebars.placements[i]) };
         page_warnings.push(site::PageWarnings::of(doc, r, card_lists));
     }
-    let site_warnings = site::SiteWarnings { head, sidebars: sidebar_warnings };
+    let site_warnings = site::SiteWarnings { head, diagram: diagram_warning, sidebars: sidebar_warnings };
     let started = std::time::Instant::now();
     let titles: Vec<&str> = content.docs.iter().map(|d| d.title.as_str()).collect();
     let speech = match mode {
@@ -154,7 +175,19 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
         .map(|((markdown, body), git_date)| Page { markdown, body, git_date })
         .collect();
     timings.load = ms_since(loading) - timings.markdown - timings.sidebar - timings.speech;
-    Ok(Site { config, content, pages, sidebars, copies, warnings, site_warnings, page_warnings, timings, speech })
+    Ok(Site {
+        config,
+        content,
+        pages,
+        sidebars,
+        copies,
+        links,
+        warnings,
+        site_warnings,
+        page_warnings,
+        timings,
+        speech,
+    })
 }
 
 /// What the markdown stage makes of a page for later stages: its HTML or only its facts, and
@@ -180,7 +213,7 @@ fn read_page(
     if keep_html || !r.card_lists.is_empty() {
         return (r, (PageBody::Html(html), None));
     }
-    let title = page_title(doc, &r);
+    let title = spoken_title(doc, &r);
     let facts = HtmlFacts { hash: site::html_hash(&html), ids: crate::html::element_ids(&html) };
     let mut blocks = crate::speech::page_blocks(i, &title, &html, whole_page);
     for block in &mut blocks {
@@ -214,6 +247,42 @@ fn fill_card_lists(
     Some(page_blocks)
 }
 
+/// For a site with diagrams (`first` is the first, in `doc`): mermaid's browser build, added to
+/// `copies` under `assets/mermaid/` when it is installed, else the one warning that says it is
+/// not and where the first diagram is.
+pub(crate) fn diagrams(
+    config: &Config,
+    (doc, first): (&content::Doc, markdown::DiagramAt),
+    copies: &mut BTreeMap<String, std::path::PathBuf>,
+) -> Result<Option<Diagnostic>, BuildError> {
+    use crate::config::mermaid::{self, Mermaid};
+    match &config.mermaid {
+        Mermaid::Found { dir, .. } => {
+            for (rel, file) in mermaid::build_files(dir)? {
+                copies.insert(format!("assets/{}/{rel}", mermaid::ASSETS_DIR), file);
+            }
+            Ok(None)
+        }
+        Mermaid::Missing { reason } => {
+            let d = Diagnostic::warning(
+                &doc.display_path,
+                first.line,
+                first.column,
+                format!("Mermaid diagrams are shown as their source: {reason}"),
+            )
+            .with_help(format!(
+                "run `npm install mermaid` in the site's folder, or set {} to the folder of an installed mermaid package (version {} or later)",
+                mermaid::ENV_VAR,
+                mermaid::MIN_MAJOR
+            ));
+            Ok(Some(match doc.text.lines().nth(first.line.wrapping_sub(1)) {
+                Some(text) => d.with_source_line(text),
+                None => d,
+            }))
+        }
+    }
+}
+
 /// A `<DocCardList />` on a page in no sidebar has nothing to list (Docusaurus fails there).
 fn card_list_warnings(doc: &content::Doc, r: &Rendered, placement: &Option<sidebar::Placement>) -> Vec<Diagnostic> {
     if placement.is_some() {
@@ -238,13 +307,13 @@ fn card_list_warnings(doc: &content::Doc, r: &Rendered, placement: &Option<sideb
         .collect()
 }
 
-/// Fills the card lists of every page that has one again, from the current sidebars, titles and
-/// descriptions (for `serve`, after pages were read again): the pages whose HTML changed, their
-/// speech read again.
-pub fn refill_card_lists(site: &mut Site) -> Vec<usize> {
+/// Fills the card lists of `pages` again, from the current sidebars, titles and descriptions
+/// (for `serve`, after pages were read again): the pages whose HTML changed, their speech read
+/// again.
+pub fn refill_card_lists(site: &mut Site, pages: impl IntoIterator<Item = usize>) -> Vec<usize> {
     let mut changed = Vec::new();
-    for i in 0..site.pages.len() {
-        if site.pages[i].markdown.card_lists.is_empty() {
+    for i in pages {
+        if site.pages.get(i).is_none_or(|p| p.markdown.card_lists.is_empty()) {
             continue;
         }
         let Some(html) = site.pages[i].body.html() else { continue };
@@ -272,32 +341,46 @@ pub enum PageUpdate {
     Navigation,
 }
 
-/// Reads and parses the page at `source` (relative to docs_dir) again, alone, into `site`.
+/// What [`reparse_doc`] did.
+#[derive(Debug, Clone)]
+pub struct Reparsed {
+    /// The doc read again (index into the site's docs).
+    pub doc: usize,
+    pub update: PageUpdate,
+    /// The files the page now links, embeds or speaks (copies and audio), by output path: the
+    /// caller serves the ones it lacks without a look at every file of the site.
+    pub files: Vec<(String, OutputFile)>,
+}
+
+/// Reads and parses the page at `source` (relative to docs_dir) again, alone, into `site`. Its
+/// links are resolved with the site's [`crate::links::Table`]: no pass over every page.
 ///
 /// `Ok(None)` when the page is gone or its id, URL, draft or unlisted state changed: other pages'
 /// links and the sitemap depend on those, so the caller loads the whole site again. On an error
 /// `site` is left as it was.
-pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, BuildError> {
-    let Some(i) = site.content.docs.iter().position(|d| d.source == source) else { return Ok(None) };
+pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<Reparsed>, BuildError> {
+    let Some(i) = site.links.doc(source) else { return Ok(None) };
     let old = &site.content.docs[i];
     let mut doc = content::load_doc(&site.config, source, &old.file).map_err(|d| BuildError::Content(vec![d]))?;
     if route_key(&doc) != route_key(old) {
         return Ok(None);
     }
-    let statics = content::walk_static(&site.config);
-    let index = crate::links::Index::new(&site.config, &site.content, &statics);
+    let index = crate::links::Index::with_table(&site.config, &site.content, &site.links);
     let mut rendered = pages::page_markdown(&index, &doc, true);
     let html = std::mem::take(&mut rendered.html);
     let errors: Vec<Diagnostic> = rendered.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if !errors.is_empty() {
         return Err(BuildError::Content(errors));
     }
-    if doc.title.is_empty() {
-        doc.title = rendered.title.clone().unwrap_or_else(|| doc.base_id.clone());
-    }
+    doc.title = page_title(&doc);
     // Images the page now embeds; files it no longer uses stay servable until the next full load.
-    let new_copies =
+    let mut new_copies =
         index.copies(&Content { docs: vec![doc.clone()], ..Default::default() }, std::slice::from_ref(&rendered));
+    // A page's first diagram brings mermaid's build (or the warning that it is missing).
+    let diagram_warning = match rendered.diagrams.first() {
+        Some(first) => diagrams(&site.config, (&doc, *first), &mut new_copies)?,
+        None => None,
+    };
     let update = if nav_key(&doc) == nav_key(old) { PageUpdate::Body } else { PageUpdate::Navigation };
     drop(index);
     let previous = std::mem::replace(&mut site.content.docs[i], doc);
@@ -326,12 +409,16 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<PageUpdate>, 
     let card_lists = card_list_warnings(&site.content.docs[i], &rendered, &site.sidebars.placements[i]);
     site.page_warnings[i] = site::PageWarnings::of(&site.content.docs[i], &rendered, card_lists.clone());
     site.warnings = rendered.diagnostics.clone();
+    site.warnings.extend(diagram_warning);
     site.warnings.extend(card_lists);
     site.pages[i].markdown = rendered;
     site.pages[i].body = PageBody::Html(html);
+    let mut files: Vec<(String, OutputFile)> =
+        new_copies.iter().map(|(rel, src)| (rel.clone(), OutputFile::Copy(src.clone()))).collect();
+    files.extend(speech.files.iter().map(|(rel, file)| (rel.clone(), file.clone())));
     site.speech.update_page(i, speech);
     site.copies.extend(new_copies);
-    Ok(Some(update))
+    Ok(Some(Reparsed { doc: i, update, files }))
 }
 
 /// What other pages' links, the sitemap and the output paths depend on.
@@ -371,16 +458,52 @@ pub struct RouteSite {
 /// page's leading H1 ([`markdown::leading_title`]), which is all routing needs.
 pub fn load_routes(root: &Path, overrides: &Overrides) -> Result<RouteSite, BuildError> {
     let config = config::load(root, overrides)?;
-    let mut content = content::load(&config).map_err(BuildError::Content)?;
+    let (content, sidebars) = titled_content(&config)?;
+    Ok(RouteSite { config, content, sidebars })
+}
+
+/// Every page with its title, and the sidebars, without rendering any page.
+fn titled_content(config: &Config) -> Result<(Content, Sidebars), BuildError> {
+    let mut content = content::load(config).map_err(BuildError::Content)?;
     content.docs.par_iter_mut().filter(|d| d.title.is_empty()).for_each(|d| {
-        d.title = markdown::leading_title(d.body()).unwrap_or_else(|| d.base_id.clone());
+        d.title = page_title(d);
     });
-    let (sidebars, problems) = sidebar::build_sidebars(&content, &config);
+    let (sidebars, problems) = sidebar::build_sidebars(&content, config);
     let problems: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
     if !problems.is_empty() {
         return Err(BuildError::Content(problems));
     }
-    Ok(RouteSite { config, content, sidebars })
+    Ok((content, sidebars))
+}
+
+/// The site as far as it is known without reading any page's Markdown, for `serve` to answer
+/// while [`load_site`] reads every page: each page with its front matter, URL and title (its
+/// front matter's, else its leading H1 as [`markdown::leading_title`] finds it, which is the
+/// title [`load_site`] finds), the sidebars, the link table and the pages' git dates. No page's
+/// Markdown facts ([`Page::markdown`] is empty and [`PageBody::Facts`] holds nothing), no speech,
+/// no copies and no warnings: [`load_site`] gives those. Its errors are those of the pages'
+/// front matter and of the sidebars.
+pub fn load_outline(config: Config) -> Result<Site, BuildError> {
+    let (content, sidebars) = titled_content(&config)?;
+    let links = crate::links::Table::new(&content, content::walk_static(&config));
+    let pages_len = content.docs.len();
+    let pages = content::git_dates(&config, &content.docs)
+        .into_iter()
+        .map(|git_date| Page { markdown: Rendered::default(), body: PageBody::Facts(HtmlFacts::default()), git_date })
+        .collect();
+    Ok(Site {
+        config,
+        content,
+        pages,
+        sidebars,
+        copies: BTreeMap::new(),
+        links,
+        warnings: Vec::new(),
+        site_warnings: site::SiteWarnings::default(),
+        page_warnings: vec![site::PageWarnings::default(); pages_len],
+        timings: Timings::default(),
+        speech: crate::speech::SiteSpeech::default(),
+    })
 }
 
 /// Every page: sidebar pages in sidebar order first, then the rest by source path.
@@ -684,18 +807,21 @@ pub fn save_state(
 /// Loads the theme: the built-in one with the site's `theme/` folder over it.
 pub fn load_theme(config: &Config) -> Result<crate::render::Theme, BuildError> {
     let dir = config.root.join("theme");
-    crate::render::Theme::load(dir.is_dir().then_some(dir.as_path())).map_err(|e| match BuildError::from(e) {
-        // Theme files print relative to the site root, like pages: `theme/page.html`.
-        BuildError::Content(ds) => BuildError::Content(
-            ds.into_iter()
-                .map(|mut d| {
-                    if let Ok(rel) = d.path.strip_prefix(&config.root) {
-                        d.path = rel.to_path_buf();
-                    }
-                    d
-                })
-                .collect(),
-        ),
-        other => other,
+    let highlight = crate::markdown::highlight_css();
+    crate::render::Theme::load(dir.is_dir().then_some(dir.as_path()), &highlight).map_err(|e| {
+        match BuildError::from(e) {
+            // Theme files print relative to the site root, like pages: `theme/page.html`.
+            BuildError::Content(ds) => BuildError::Content(
+                ds.into_iter()
+                    .map(|mut d| {
+                        if let Ok(rel) = d.path.strip_prefix(&config.root) {
+                            d.path = rel.to_path_buf();
+                        }
+                        d
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
     })
 }

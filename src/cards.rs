@@ -27,6 +27,14 @@ pub fn items_for_doc(sidebars: &Sidebars, doc: usize) -> Option<&[Item]> {
     Some(deepest_category(items, doc).map_or(items.as_slice(), |c| c.items.as_slice()))
 }
 
+/// Whether the card list on doc `page` has a card of doc `doc` (which shows its label and
+/// description): a card of a category shows none of its docs' text.
+pub fn lists_doc(sidebars: &Sidebars, page: usize, doc: usize) -> bool {
+    items_for_doc(sidebars, page).is_some_and(|items| {
+        items.iter().any(|item| matches!(item, Item::Doc { doc: d, .. } | Item::Ref { doc: d, .. } if *d == doc))
+    })
+}
+
 /// The innermost category that links to `doc` or holds it among its items, at any depth.
 fn deepest_category(items: &[Item], doc: usize) -> Option<&Category> {
     items.iter().find_map(|item| match item {
@@ -265,6 +273,10 @@ mod tests {
         assert_eq!(labels(2), Some(vec!["One".to_string(), "Deep".to_string()]), "a page inside it");
         assert_eq!(labels(3), Some(vec!["Three".to_string()]), "the deepest category");
         assert_eq!(labels(4), None, "in no sidebar");
+        // A card shows a doc's own text only for the docs among the items.
+        assert!(lists_doc(&sidebars, 2, 2) && lists_doc(&sidebars, 1, 2));
+        assert!(!lists_doc(&sidebars, 2, 3), "a category's card shows none of its docs' text");
+        assert!(lists_doc(&sidebars, 3, 3) && !lists_doc(&sidebars, 0, 2) && !lists_doc(&sidebars, 4, 0));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! Pure: it looks things up in what the earlier stages made.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -19,10 +19,12 @@ use crate::markdown::{LinkKind, LinkRef};
 use crate::sidebar::{CategoryLink, Item};
 use crate::site::{PageBody, Site};
 
-/// What every page's checks look things up in.
-struct Lookup<'a> {
-    site: &'a Site,
-    index: Index<'a>,
+/// What links are checked against beside the site's link table ([`Site::links`]): page URLs,
+/// generated pages, static files and drafts, by URL. Made from the whole site; `serve` keeps it
+/// while no page is added, moved or removed and the sidebars stay as they were, so checking an
+/// edited page's links costs no pass over every page.
+#[derive(Debug, Clone, Default)]
+pub struct Targets {
     /// Page URLs (decoded, no trailing slash) to doc index.
     pages: HashMap<String, usize>,
     /// URLs of generated pages: category pages and the home page.
@@ -30,13 +32,59 @@ struct Lookup<'a> {
     /// Static files, by URL (decoded).
     statics: HashSet<String>,
     /// Draft sources and URLs left out of production.
-    draft_sources: HashSet<&'a str>,
+    draft_sources: HashSet<String>,
     draft_urls: HashSet<String>,
-    /// Element ids of every page, read from its HTML the first time a link needs them.
-    ids: Vec<OnceLock<HashSet<String>>>,
+}
+
+impl Targets {
+    /// The targets of `site` as it is now.
+    pub fn new(site: &Site) -> Targets {
+        let c = &site.config;
+        let mut generated = HashSet::new();
+        for sb in &site.sidebars.sidebars {
+            collect_generated(&sb.items, &mut generated);
+        }
+        if !crate::pages::has_home_page(site) {
+            // The generated home page (see `pages::home_cards`).
+            generated.insert(url_key(&c.base_url));
+        }
+        Targets {
+            pages: site.content.docs.iter().enumerate().map(|(i, d)| (url_key(&d.url), i)).collect(),
+            generated,
+            statics: site.links.statics().map(|s| url_key(&format!("{}{s}", c.base_url))).collect(),
+            draft_sources: site.content.drafts.iter().map(|(s, _)| s.clone()).collect(),
+            draft_urls: site.content.drafts.iter().map(|(_, u)| url_key(u)).collect(),
+        }
+    }
+}
+
+/// What every page's checks look things up in.
+struct Lookup<'a> {
+    site: &'a Site,
+    index: Index<'a>,
+    targets: &'a Targets,
+    /// Element ids of the pages whose HTML the site keeps, read from it the first time a link
+    /// needs them (other pages keep theirs).
+    html_ids: Mutex<HashMap<usize, Arc<HashSet<String>>>>,
     /// Whether to look for a likely fix of a broken link on page `i`: the search goes through
     /// every page of the site.
     hints: &'a (dyn Fn(usize) -> bool + Sync),
+}
+
+/// A page's element ids: kept by the site, or read from its HTML.
+enum Ids<'a> {
+    Kept(&'a HashSet<String>),
+    Read(Arc<HashSet<String>>),
+}
+
+impl std::ops::Deref for Ids<'_> {
+    type Target = HashSet<String>;
+    fn deref(&self) -> &HashSet<String> {
+        match self {
+            Ids::Kept(ids) => ids,
+            Ids::Read(ids) => ids,
+        }
+    }
 }
 
 /// From how many pages [`check_pages`] spreads the work over threads.
@@ -61,8 +109,17 @@ pub struct PageChecks {
 /// site; the result is in the order of `pages`. A broken link of page `i` gets a "did you mean"
 /// only when `hints(i)`.
 pub fn check_each(site: &Site, pages: &[usize], hints: &(dyn Fn(usize) -> bool + Sync)) -> PageChecks {
-    let statics = crate::content::walk_static(&site.config);
-    let lookup = Lookup::new(site, &statics, hints);
+    check_each_with(site, &Targets::new(site), pages, hints)
+}
+
+/// [`check_each`] with the site's [`Targets`] made already.
+pub fn check_each_with(
+    site: &Site,
+    targets: &Targets,
+    pages: &[usize],
+    hints: &(dyn Fn(usize) -> bool + Sync),
+) -> PageChecks {
+    let lookup = Lookup::new(site, targets, hints);
     let lookup = &lookup;
     let check_one = |i: usize| -> (Vec<Diagnostic>, Vec<usize>) {
         let Some(doc) = site.content.docs.get(i) else { return Default::default() };
@@ -108,46 +165,50 @@ pub fn combine(pages: impl IntoIterator<Item = Diagnostic>, rest: Vec<Diagnostic
 }
 
 /// Checks the links of the pages at `pages` (indices into the site's docs) against the whole
-/// site, as [`check_site`] does for every page: what `serve` runs after an edit. A broken
-/// link of page `i` gets a "did you mean" only when `hints(i)`. Sorted by file and position;
-/// redirects are not checked.
+/// site, as [`check_site`] does for every page. A broken link of page `i` gets a "did you mean"
+/// only when `hints(i)`. Sorted by file and position; redirects are not checked.
 pub fn check_pages(site: &Site, pages: &[usize], hints: &(dyn Fn(usize) -> bool + Sync)) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = check_each(site, pages, hints).problems.into_iter().flatten().collect();
+    check_pages_with(site, &Targets::new(site), pages, hints)
+}
+
+/// [`check_pages`] with the site's [`Targets`] made already: what `serve` runs after an edit,
+/// in proportion to the pages it checks.
+pub fn check_pages_with(
+    site: &Site,
+    targets: &Targets,
+    pages: &[usize],
+    hints: &(dyn Fn(usize) -> bool + Sync),
+) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> =
+        check_each_with(site, targets, pages, hints).problems.into_iter().flatten().collect();
     out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     out
 }
 
 impl<'a> Lookup<'a> {
-    fn new(site: &'a Site, statics: &[String], hints: &'a (dyn Fn(usize) -> bool + Sync)) -> Self {
-        let c = &site.config;
-        let pages = site.content.docs.iter().enumerate().map(|(i, d)| (url_key(&d.url), i)).collect();
-        let mut generated = HashSet::new();
-        for sb in &site.sidebars.sidebars {
-            collect_generated(&sb.items, &mut generated);
-        }
-        if !crate::pages::has_home_page(site) {
-            // The generated home page (see `pages::home_cards`).
-            generated.insert(url_key(&c.base_url));
-        }
+    fn new(site: &'a Site, targets: &'a Targets, hints: &'a (dyn Fn(usize) -> bool + Sync)) -> Self {
         Lookup {
             site,
-            index: Index::new(c, &site.content, statics),
-            pages,
-            generated,
-            statics: statics.iter().map(|s| url_key(&format!("{}{s}", c.base_url))).collect(),
-            draft_sources: site.content.drafts.iter().map(|(s, _)| s.as_str()).collect(),
-            draft_urls: site.content.drafts.iter().map(|(_, u)| url_key(u)).collect(),
-            ids: site.pages.iter().map(|_| OnceLock::new()).collect(),
+            index: Index::with_table(&site.config, &site.content, &site.links),
+            targets,
+            html_ids: Mutex::new(HashMap::new()),
             hints,
         }
     }
 
     /// The element ids of page `t`.
-    fn ids(&self, t: usize) -> &HashSet<String> {
-        self.ids[t].get_or_init(|| match &self.site.pages[t].body {
-            PageBody::Html(html) => crate::html::element_ids(html),
-            PageBody::Facts(facts) => facts.ids.clone(),
-        })
+    fn ids(&self, t: usize) -> Ids<'a> {
+        let html = match &self.site.pages[t].body {
+            PageBody::Facts(facts) => return Ids::Kept(&facts.ids),
+            PageBody::Html(html) => html,
+        };
+        let known = self.html_ids.lock().unwrap_or_else(PoisonError::into_inner).get(&t).cloned();
+        let ids = known.unwrap_or_else(|| {
+            let ids = Arc::new(crate::html::element_ids(html));
+            self.html_ids.lock().unwrap_or_else(PoisonError::into_inner).insert(t, ids.clone());
+            ids
+        });
+        Ids::Read(ids)
     }
 
     /// The problem with one link of page `i`, if any; `targets` gets the pages whose anchors it
@@ -170,7 +231,7 @@ impl<'a> Lookup<'a> {
             // A page: its anchor, if any, must be one of the page's ids.
             Some(Target::Doc { .. }) => {
                 let key = url_key(&self.absolute_url(doc, &decoded));
-                return match (anchor, self.pages.get(&key)) {
+                return match (anchor, self.targets.pages.get(&key)) {
                     (Some(_), Some(&target)) => self.check_anchor(i, doc, link, anchor, Some(target), targets),
                     _ => None,
                 };
@@ -202,13 +263,13 @@ impl<'a> Lookup<'a> {
         }
         let url = self.absolute_url(doc, &decoded);
         let key = url_key(&url);
-        if let Some(&target) = self.pages.get(&key) {
+        if let Some(&target) = self.targets.pages.get(&key) {
             return self.check_anchor(i, doc, link, anchor, Some(target), targets);
         }
-        if self.generated.contains(&key) || self.statics.contains(&key) {
+        if self.targets.generated.contains(&key) || self.targets.statics.contains(&key) {
             return None;
         }
-        if self.draft_urls.contains(&key) {
+        if self.targets.draft_urls.contains(&key) {
             return self.draft(doc, link);
         }
         if image {
@@ -239,11 +300,10 @@ impl<'a> Lookup<'a> {
                 Some("a `.md` link names a page's file inside the docs folder; remove the extra `../`".into()),
             );
         }
-        let found =
-            candidates.iter().flatten().find_map(|c| self.site.content.docs.iter().position(|d| &d.source == c));
+        let found = candidates.iter().flatten().find_map(|c| self.site.links.doc(c));
         match found {
             Some(target) => self.check_anchor(i, doc, link, anchor, Some(target), targets),
-            None if candidates.iter().flatten().any(|c| self.draft_sources.contains(c.as_str())) => {
+            None if candidates.iter().flatten().any(|c| self.targets.draft_sources.contains(c.as_str())) => {
                 self.draft(doc, link)
             }
             None => {
@@ -423,10 +483,10 @@ fn check_sidebar_links(site: &Site) -> Vec<Diagnostic> {
         Policy::Error => Severity::Error,
     };
     let mut links = Vec::new();
-    fn collect<'i>(items: &'i [Item], out: &mut Vec<(&'i str, &'i crate::located::Place)>) {
+    fn collect<'i>(items: &'i [Item], out: &mut Vec<(&'i str, &'i crate::located::Place, &'static str)>) {
         for it in items {
             match it {
-                Item::Link { href, at, .. } => out.push((href, at)),
+                Item::Link { href, at, .. } => out.push((href, at, "sidebar")),
                 Item::Category(c) => collect(&c.items, out),
                 _ => {}
             }
@@ -435,20 +495,24 @@ fn check_sidebar_links(site: &Site) -> Vec<Diagnostic> {
     for sb in &site.sidebars.sidebars {
         collect(&sb.items, &mut links);
     }
+    // The navbar's and footer's links, checked the same way.
+    let navbar = site.sidebars.links.navbar.iter().map(|l| (l, "navbar"));
+    let footer = site.sidebars.links.footer.iter().flat_map(|c| &c.links).map(|l| (l, "footer"));
+    links.extend(navbar.chain(footer).filter_map(|(l, kind)| Some((l.url.as_str(), l.at.as_ref()?, kind))));
     let base = &site.config.base_url;
-    links.retain(|(href, _)| !is_external(href) && href.starts_with(base.as_str()));
+    links.retain(|(href, _, _)| !is_external(href) && href.starts_with(base.as_str()));
     if links.is_empty() {
         return Vec::new();
     }
-    let statics = crate::content::walk_static(&site.config);
-    let lookup = Lookup::new(site, &statics, &|_| true);
+    let targets = Targets::new(site);
+    let lookup = Lookup::new(site, &targets, &|_| true);
     let mut out = Vec::new();
-    for (href, at) in links {
+    for (href, at, kind) in links {
         let key = url_key(split_link(href).0);
-        if lookup.pages.contains_key(&key) || lookup.generated.contains(&key) || lookup.statics.contains(&key) {
+        if targets.pages.contains_key(&key) || targets.generated.contains(&key) || targets.statics.contains(&key) {
             continue;
         }
-        let mut d = at.error(format!("sidebar link '{href}' matches no page"));
+        let mut d = at.error(format!("{kind} link '{href}' matches no page"));
         d.severity = severity;
         if let Some(help) = lookup.suggest_url(&percent_decode(split_link(href).0)) {
             d = d.with_help(help);

@@ -24,7 +24,7 @@ use crate::site::{HtmlFacts, Page, PageBody, PageWarnings, Site, SiteWarnings, T
 use crate::unchanged::{Parts, entry_key};
 
 /// The record's format; another value is not read.
-const FORMAT: &str = "lectern incremental state 1";
+const FORMAT: &str = "lectern incremental state 2";
 
 /// Everything the next build needs of this one's site beside the sources it reads again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -46,6 +46,8 @@ pub struct State {
     /// The warnings of loading that belong to no page: the settings' and the docs folder's, and
     /// the sidebars'.
     pub head_warnings: Vec<StoredDiagnostic>,
+    /// That the diagrams are shown as their source, at the first diagram.
+    pub diagram_warning: Option<StoredDiagnostic>,
     pub sidebar_warnings: Vec<StoredDiagnostic>,
     pub speech_warnings: Vec<StoredDiagnostic>,
     /// The problems of the sidebars' links and of the redirects.
@@ -79,6 +81,10 @@ pub struct StoredPage {
     pub audio: Vec<String>,
     /// The length of its part of `llms-full.txt`, when it has one.
     pub llms_len: usize,
+    /// Where its first Mermaid diagram starts (line, column), if it has one.
+    pub diagram: Option<(usize, usize)>,
+    /// The partials' files it includes.
+    pub includes: Vec<PathBuf>,
 }
 
 /// The search index as the build wrote it.
@@ -289,6 +295,8 @@ impl State {
                     copies,
                     audio: site.speech.page_files.get(i).cloned().unwrap_or_default(),
                     llms_len: llms.get(&i).copied().unwrap_or(0),
+                    diagram: page.markdown.diagrams.first().map(|d| (d.line, d.column)),
+                    includes: page.markdown.includes.clone(),
                     ..StoredPage::default()
                 };
                 if let Some(w) = site.page_warnings.get(i) {
@@ -309,6 +317,7 @@ impl State {
             draft_ids: site.content.draft_ids.clone(),
             pages,
             head_warnings: store(&site.site_warnings.head),
+            diagram_warning: site.site_warnings.diagram.as_ref().map(StoredDiagnostic::from),
             sidebar_warnings: store(&site.site_warnings.sidebars),
             speech_warnings: store(&site.speech.warnings),
             check_rest: store(check_rest),
@@ -338,16 +347,32 @@ impl State {
         let _ = std::fs::remove_file(state_file(config, out));
     }
 
-    /// The docs whose files changed between this record's snapshot and `now`, or the first
-    /// changed entry that is not a page's file (a folder, an image, a partial, a category file,
-    /// a page added or removed): then the whole site is built.
+    /// The docs whose files changed between this record's snapshot and `now`, with the docs
+    /// that include a changed partial's file; or the first changed entry that is neither a
+    /// page's file nor a partial a page includes (a folder, an image, a category file, a page
+    /// added or removed): then the whole site is built.
     pub fn changed_docs(&self, now: &Parts, folders: &[PathBuf; 2]) -> Result<Vec<usize>, String> {
         let by_key: HashMap<String, usize> = self.docs.iter().enumerate().map(|(i, d)| (doc_key(d), i)).collect();
         let present: std::collections::HashSet<&str> = now.entries.iter().map(|(k, _, _)| k.as_str()).collect();
+        let mut includers: HashMap<&Path, Vec<usize>> = HashMap::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            for f in &p.includes {
+                includers.entry(f.as_path()).or_default().push(i);
+            }
+        }
         let mut changed = Vec::new();
         for key in self.parts.changed_entries(now, folders) {
             match by_key.get(&key) {
                 Some(&i) if present.contains(key.as_str()) => changed.push(i),
+                None if !includers.is_empty() => {
+                    let file = crate::links::lexical(&crate::unchanged::path_of(&key, folders));
+                    match includers.get(file.as_path()) {
+                        // Pages read a partial again as they read themselves: its removal is
+                        // their error.
+                        Some(pages) => changed.extend(pages.iter().copied()),
+                        None => return Err(key.split_once(':').map_or(key.clone(), |(_, rel)| rel.to_string())),
+                    }
+                }
                 _ => return Err(key.split_once(':').map_or(key.clone(), |(_, rel)| rel.to_string())),
             }
         }
@@ -369,6 +394,7 @@ impl State {
             warnings: Vec::new(),
         };
         let (sidebars, _) = crate::sidebar::build_sidebars(&content, &config);
+        let links = crate::links::Table::new(&content, crate::content::walk_static(&config));
         let docs_path = config.docs_path();
         let mut copies = BTreeMap::new();
         let pages = self
@@ -398,9 +424,11 @@ impl State {
             pages,
             sidebars,
             copies,
+            links,
             warnings: Vec::new(),
             site_warnings: SiteWarnings {
                 head: restore(&self.head_warnings),
+                diagram: self.diagram_warning.as_ref().map(Diagnostic::from),
                 sidebars: restore(&self.sidebar_warnings),
             },
             page_warnings,

@@ -4,6 +4,7 @@
 //! the URL to emit, and the set of local files the built site must carry. Pure: it looks
 //! things up in lists made by the content stage and never touches the disk.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -11,14 +12,54 @@ use crate::config::Config;
 use crate::content::{Content, Doc};
 use crate::markdown::{ImportedFile, LinkResolver, Rendered, ResolvedImage};
 
-/// What every page's resolver looks things up in; built once per build.
+/// What links are resolved against, owned: the pages by source and by URL, the files beside
+/// them and the static files. Made once per load of the site ([`crate::site::Site::links`]); it
+/// stays true while no page, asset or static file is added, removed or moved (`serve` loads the
+/// whole site again then), so an edit resolves its links without a pass over every page.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// Doc index by source (relative to docs_dir).
+    sources: HashMap<String, usize>,
+    assets: HashSet<String>,
+    statics: HashSet<String>,
+    /// Doc index by URL, decoded and without a trailing slash.
+    urls: HashMap<String, usize>,
+}
+
+impl Table {
+    /// The table of `content`'s docs and assets; `statics` are the files of the static dirs,
+    /// relative to their dir.
+    pub fn new(content: &Content, statics: Vec<String>) -> Table {
+        let docs = &content.docs;
+        Table {
+            sources: docs.iter().enumerate().map(|(i, d)| (d.source.clone(), i)).collect(),
+            assets: content.assets.iter().cloned().collect(),
+            statics: statics.into_iter().collect(),
+            urls: docs.iter().enumerate().map(|(i, d)| (d.url.trim_end_matches('/').to_string(), i)).collect(),
+        }
+    }
+
+    /// The doc whose source (relative to docs_dir) is `source`.
+    pub fn doc(&self, source: &str) -> Option<usize> {
+        self.sources.get(source).copied()
+    }
+
+    /// Whether `rel` (relative to docs_dir) is a file beside the pages.
+    pub fn is_asset(&self, rel: &str) -> bool {
+        self.assets.contains(rel)
+    }
+
+    /// The files of the static dirs, relative to their dir, in no order.
+    pub fn statics(&self) -> impl Iterator<Item = &str> {
+        self.statics.iter().map(String::as_str)
+    }
+}
+
+/// What every page's resolver looks things up in: the site's docs and their [`Table`].
 pub struct Index<'a> {
     config: &'a Config,
-    docs: HashMap<&'a str, &'a Doc>,
-    assets: HashSet<&'a str>,
-    statics: HashSet<String>,
-    /// Page URLs, decoded and without a trailing slash.
-    urls: HashMap<String, &'a Doc>,
+    docs: &'a [Doc],
+    table: Cow<'a, Table>,
 }
 
 /// What a local link points at.
@@ -35,13 +76,12 @@ pub enum Target {
 impl<'a> Index<'a> {
     /// `statics` are the files of the static dirs, relative to their dir.
     pub fn new(config: &'a Config, content: &'a Content, statics: &[String]) -> Self {
-        Index {
-            config,
-            docs: content.docs.iter().map(|d| (d.source.as_str(), d)).collect(),
-            assets: content.assets.iter().map(String::as_str).collect(),
-            statics: statics.iter().cloned().collect(),
-            urls: content.docs.iter().map(|d| (d.url.trim_end_matches('/').to_string(), d)).collect(),
-        }
+        Index { config, docs: &content.docs, table: Cow::Owned(Table::new(content, statics.to_vec())) }
+    }
+
+    /// The index of `content` with its table made already (`table` must be `content`'s).
+    pub fn with_table(config: &'a Config, content: &'a Content, table: &'a Table) -> Self {
+        Index { config, docs: &content.docs, table: Cow::Borrowed(table) }
     }
 
     /// Resolves a link written in `from`. `None`: external, same-page anchor, or nothing found.
@@ -57,24 +97,27 @@ impl<'a> Index<'a> {
             return source_candidates(&here, &path, &self.config.docs_dir)
                 .into_iter()
                 .flatten()
-                .find_map(|c| self.docs.get(c.as_str()))
+                .find_map(|c| self.table.doc(&c))
+                .and_then(|i| self.docs.get(i))
                 .map(|d| Target::Doc { url: format!("{}{suffix}", encode_path(&d.url)) });
         }
         if let Some(abs) = path.strip_prefix('/') {
             let base = self.config.base_url.trim_start_matches('/');
             let rel = abs.strip_prefix(base).unwrap_or(abs);
-            if self.statics.contains(rel) {
+            if self.table.statics.contains(rel) {
                 return Some(Target::Static { url: format!("{}{}{suffix}", self.config.base_url, encode_path(rel)) });
             }
             // A page's URL, written with or without base_url.
             let full = format!("{}{}", self.config.base_url, rel.trim_end_matches('/'));
             return self
+                .table
                 .urls
                 .get(full.trim_end_matches('/'))
+                .and_then(|&i| self.docs.get(i))
                 .map(|d| Target::Doc { url: format!("{}{suffix}", encode_path(&d.url)) });
         }
         let rel = normalise_rel(&here, &path)?;
-        if self.assets.contains(rel.as_str()) {
+        if self.table.assets.contains(rel.as_str()) {
             let url = format!("{}{}{suffix}", self.config.base_url, encode_path(&rel));
             return Some(Target::Asset { rel, url });
         }
@@ -196,7 +239,7 @@ impl Resolver<'_> {
 }
 
 /// `path` with `.` and `..` parts worked out without asking the disk.
-fn lexical(path: &Path) -> PathBuf {
+pub(crate) fn lexical(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for part in path.components() {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use yaml_serde::{Mapping, Value};
 
-use crate::config::{CONFIG_FILE, ItemKind, ItemSpec, LinkSpec, Policy, RawConfig, SidebarSpec};
+use crate::config::{CONFIG_FILE, ItemKind, ItemSpec, LinkSpec, Policy, RawConfig, SidebarSpec, SiteLinkSpec};
 use crate::diagnostic::Diagnostic;
 
 /// A migration worked out, not yet written.
@@ -119,6 +119,30 @@ fn to_yaml(raw: &RawConfig) -> String {
     put("logo", string(&raw.logo));
     put("favicon", string(&raw.favicon));
     put("footer", string(&raw.footer));
+    put("sidebar_collapsible", raw.sidebar_collapsible.map(Value::Bool));
+    put("sidebar_collapsed", raw.sidebar_collapsed.map(Value::Bool));
+    put("navbar", raw.navbar.as_ref().map(|links| Value::Sequence(links.iter().map(site_link).collect())));
+    put(
+        "footer_links",
+        raw.footer_links.as_ref().map(|columns| {
+            Value::Sequence(
+                columns
+                    .iter()
+                    .map(|c| {
+                        let mut m = Mapping::new();
+                        if let Some(t) = &c.title {
+                            m.insert(Value::String("title".into()), Value::String(t.clone()));
+                        }
+                        m.insert(
+                            Value::String("items".into()),
+                            Value::Sequence(c.items.iter().map(site_link).collect()),
+                        );
+                        Value::Mapping(m)
+                    })
+                    .collect(),
+            )
+        }),
+    );
     put(
         "redirects",
         raw.redirects.as_ref().map(|r| {
@@ -142,6 +166,17 @@ fn to_yaml(raw: &RawConfig) -> String {
         out.push_str(&block);
     }
     out
+}
+
+/// A navbar or footer link as `lectern.yml` writes it.
+fn site_link(link: &SiteLinkSpec) -> Value {
+    let mut m = Mapping::new();
+    for (key, value) in [("label", &link.label), ("sidebar", &link.sidebar), ("doc", &link.doc), ("href", &link.href)] {
+        if let Some(v) = value {
+            m.insert(Value::String(key.into()), Value::String(v.clone()));
+        }
+    }
+    Value::Mapping(m)
 }
 
 fn sidebar(spec: &SidebarSpec) -> Value {

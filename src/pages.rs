@@ -10,7 +10,9 @@ use rayon::prelude::*;
 use crate::content::Doc;
 use crate::files::{OutputFile, SiteFiles};
 use crate::links::encode_path;
-use crate::render::{self, Crumb, HomeCard, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, Theme, TocEntry};
+use crate::render::{
+    self, Crumb, FooterColumnView, HomeCard, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, Theme, TocEntry,
+};
 use crate::sidebar::{CategoryLink, Item, Stop};
 use crate::site::Site;
 
@@ -103,16 +105,11 @@ pub fn render_into<S: Sink>(
         Pages::All => (0..docs.len()).collect(),
         Pages::Only(only) => only.iter().copied().filter(|&i| i < docs.len()).collect(),
     };
-    // Made on first use: only pages loaded without their HTML render their markdown again.
-    let statics = std::sync::OnceLock::new();
-    let links = std::sync::OnceLock::new();
+    // Only pages loaded without their HTML render their markdown again.
+    let links = crate::links::Index::with_table(&site.config, &site.content, &site.links);
     let markdown_html = |i: usize| match site.pages[i].body.html() {
         Some(html) => std::borrow::Cow::Borrowed(html),
-        None => {
-            let statics = statics.get_or_init(|| crate::content::walk_static(&site.config));
-            let links = links.get_or_init(|| crate::links::Index::new(&site.config, &site.content, statics));
-            std::borrow::Cow::Owned(page_markdown(links, &docs[i], true).html)
-        }
+        None => std::borrow::Cow::Owned(page_markdown(&links, &docs[i], true).html),
     };
     for batch in indices.chunks(PAGE_BATCH) {
         let sink_ref = &*sink;
@@ -174,7 +171,26 @@ pub fn page_file(site: &Site, theme: &Theme, i: usize, html: &str) -> anyhow::Re
 
 /// The HTML document of doc `i`, whose markdown-stage HTML is `html`.
 fn render_doc(site: &Site, theme: &Theme, site_view: &SiteView, i: usize, html: &str) -> anyhow::Result<String> {
-    theme.render_page(&doc_view(site, site_view, i, html))
+    let view = doc_view(site, site_view, i, &site.pages[i].markdown, html, (&site.speech, i));
+    theme.render_page(&view)
+}
+
+/// Doc `i`'s page made from `markdown`, its Markdown read now (highlighted), rather than from
+/// what the site holds of it: `serve` answers this way while the site is an outline
+/// ([`crate::build::load_outline`]). Card lists are filled and the page's speech is read
+/// (`speech.cache_only` as the site's config says), as loading the whole site would.
+pub fn render_read_page(
+    site: &Site,
+    theme: &Theme,
+    live_reload: Option<String>,
+    i: usize,
+    markdown: &crate::markdown::Rendered,
+) -> anyhow::Result<String> {
+    let filled = crate::cards::fill_doc(&markdown.html, &site.content.docs, &site.sidebars, i);
+    let html = filled.as_deref().unwrap_or(&markdown.html);
+    let speech = crate::speech::run(&site.config, &[site.content.docs[i].title.as_str()], &[html])?;
+    let site_view = site_view(site, live_reload);
+    theme.render_page(&doc_view(site, &site_view, i, markdown, html, (&speech, 0)))
 }
 
 /// Every file of the site but the docs' pages: generated category pages, sidebar fragments,
@@ -208,7 +224,7 @@ fn render_extras_to(
     }
     sink.write("404.html", OutputFile::Bytes(theme.render_404(site_view)?.into_bytes()))?;
     sink.write("sitemap.xml", OutputFile::Bytes(sitemap(site).into_bytes()))?;
-    for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
+    for (name, bytes) in theme.assets() {
         sink.write(&format!("assets/{name}"), OutputFile::Bytes(bytes))?;
     }
     for rel in crate::content::walk_static(&site.config) {
@@ -226,16 +242,19 @@ fn render_extras_to(
 /// What every page shows of the site; `live_reload` is the script `serve` injects.
 fn site_view(site: &Site, live_reload: Option<String>) -> SiteView {
     let c = &site.config;
-    let navbar = site
+    let view = |l: &crate::sidebar::links::SiteLink| NavLink {
+        label: l.label.clone(),
+        url: if l.external { l.url.clone() } else { encode_path(&l.url) },
+        active: false,
+        external: l.external,
+    };
+    let navbar = site.sidebars.links.navbar.iter().map(view).collect();
+    let footer_links = site
         .sidebars
-        .sidebars
+        .links
+        .footer
         .iter()
-        .enumerate()
-        .filter(|_| site.sidebars.sidebars.len() > 1)
-        .filter_map(|(i, sb)| {
-            let first = site.sidebars.order[i].first()?;
-            Some(NavLink { label: sb.label.clone(), url: encode_path(&stop_url(site, first)), active: false })
-        })
+        .map(|c| FooterColumnView { title: c.title.clone(), links: c.links.iter().map(view).collect() })
         .collect();
     SiteView {
         title: c.title.clone(),
@@ -250,9 +269,14 @@ fn site_view(site: &Site, live_reload: Option<String>) -> SiteView {
         logo: c.logo.as_ref().map(|l| asset_link(c, l)),
         footer: c.footer.as_ref().map(|f| render::escape_html(f)),
         navbar,
+        footer_links,
         assets_url: format!("{}assets/", c.base_url),
         favicon: c.favicon.as_ref().map(|f| asset_link(c, f)),
         live_reload_script: live_reload,
+        mermaid_url: c.mermaid.version().map(|version| {
+            use crate::config::mermaid::{ASSETS_DIR, ENTRY};
+            format!("{}assets/{ASSETS_DIR}/{ENTRY}?v={}", c.base_url, crate::render::percent_encode(version))
+        }),
     }
 }
 
@@ -331,21 +355,37 @@ fn neighbours(site: &Site, sidebar: usize, here: &Stop, doc: Option<&Doc>) -> (O
     (prev, next)
 }
 
-fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -> PageView<'a> {
+/// The view of doc `i`, from its markdown stage's facts `r` and HTML `html`, and its players
+/// (doc `speech.1` of `speech.0`).
+fn doc_view<'a>(
+    site: &'a Site,
+    site_view: &'a SiteView,
+    i: usize,
+    r: &crate::markdown::Rendered,
+    html: &str,
+    speech: (&crate::speech::SiteSpeech, usize),
+) -> PageView<'a> {
     let d = &site.content.docs[i];
     let page = &site.pages[i];
-    let r = &page.markdown;
     let c = &site.config;
     let mut v = PageView::new(site_view, d.title.clone(), encode_path(&d.url));
+    // As Docusaurus's DocItem: `hide_title` hides only the title the theme adds for a page
+    // without an H1; an H1 of the page's own is always shown, where it was written. A page of
+    // src/pages shows its content only, as Docusaurus's MDXPage adds no title.
     v.heading = r.title.clone();
-    v.hide_title = d.front.hide_title == Some(true);
+    v.hide_title = match r.title {
+        Some(_) => r.title_in_place,
+        None => d.standalone || d.front.hide_title == Some(true),
+    };
     v.description = d.front.description.clone().or_else(|| r.description.clone());
     v.canonical_url = (!c.url.is_empty()).then(|| format!("{}{}", c.url, encode_path(&d.url)));
     v.og_image = d.front.image.as_ref().map(|img| absolute(c, &asset_link(c, img)));
     v.noindex = d.is_unlisted();
     v.standalone = d.standalone;
-    v.content_html = site.speech.page_html(i, html).into_owned();
-    v.has_speech = site.speech.has_players(i);
+    v.content_html = speech.0.page_html(speech.1, html).into_owned();
+    v.has_speech = speech.0.has_players(speech.1);
+    v.has_diagrams = !r.diagrams.is_empty();
+    v.has_code = r.code_blocks > 0;
     if d.front.hide_table_of_contents != Some(true) {
         v.toc = r.toc.iter().map(|h| TocEntry { level: h.level, id: h.id.clone(), text: h.text.clone() }).collect();
     }
@@ -366,6 +406,7 @@ fn doc_view<'a>(site: &'a Site, site_view: &'a SiteView, i: usize, html: &str) -
     v.last_updated =
         d.front.last_update.as_ref().and_then(|l| l.date.clone()).or_else(|| page.git_date.map(format_date));
     if let Some(p) = &site.sidebars.placements[i] {
+        v.navbar_current = site.sidebars.links.navbar.iter().position(|l| l.sidebar == Some(p.sidebar));
         v.breadcrumbs = p
             .categories
             .iter()
@@ -591,6 +632,8 @@ fn generated_pages_where(
             }
             let here = Stop::Generated(url.clone());
             let mut v = PageView::new(site_view, title.clone(), encode_path(url));
+            let base = &site.config.url;
+            v.canonical_url = (!base.is_empty()).then(|| format!("{base}{}", encode_path(url)));
             let mut html = String::new();
             if let Some(desc) = description {
                 html.push_str(&format!("<p>{}</p>\n", render::escape_html(desc)));
@@ -611,7 +654,21 @@ fn generated_pages_where(
     Ok(out)
 }
 
-/// `sitemap.xml`: every listed page, with its last commit's date.
+/// The URL of every generated index page, once each, in sidebar order.
+fn generated_urls(site: &Site) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    site.sidebars
+        .order
+        .iter()
+        .flatten()
+        .filter_map(|stop| match stop {
+            Stop::Generated(url) if seen.insert(url.clone()) => Some(url.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `sitemap.xml`: every listed page, with its last commit's date, and the generated pages.
 pub fn sitemap(site: &Site) -> String {
     let c = &site.config;
     let mut xml = String::from(
@@ -630,6 +687,11 @@ pub fn sitemap(site: &Site) -> String {
             None => String::new(),
         };
         xml.push_str(&format!("  <url><loc>{}</loc>{lastmod}</url>\n", render::escape_html(&loc)));
+    }
+    // A category's generated index is a page of the site too, as in Docusaurus's sitemap.
+    for url in generated_urls(site) {
+        let loc = format!("{}{}", c.url, encode_path(&url));
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", render::escape_html(&loc)));
     }
     xml.push_str("</urlset>\n");
     xml

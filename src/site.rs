@@ -24,6 +24,8 @@ pub struct Site {
     pub sidebars: Sidebars,
     /// Files to copy into the output, by path relative to the output folder.
     pub copies: BTreeMap<String, PathBuf>,
+    /// What links are resolved against (pages by source and URL, assets, static files).
+    pub links: crate::links::Table,
     /// Warnings to print; errors fail loading instead. Made by [`assemble_warnings`] from
     /// `site_warnings`, `page_warnings` and the speech stage's.
     pub warnings: Vec<Diagnostic>,
@@ -42,6 +44,9 @@ pub struct Site {
 pub struct SiteWarnings {
     /// Of the settings and the docs folder: printed first.
     pub head: Vec<Diagnostic>,
+    /// That the site's diagrams are shown as their source (mermaid is not installed), at the
+    /// first diagram: printed after `head`.
+    pub diagram: Option<Diagnostic>,
     /// Of the sidebars: printed after those of the pages' markdown.
     pub sidebars: Vec<Diagnostic>,
 }
@@ -79,10 +84,11 @@ impl PageWarnings {
 }
 
 /// The warnings of loading, in the order they are printed: the settings' and the docs
-/// folder's, each page's markdown warnings, each unknown component once (at its first use)
+/// folder's, the diagrams', each page's markdown warnings, each unknown component once (at its first use)
 /// and each unknown code language once, the sidebars', the card lists', then `speech`.
 pub fn assemble_warnings(site: &SiteWarnings, pages: &[PageWarnings], speech: &[Diagnostic]) -> Vec<Diagnostic> {
     let mut out = site.head.clone();
+    out.extend(site.diagram.iter().cloned());
     let mut components = BTreeMap::new();
     let mut languages = BTreeMap::new();
     for page in pages {

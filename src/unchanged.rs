@@ -101,7 +101,7 @@ impl Parts {
 }
 
 /// The file an [`entry_key`] names.
-fn path_of(key: &str, folders: &[PathBuf; 2]) -> PathBuf {
+pub(crate) fn path_of(key: &str, folders: &[PathBuf; 2]) -> PathBuf {
     match key.split_once(':') {
         Some(("1", rel)) => folders[1].join(rel),
         Some((_, rel)) => folders[0].join(rel),

@@ -150,7 +150,11 @@ fn assert_fixture_site(out: &Path) {
     // Generated index pages: Docusaurus's default slug from the label, or the given one.
     let reference = page(out, "docs/category/reference/index.html");
     assert_eq!(reference.select(&sel("article h1, main h1")).next().map(text_of).as_deref(), Some("Reference"));
-    let listed: Vec<String> = reference.select(&sel("ul.category-index li")).map(text_of).collect();
+    // A card per item, as Docusaurus's generated index: the card's own text, less its icon.
+    let listed: Vec<String> = reference
+        .select(&sel(".doc-card-list .doc-card-title a"))
+        .map(|a| a.children().filter_map(|c| c.value().as_text()).map(|t| t.trim()).collect::<String>())
+        .collect();
     assert_eq!(listed, ["API overview", "Authentication", "Endpoints"]);
     assert!(
         reference.select(&sel("main p")).any(|p| text_of(p) == "Everything the API offers."),

@@ -492,3 +492,81 @@ fn players_go_inside_their_blocks_after_highlighted_code() {
     assert_eq!(blocks.len(), 1);
     assert_eq!(blocks[0].select(&select(".speech-player")).count(), 1, "one player in the block");
 }
+
+#[test]
+fn a_partial_edited_makes_the_pages_that_include_it_again() {
+    let (root, out) = built_site();
+    let partial = root.path().join("docs/reference/_shared.md");
+    fs::write(&partial, "Words every tool page shares.\n").unwrap();
+    edit(
+        root.path(),
+        "reference/tools.md",
+        "What the team uses.",
+        "import Shared from './_shared.md';\n\nWhat the team uses.\n\n<Shared />",
+    );
+    assert!(matches!(build(root.path(), &out), Built::Full(_)), "a file was added beside the pages");
+    assert!(
+        fs::read_to_string(out.join("reference/tools/index.html")).unwrap().contains("Words every tool page shares.")
+    );
+
+    fs::write(&partial, "Words the tool pages share, edited.\n").unwrap();
+    assert_eq!(build(root.path(), &out), Built::Pages(1), "the page that includes the partial");
+    let tools = fs::read_to_string(out.join("reference/tools/index.html")).unwrap();
+    assert!(tools.contains("Words the tool pages share, edited."), "{tools}");
+    assert_same_as_fresh(root.path(), &out);
+
+    // A file beside the pages that no page includes builds every page.
+    fs::write(root.path().join("docs/reference/_unused.md"), "Nobody includes this.\n").unwrap();
+    assert_eq!(build(root.path(), &out), Built::Full(PAGES));
+    fs::write(root.path().join("docs/reference/_unused.md"), "Still nobody.\n").unwrap();
+    let (built, stderr) = build_with(root.path(), &out, &[]);
+    assert!(matches!(built, Built::Full(_)), "{stderr}");
+    assert!(stderr.contains("reference/_unused.md changed"), "{stderr}");
+    assert_same_as_fresh(root.path(), &out);
+}
+
+#[test]
+fn the_diagram_warning_follows_the_first_diagram() {
+    let (root, out) = built_site();
+    let fresh_warnings = |root: &Path| {
+        let fresh = tempfile::tempdir().unwrap();
+        let (_, stderr) = build_with(root, &fresh.path().join("out"), &["--full"]);
+        warnings_of(&stderr)
+    };
+    let diagram = "\n\n```mermaid\ngraph TD\n  A --> B\n```\n";
+    // mermaid is not installed beside the test's site: one warning names the first diagram.
+    edit(root.path(), "guide/two.md", "Ask a colleague.", &format!("Ask a colleague.{diagram}"));
+    let (built, stderr) = build_with(root.path(), &out, &[]);
+    assert!(matches!(built, Built::Full(_)), "the site's first diagram: {stderr}");
+    assert!(stderr.contains("docs/guide/two.md:12:1: Mermaid diagrams are shown as their source"), "{stderr}");
+
+    // The diagram moves down its page: only the page is made again, and the warning says where.
+    edit(root.path(), "guide/two.md", "## Review", "A line more.\n\n## Review");
+    let (built, stderr) = build_with(root.path(), &out, &[]);
+    assert_eq!(built, Built::Pages(1));
+    assert!(stderr.contains("docs/guide/two.md:14:1: Mermaid diagrams are shown as their source"), "{stderr}");
+    assert_eq!(warnings_of(&stderr), fresh_warnings(root.path()));
+    assert_same_as_fresh(root.path(), &out);
+
+    // A diagram on a page before it: the warning names that one.
+    edit(root.path(), "guide/one.md", "Gather the tools.", &format!("Gather the tools.{diagram}"));
+    let (built, stderr) = build_with(root.path(), &out, &[]);
+    assert_eq!(built, Built::Pages(1));
+    assert!(stderr.contains("docs/guide/one.md:"), "{stderr}");
+    assert_eq!(warnings_of(&stderr), fresh_warnings(root.path()));
+    assert_same_as_fresh(root.path(), &out);
+
+    // Its removal: back to the other page's.
+    edit(root.path(), "guide/one.md", diagram, "");
+    let (built, stderr) = build_with(root.path(), &out, &[]);
+    assert_eq!(built, Built::Pages(1));
+    assert_eq!(warnings_of(&stderr), fresh_warnings(root.path()));
+    assert_same_as_fresh(root.path(), &out);
+
+    // The last diagram gone: every page is built (mermaid's warning and files go).
+    edit(root.path(), "guide/two.md", diagram, "");
+    let (built, stderr) = build_with(root.path(), &out, &[]);
+    assert!(matches!(built, Built::Full(_)), "{stderr}");
+    assert!(!stderr.contains("Mermaid"), "{stderr}");
+    assert_same_as_fresh(root.path(), &out);
+}

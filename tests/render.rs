@@ -188,7 +188,7 @@ fn headings_get_ids_anchors_and_a_table_of_contents() {
     assert!(!toc.contains(&"#footnote-label".to_string()), "the footnotes' heading is not in the contents: {toc:?}");
     let plain = page(&b.out, "Basics/plain/index.html");
     assert!(all(&plain, "nav[aria-label='On this page']").is_empty(), "hide_table_of_contents");
-    assert!(all(&plain, "h1").is_empty(), "hide_title");
+    assert!(all(&plain, "h1").is_empty(), "hide_title hides the front matter's title");
 }
 
 #[test]

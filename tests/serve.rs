@@ -192,13 +192,20 @@ fn a_stylesheet_change_swaps_css_without_a_reload() {
     std::fs::create_dir_all(site.path().join("theme")).unwrap();
     std::fs::write(site.path().join("theme/lectern.css"), "body { color: red }\n").unwrap();
     let serve = Serve::start(site.path());
+    // Pages carry their stylesheets, each naming its file for the swap.
+    let inline = |html: &str| -> Vec<String> { texts(html, "style[data-href^='/assets/lectern.css?v=']") };
+    assert_eq!(inline(&serve.get(EDIT_ME).1), ["body{color: red}"]);
     runtime().block_on(async {
         let (mut socket, _) = connect(&serve.socket_url(EDIT_ME, &serve.page_version(EDIT_ME))).await;
         std::fs::write(site.path().join("theme/lectern.css"), "body { color: blue }\n").unwrap();
         let message = serve_support::next_message(&mut socket, Duration::from_secs(2)).await;
-        assert_eq!(message.map(|m| m["type"].clone()), Some("css".into()));
+        assert_eq!(message.as_ref().map(|m| m["type"].clone()), Some("css".into()), "{message:?}");
     });
     assert_eq!(serve.get("/assets/lectern.css").1, "body { color: blue }\n");
+    // The page the tab had and one it had not asked for yet both carry the new stylesheet.
+    assert_eq!(inline(&serve.get(EDIT_ME).1), ["body{color: blue}"]);
+    assert_eq!(inline(&serve.get("/").1), ["body{color: blue}"]);
+    assert_eq!(inline(&serve.get("/404-nothing-here").1), ["body{color: blue}"]);
 }
 
 #[test]

@@ -128,8 +128,9 @@ fn an_edited_page_gets_a_new_etag_so_the_browser_never_keeps_it() {
 fn content_types_are_those_of_a_static_host() {
     let (_site, serve, mp3, vtt) = served_speech_site();
     let (_, page) = serve.get("/intro/");
-    let css = attrs(&page, "link[rel=stylesheet]", "href").pop().expect("a stylesheet");
-    let js = attrs(&page, "script[src]", "src").into_iter().find(|s| s.ends_with(".js")).expect("a script");
+    let css = attrs(&page, "style[data-href]", "data-href").pop().expect("a stylesheet");
+    let scripts = attrs(&page, "script[data-scripts]", "data-scripts").pop().expect("the page's scripts");
+    let js = scripts.split(' ').next().expect("a script").to_string();
     for (path, want) in [
         (mp3.as_str(), "audio/mpeg"),
         (vtt.as_str(), "text/vtt; charset=utf-8"),

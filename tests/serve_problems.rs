@@ -6,89 +6,12 @@
 mod serve_support;
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use serve_support::{connect, save_atomically, wait_for};
+use serve_support::{Serve, connect, save_atomically, wait_for};
 
 const EDIT_ME_FILE: &str = "docs/guide/edit-me.md";
-
-/// `lectern serve` with its terminal output (stderr) kept for the test to read.
-struct Serve {
-    child: Child,
-    address: String,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Serve {
-    fn start(root: &Path) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_lectern"))
-            .arg("serve")
-            .arg(root)
-            .args(["--port", "0"])
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("starting lectern serve");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        {
-            let pipe = child.stderr.take().expect("serve stderr");
-            let stderr = stderr.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                    eprintln!("serve: {line}");
-                    let mut all = stderr.lock().unwrap();
-                    all.push_str(&line);
-                    all.push('\n');
-                }
-            });
-        }
-        let stdout = child.stdout.take().expect("serve stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let line = rx.recv_timeout(Duration::from_secs(30)).expect("lectern serve printed no URL within 30 s");
-        let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("a URL").to_string();
-        let address = url.trim_start_matches("http://").split('/').next().unwrap_or_default().to_string();
-        Serve { child, address, stderr }
-    }
-
-    fn socket_url(&self, page: &str) -> String {
-        format!("ws://{}/__lectern/livereload?page={page}&v=", self.address)
-    }
-
-    /// Waits until the terminal output after byte `from` contains `needle`; the output so far.
-    fn wait_stderr(&self, from: usize, needle: &str, limit: Duration) -> String {
-        let started = Instant::now();
-        loop {
-            let all = self.stderr.lock().unwrap().clone();
-            if all.get(from..).is_some_and(|rest| rest.contains(needle)) {
-                return all[from..].to_string();
-            }
-            assert!(started.elapsed() < limit, "serve never printed {needle:?}; it printed:\n{}", &all[from..]);
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn stderr_len(&self) -> usize {
-        self.stderr.lock().unwrap().len()
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime")
@@ -132,7 +55,7 @@ fn a_broken_link_added_while_serving_is_reported_and_cleared_by_the_fix() {
     let path = site.path().join(EDIT_ME_FILE);
     let good = std::fs::read_to_string(&path).unwrap();
     runtime().block_on(async {
-        let (mut socket, hello) = connect(&serve.socket_url("/guide/edit-me/")).await;
+        let (mut socket, hello) = connect(&serve.socket_url("/guide/edit-me/", "")).await;
         // The fixture has no problems: the first check (every page) finds none.
         assert_eq!(problems(&hello), Vec::<(String, String)>::new(), "{hello}");
 
@@ -169,7 +92,7 @@ fn a_broken_link_added_while_serving_is_reported_and_cleared_by_the_fix() {
         );
 
         // A tab opened now learns the problems at once.
-        let (_, hello) = connect(&serve.socket_url("/")).await;
+        let (_, hello) = connect(&serve.socket_url("/", "")).await;
         assert_eq!(problems(&hello).len(), 4, "{hello}");
 
         let from = serve.stderr_len();
@@ -181,7 +104,7 @@ fn a_broken_link_added_while_serving_is_reported_and_cleared_by_the_fix() {
             printed.contains("fixed: docs/guide/edit-me.md:6:5: link '/guide/nowhere' matches no page"),
             "{printed}"
         );
-        let (_, hello) = connect(&serve.socket_url("/")).await;
+        let (_, hello) = connect(&serve.socket_url("/", "")).await;
         assert_eq!(problems(&hello), Vec::<(String, String)>::new(), "{hello}");
     });
 }
@@ -193,7 +116,7 @@ fn a_fix_or_a_break_in_another_page_updates_the_problems() {
     let path = site.path().join(EDIT_ME_FILE);
     let good = std::fs::read_to_string(&path).unwrap();
     runtime().block_on(async {
-        let (mut socket, _) = connect(&serve.socket_url("/guide/edit-me/")).await;
+        let (mut socket, _) = connect(&serve.socket_url("/guide/edit-me/", "")).await;
         save_atomically(&path, &good.replace("./other.md", "./target.md#cleanup"));
         let list = problems(&wait_problems(&mut socket, Duration::from_secs(5), |l| !l.is_empty()).await);
         assert_eq!(list.len(), 1, "{list:?}");
@@ -228,7 +151,7 @@ fn deleting_a_page_reports_the_pages_that_linked_to_it() {
     let target = site.path().join("docs/guide/target.md");
     let text = std::fs::read_to_string(&target).unwrap();
     runtime().block_on(async {
-        let (mut socket, hello) = connect(&serve.socket_url("/")).await;
+        let (mut socket, hello) = connect(&serve.socket_url("/", "")).await;
         assert!(problems(&hello).is_empty(), "{hello}");
         let from = serve.stderr_len();
         std::fs::remove_file(&target).unwrap();
@@ -275,7 +198,7 @@ fn problems_already_there_at_start_are_reported_once_the_server_is_ready() {
     assert!(ready < reported, "the first check runs after the server is ready:\n{printed}");
     assert!(printed.contains("help: did you mean './other.md'? (the file guide/other.md)"), "{printed}");
     runtime().block_on(async {
-        let (_, hello) = connect(&serve.socket_url("/")).await;
+        let (_, hello) = connect(&serve.socket_url("/", "")).await;
         assert_eq!(
             problems(&hello),
             [("docs/guide/edit-me.md:6:33".to_string(), "link './otter.md' matches no page".to_string())]

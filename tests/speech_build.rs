@@ -26,8 +26,9 @@ fn players_audio_and_vtt_are_built() {
         assert_eq!(count(&intro, &format!("button[type=button]{control}[aria-label]")), 1, "{control}");
     }
     assert_eq!(attrs(&intro, "select.speech-rate option", "value"), ["0.75", "1", "1.25", "1.5", "1.75", "2"]);
-    assert_eq!(count(&intro, "script[type=module][src*='speech.js']"), 1);
-    assert_eq!(count(&intro, "link[rel=stylesheet][href*='speech.css']"), 1);
+    // speech.js runs once the page has painted; speech.css goes into the page.
+    assert!(attrs(&intro, "script[data-scripts]", "data-scripts")[0].contains("/assets/speech.js?v="));
+    assert_eq!(count(&intro, "style[data-href^='/assets/speech.css?v=']"), 1);
     // Text outside the block stays outside it.
     assert_eq!(sentences(&intro), INTRO_SENTENCES);
 
@@ -64,7 +65,8 @@ fn players_audio_and_vtt_are_built() {
     // A page without a block gets no player and no speech assets.
     let plain = page(site.path(), "plain/index.html");
     assert_eq!(count(&plain, ".speech-player"), 0);
-    assert_eq!(count(&plain, "script[src*='speech.js']"), 0);
+    assert!(!attrs(&plain, "script[data-scripts]", "data-scripts")[0].contains("speech.js"));
+    assert_eq!(count(&plain, "script[src*='speech.js'], style[data-href*='speech.css'], link[href*='speech.css']"), 0);
 
     let mut asked = calls(site.path());
     asked.sort();
@@ -314,6 +316,10 @@ fn a_crashing_or_hanging_engine_falls_back_under_auto_and_fails_under_always() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(stderr.matches("the speech engine failed").count(), 1, "warned once:\n{stderr}");
         assert!(stderr.contains(expect), "{stderr}");
+        // The summary does not call sentences without audio cached.
+        let summary = stderr.lines().find(|l| l.starts_with("speech: ")).expect("a speech summary");
+        assert!(summary.contains("the engine failed: browser voices, no audio"), "{summary}");
+        assert!(!summary.contains("cached"), "{summary}");
         let intro = page(site.path(), "intro/index.html");
         assert_eq!(count(&intro, "audio"), 0);
         assert_eq!(sentences(&intro), INTRO_SENTENCES, "the text is still there to be read by the browser");

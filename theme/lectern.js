@@ -1,4 +1,5 @@
-// lectern.js: progressive enhancements for the default theme. Every page reads fine without it;
+// lectern.js: progressive enhancements for the default theme. Every page reads fine without it
+// (and before it: the page loads it once it has painted);
 // this adds the theme toggle, the mobile menu, copy buttons, lazy sidebar categories, the
 // "On this page" highlight and an image lightbox.
 
@@ -226,3 +227,6 @@ for (const setup of [setupThemeToggle, setupMenu, setupCopyButtons, setupLazySid
     console.error("lectern:", error);
   }
 }
+// The page loads this module once it has painted (base.html); a site's own scripts, and tests,
+// can wait for this mark.
+root.dataset.enhanced = "true";

@@ -98,9 +98,21 @@ function restoreScroll() {
 }
 
 // Re-fetches every stylesheet of the page by giving it a new query string; the new sheet
-// replaces the old one only once it has loaded, so the page never shows unstyled.
+// replaces the old one only once it has loaded, so the page never shows unstyled. Stylesheets
+// the page carries inline (`<style data-href>`) get the new text of the file they name.
 function swapStylesheets() {
   const stamp = Date.now().toString(36);
+  for (const style of document.querySelectorAll("style[data-href]")) {
+    const url = new URL(style.dataset.href, location.href);
+    if (url.origin !== location.origin) continue;
+    url.searchParams.set("lectern-reload", stamp);
+    fetch(url, { cache: "no-store" })
+      .then((response) => (response.ok ? response.text() : Promise.reject(new Error(`HTTP ${response.status}`))))
+      .then((css) => {
+        style.textContent = css;
+      })
+      .catch((error) => console.warn("lectern: could not reload", style.dataset.href, error));
+  }
   for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
     const url = new URL(link.href);
     if (url.origin !== location.origin) continue;

@@ -13,7 +13,8 @@
 // the page marks them and scrolls to the first.
 //
 // ARIA 1.2 combobox: focus stays in the input; aria-activedescendant names the highlighted option.
-// Keys: "/" or Ctrl/⌘+K focus the box; ↓/↑ move; Enter opens; Escape closes, then clears.
+// Keys: ↓/↑ move; Enter opens; Escape closes, then clears. The page loads this module when the box
+// is first focused, or when a result opened it; its shortcuts ("/", Ctrl/⌘+K) are in base.html.
 
 const FORMAT_VERSION = 2;
 const MAX_RESULTS = 8;
@@ -315,10 +316,6 @@ export function excerpt(text, terms) {
   return nodes;
 }
 
-function isEditable(el) {
-  return el instanceof HTMLElement && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
-}
-
 function setup() {
   const form = document.querySelector("form.search-form");
   const input = form?.querySelector("input[type=search]");
@@ -469,14 +466,9 @@ function setup() {
       say("", false);
     }
   });
-  document.addEventListener("keydown", (event) => {
-    const shortcut = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k";
-    if (shortcut || (event.key === "/" && !isEditable(event.target) && !event.altKey && !event.ctrlKey && !event.metaKey)) {
-      event.preventDefault();
-      input.focus();
-      input.select();
-    }
-  });
+  // This module loads when the box is first focused (base.html): a reader may have typed already.
+  if (document.activeElement === input) index.load().catch(() => {});
+  if (input.value.trim()) run();
 }
 
 // Node imports this module for the tokenizer test: it has no document.

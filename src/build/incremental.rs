@@ -6,12 +6,13 @@
 //! folder changed in place ([`crate::output::Patch`]) and the records the next build reads, or
 //! [`Attempt::Full`] when the whole site must be built (the settings, the theme, a static file,
 //! a page's title, front matter or place changed, a page was added or removed, a file beside
-//! the pages changed, the output folder is not as the last build left it, or anything cannot be
+//! the pages that no page includes changed, the site's diagrams began or ended, the output folder is not as the last build left it, or anything cannot be
 //! told).
 //!
 //! What depends on a changed page: the pages whose links point at anchors it gained or lost
 //! (checked again), the card lists and generated category pages that show its excerpt (made
-//! again), its audio, the search index (made again from each page's saved postings: only the
+//! again), the pages that include a changed partial (read again), the warning naming the
+//! site's first diagram, its audio, the search index (made again from each page's saved postings: only the
 //! changed pages are read), the sitemap (when pages' git dates changed: those pages are made
 //! again too) and `llms-full.txt`.
 
@@ -182,13 +183,36 @@ pub fn prepare(mut config: Config, inputs: &Inputs, out: &Path) -> Result<Attemp
     if !errors.is_empty() {
         return Err(BuildError::Content(errors));
     }
-    for (&i, (r, _)) in &read {
-        let title = page_title(&site.content.docs[i], r);
+    for &i in read.keys() {
+        let title = page_title(&site.content.docs[i]);
         if old_titles.get(&i).is_some_and(|old| *old != title) {
             let shown = crate::diagnostic::display_path(&site.content.docs[i].display_path);
             return full(format!("the title of {shown} changed"));
         }
         site.content.docs[i].title = title;
+    }
+
+    // Mermaid's files are in the output while a page has a diagram; when mermaid is missing,
+    // one warning names the first diagram.
+    let first_before = state.pages.iter().enumerate().find_map(|(i, p)| Some((i, p.diagram?)));
+    let first_now = (0..site.content.docs.len()).find_map(|i| match read.get(&i) {
+        Some((r, _)) => r.diagrams.first().map(|at| (i, (at.line, at.column))),
+        None => state.pages[i].diagram.map(|at| (i, at)),
+    });
+    match (first_before, first_now) {
+        (None, None) => {}
+        (Some(_), None) | (None, Some(_)) => return full("the site's diagrams began or ended"),
+        (Some(before), Some(now)) if before == now => {}
+        (Some(_), Some((i, (line, column)))) => {
+            if site.content.docs[i].text.is_empty()
+                && let Some(why) = reload(&mut site, i, false)?
+            {
+                return full(why);
+            }
+            let at = crate::markdown::DiagramAt { line, column };
+            let mut copies = BTreeMap::new();
+            site.site_warnings.diagram = super::diagrams(&site.config, (&site.content.docs[i], at), &mut copies)?;
+        }
     }
 
     laps.lap("markdown");
@@ -750,6 +774,8 @@ impl Prepared {
                 copies: page_copies.get(&i).cloned().unwrap_or_default(),
                 audio: site.speech.page_files[i].clone(),
                 llms_len,
+                diagram: site.pages[i].markdown.diagrams.first().map(|d| (d.line, d.column)),
+                includes: site.pages[i].markdown.includes.clone(),
                 ..StoredPage::default()
             };
             page.set_warnings(&site.page_warnings[i]);
@@ -760,5 +786,6 @@ impl Prepared {
             state.pages[p].anchor_targets = targets.clone();
         }
         state.speech_warnings = store(&site.speech.warnings);
+        state.diagram_warning = site.site_warnings.diagram.as_ref().map(crate::incremental::StoredDiagnostic::from);
     }
 }

@@ -124,10 +124,12 @@ pub(crate) fn tabs_open(group: Option<&str>, selected: &str) -> String {
     format!("<div class=\"tabs\"{group} data-default=\"{}\">\n", escape(selected))
 }
 
-/// One tab panel's opening, with the label shown when the panel stands alone.
-pub(crate) fn panel_open(tab: &Tab) -> String {
+/// One tab panel's opening, with the label shown when the panel stands alone. The panel shown
+/// first (`shown`) is marked, so the page can lay the block out as a tab before lectern.js runs.
+pub(crate) fn panel_open(tab: &Tab, shown: bool) -> String {
     format!(
-        "<div class=\"tab-panel\" data-value=\"{}\" data-label=\"{}\">\n<p class=\"tab-panel-label\">{}</p>\n",
+        "<div class=\"tab-panel\"{} data-value=\"{}\" data-label=\"{}\">\n<p class=\"tab-panel-label\">{}</p>\n",
+        if shown { " data-shown" } else { "" },
         escape(&tab.value),
         escape(&tab.label),
         escape(&tab.label)

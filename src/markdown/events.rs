@@ -2,9 +2,9 @@
 //!
 //! In: the prepared Markdown (see `preprocess`). Out: the page's HTML and what the rest of
 //! the pipeline needs from it: title, headings with final ids, description, every link
-//! with its file position, components, unknown code languages. Events are rewritten into
-//! `Html` events where lectern's markup differs from pulldown-cmark's, then written by
-//! `pulldown_cmark::html::push_html` in one go, so tables keep its handling;
+//! with its file position, components, unknown code languages, diagrams. Events are
+//! rewritten into `Html` events where lectern's markup differs from pulldown-cmark's, then
+//! written by `pulldown_cmark::html::push_html` in one go, so tables keep its handling;
 //! footnotes are gathered at the page's end as Docusaurus places them (`footnote`).
 
 use super::admonition::{AdmonitionKind, open_html};
@@ -37,11 +37,15 @@ pub(crate) fn parser_options() -> Options {
 pub(crate) struct Page {
     pub html: String,
     pub title: Option<String>,
+    /// The title heading stays where it was written (`html` holds it): content came first.
+    pub title_in_place: bool,
     pub headings: Vec<Heading>,
     pub description: Option<String>,
     pub links: Vec<LinkRef>,
     pub components: Vec<super::Component>,
     pub unknown_languages: Vec<String>,
+    pub diagrams: Vec<super::DiagramAt>,
+    pub code_blocks: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -75,7 +79,20 @@ struct HeadingBuf<'a> {
     classes: Vec<String>,
     events: Vec<Event<'a>>,
     text: String,
-    is_title: bool,
+    title: TitlePlace,
+}
+
+/// Whether a heading is the page's title, as Docusaurus's MDX loader finds it (the `contentTitle`
+/// remark plugin of `@docusaurus/mdx-loader`): the first heading of the page, if it is an H1
+/// and no thematic break came before it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TitlePlace {
+    /// Not the title.
+    No,
+    /// The first block: the theme shows it at the top of the page.
+    Top,
+    /// After other content: shown where it is, and the theme adds no title of its own.
+    InPlace,
 }
 
 struct ImageBuf {
@@ -106,7 +123,8 @@ struct Pass<'a, 'r> {
     slugger: Slugger,
     heading: Option<HeadingBuf<'a>>,
     image: Option<ImageBuf>,
-    code: Option<(Option<String>, String)>,
+    /// The code block being read: its info string, its text so far, where it starts.
+    code: Option<(Option<String>, String, usize)>,
     html_block: Option<(String, usize)>,
     link_depth: usize,
     footnote_depth: usize,
@@ -114,6 +132,8 @@ struct Pass<'a, 'r> {
     footnote: Option<(String, Vec<Event<'a>>)>,
     footnotes: Footnotes<'a>,
     seen_block: bool,
+    /// A heading or a thematic break came: no later H1 is the title.
+    past_title: bool,
     description: Description,
     /// Whether code blocks are highlighted.
     highlight: bool,
@@ -147,6 +167,7 @@ pub(crate) fn transform(
         footnote: None,
         footnotes: Footnotes::default(),
         seen_block: false,
+        past_title: false,
         description: Description::Waiting,
         highlight,
     };
@@ -197,6 +218,7 @@ impl<'a> Pass<'a, '_> {
             }
             Event::Rule => {
                 self.seen_block = true;
+                self.past_title = true;
                 self.emit(Event::Rule);
             }
             other => self.emit(other),
@@ -228,7 +250,7 @@ impl<'a> Pass<'a, '_> {
     /// Code blocks, HTML blocks and image alt text collect their content; true when the
     /// event went there.
     fn inside_leaf(&mut self, event: &Event<'a>) -> bool {
-        if let Some((_, code)) = &mut self.code {
+        if let Some((_, code, _)) = &mut self.code {
             if let Event::Text(t) = event {
                 code.push_str(t);
                 return true;
@@ -260,15 +282,20 @@ impl<'a> Pass<'a, '_> {
     fn start(&mut self, tag: Tag<'a>, range: Range<usize>) {
         match tag {
             Tag::Heading { level, id, classes, .. } => {
-                let is_title = level == HeadingLevel::H1 && !self.seen_block;
+                let title = match (level, self.seen_block, self.past_title) {
+                    (HeadingLevel::H1, false, _) => TitlePlace::Top,
+                    (HeadingLevel::H1, true, false) => TitlePlace::InPlace,
+                    _ => TitlePlace::No,
+                };
                 self.seen_block = true;
+                self.past_title = true;
                 self.heading = Some(HeadingBuf {
                     level,
                     custom_id: id.map(|i| i.to_string()),
                     classes: classes.iter().map(|c| c.to_string()).collect(),
                     events: Vec::new(),
                     text: String::new(),
-                    is_title,
+                    title,
                 });
             }
             Tag::Image { dest_url, title, .. } => self.start_image(&dest_url, &title, range.start),
@@ -283,7 +310,7 @@ impl<'a> Pass<'a, '_> {
                     CodeBlockKind::Fenced(info) => Some(info.to_string()),
                     CodeBlockKind::Indented => None,
                 };
-                self.code = Some((info, String::new()));
+                self.code = Some((info, String::new(), range.start));
             }
             Tag::HtmlBlock => self.html_block = Some((String::new(), range.start)),
             Tag::BlockQuote(Some(kind)) => {
@@ -323,8 +350,15 @@ impl<'a> Pass<'a, '_> {
                 self.emit(Event::End(tag));
             }
             TagEnd::CodeBlock => {
-                if let Some((info, code)) = self.code.take() {
+                if let Some((info, code, start)) = self.code.take() {
+                    if super::diagram::is_diagram(info.as_deref()) {
+                        let (line, column) = self.positions.at(start);
+                        self.page.diagrams.push(super::DiagramAt { line, column });
+                        self.emit_html(super::diagram::figure_html(&code));
+                        return;
+                    }
                     let rendered = render_code(info.as_deref(), &code, self.highlight);
+                    self.page.code_blocks += 1;
                     if let Some(lang) = rendered.unknown_language
                         && !self.page.unknown_languages.contains(&lang)
                     {
@@ -371,11 +405,22 @@ impl<'a> Pass<'a, '_> {
             }
             None => self.slugger.slug(&text),
         };
-        if h.is_title {
-            self.page.title = Some(text);
-            return;
-        }
         let mut inner = String::new();
+        match h.title {
+            TitlePlace::Top => {
+                self.page.title = Some(text);
+                return;
+            }
+            TitlePlace::InPlace => {
+                // As Docusaurus's content title: a plain `<h1>`, without an anchor.
+                pulldown_cmark::html::push_html(&mut inner, h.events.into_iter());
+                self.emit_html(format!("<h1>{inner}</h1>\n"));
+                self.page.title = Some(text);
+                self.page.title_in_place = true;
+                return;
+            }
+            TitlePlace::No => {}
+        }
         pulldown_cmark::html::push_html(&mut inner, h.events.into_iter());
         let level = h.level as u8;
         let class =

@@ -7,12 +7,14 @@
 //!
 //! Steps: `partials` (imported Markdown partials inlined) → `preprocess` (MDX-lite, line by
 //! line, keeping line numbers) → `events` (pulldown-cmark events rewritten: heading ids, links,
-//! images, code via `highlight` and `magic`, admonitions, raw HTML via `rawhtml`). [`render`]
+//! images, code via `highlight` and `magic`, Mermaid diagrams via `diagram`, admonitions, raw
+//! HTML via `rawhtml`). [`render`]
 //! is pure apart from reading partials and image headers, and safe to run on many pages in
 //! parallel. A `<DocCardList />` leaves a slot ([`CARDS_OPEN`]) that `crate::cards` fills.
 
 mod admonition;
 mod components;
+mod diagram;
 mod events;
 mod excerpt;
 mod footnote;
@@ -32,6 +34,7 @@ mod title;
 use crate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
 
+pub use diagram::{FIGURE_CLASS as DIAGRAM_CLASS, label as diagram_label};
 pub use excerpt::excerpt;
 pub use highlight::{highlight_css, highlight_time};
 pub(crate) use slug::Slugger;
@@ -169,12 +172,23 @@ impl Component {
     }
 }
 
+/// Where a ```` ```mermaid ```` diagram starts in the page's file: the line and character column
+/// of its opening fence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiagramAt {
+    pub line: usize,
+    pub column: usize,
+}
+
 /// One rendered page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     pub html: String,
-    /// Text of a leading `# H1` (the first block of content), which is then not in `html`.
+    /// Text of the page's title heading: the first heading, if it is an H1 with no thematic
+    /// break before it. Not in `html` when it is the first block of content.
     pub title: Option<String>,
+    /// The title heading came after other content, and `html` holds it where it was written.
+    pub title_in_place: bool,
     /// Every heading h2..h6 (and any later h1) in order, with final ids.
     pub headings: Vec<Heading>,
     /// Headings within `toc_min_level..=toc_max_level`.
@@ -187,8 +201,13 @@ pub struct Rendered {
     pub components: Vec<Component>,
     /// Code fence languages with no syntax, deduplicated, lowercased.
     pub unknown_languages: Vec<String>,
+    /// Code blocks on the page (the theme adds the highlighting stylesheet where there are any).
+    pub code_blocks: usize,
     /// Number of `<TextToSpeech>` blocks.
     pub speech_blocks: usize,
+    /// The Mermaid diagrams, in page order: the theme loads its diagram script only on pages
+    /// that have one.
+    pub diagrams: Vec<DiagramAt>,
     /// File lines of the `<DocCardList />`s: their slots in `html` ([`CARDS_OPEN`]) are filled
     /// once the sidebars are built.
     pub card_lists: Vec<usize>,
@@ -238,13 +257,16 @@ pub fn render(
     Rendered {
         html: page.html,
         title: page.title,
+        title_in_place: page.title_in_place,
         headings: page.headings,
         toc,
         description: page.description,
         links: page.links,
         components,
         unknown_languages: page.unknown_languages,
+        code_blocks: page.code_blocks,
         speech_blocks: prepared.speech_blocks,
+        diagrams: page.diagrams,
         card_lists: prepared.card_lists.iter().map(|line| line + line_offset).collect(),
         includes: std::mem::take(&mut prepared.includes),
         diagnostics,

@@ -75,6 +75,8 @@ enum Open {
         line: usize,
         column: usize,
         tabs: Vec<Tab>,
+        /// A `<Tabs>` block's tab shown first.
+        selected: String,
         /// The indentation of its first line of content, taken off every line inside it: MDX
         /// has no indented code, so JSX indented inside a component is not code.
         indent: Option<usize>,
@@ -394,23 +396,45 @@ impl<'a> Pass<'a> {
                     line: number,
                     column,
                     tabs: tabs.into_iter().map(|(t, _)| t).collect(),
+                    selected,
                     indent: None,
                 });
                 Marker::Html(html)
             }
             "TabItem" => {
                 let value = components::get(&attrs, "value").unwrap_or_default().to_string();
-                let known = self.stack.iter().rev().find_map(|o| match o {
-                    Open::Component { name: "Tabs", tabs, .. } => tabs.iter().find(|t| t.value == value).cloned(),
-                    _ => None,
-                });
+                let (known, shown) = self
+                    .stack
+                    .iter()
+                    .rev()
+                    .find_map(|o| match o {
+                        Open::Component { name: "Tabs", tabs, selected, .. } => {
+                            Some((tabs.iter().find(|t| t.value == value).cloned(), *selected == value))
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or((None, false));
                 let label = components::get(&attrs, "label").map(str::to_string);
                 let tab = Tab { label: label.or(known.map(|t| t.label)).unwrap_or_else(|| value.clone()), value };
-                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new(), indent: None });
-                Marker::Html(components::panel_open(&tab))
+                self.stack.push(Open::Component {
+                    name,
+                    line: number,
+                    column,
+                    tabs: Vec::new(),
+                    selected: String::new(),
+                    indent: None,
+                });
+                Marker::Html(components::panel_open(&tab, shown))
             }
             "Details" => {
-                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new(), indent: None });
+                self.stack.push(Open::Component {
+                    name,
+                    line: number,
+                    column,
+                    tabs: Vec::new(),
+                    selected: String::new(),
+                    indent: None,
+                });
                 let summary = components::get(&attrs, "summary")
                     .map(|s| format!("<summary>{}</summary>\n", super::escape(s)))
                     .unwrap_or_default();
@@ -427,14 +451,28 @@ impl<'a> Pass<'a> {
                 }
                 let page_line = self.page_line(number);
                 self.out.card_lists.push(page_line);
-                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new(), indent: None });
+                self.stack.push(Open::Component {
+                    name,
+                    line: number,
+                    column,
+                    tabs: Vec::new(),
+                    selected: String::new(),
+                    indent: None,
+                });
                 Marker::Html(format!("{}{}\n", super::CARDS_OPEN, super::CARDS_CLOSE))
             }
             _ => {
                 let kind =
                     components::get(&attrs, "type").and_then(AdmonitionKind::from_name).unwrap_or(AdmonitionKind::Note);
                 let title = components::get(&attrs, "title").map(str::to_string);
-                self.stack.push(Open::Component { name, line: number, column, tabs: Vec::new(), indent: None });
+                self.stack.push(Open::Component {
+                    name,
+                    line: number,
+                    column,
+                    tabs: Vec::new(),
+                    selected: String::new(),
+                    indent: None,
+                });
                 Marker::AdmonitionOpen { kind, title }
             }
         };

@@ -170,16 +170,26 @@ fn heading_html_keeps_inline_markup() {
 }
 
 #[test]
-fn title_only_when_first_block() {
+fn title_is_the_first_heading_when_it_is_an_h1() {
+    // (body, title, kept in place in the HTML): Docusaurus's `contentTitle` remark plugin.
     let cases = [
-        ("# T\n\nx\n", Some("T")),
-        ("import X from 'x';\n\n<TextToSpeech>\n\n# In speech\n\nx\n</TextToSpeech>\n", Some("In speech")),
-        ("Para first\n\n# Not title\n", None),
-        ("## Section\n", None),
+        ("# T\n\nx\n", Some("T"), false),
+        ("import X from 'x';\n\n<TextToSpeech>\n\n# In speech\n\nx\n</TextToSpeech>\n", Some("In speech"), false),
+        ("Para first\n\n# After a paragraph\n", Some("After a paragraph"), true),
+        (":::warning\nOld.\n:::\n\n# After an admonition\n", Some("After an admonition"), true),
+        ("## Section\n\n# Not after another heading\n", None, false),
+        ("Para\n\n---\n\n# Not after a thematic break\n", None, false),
+        ("## Section\n", None, false),
     ];
-    for (body, want) in cases {
-        assert_eq!(md(body).title.as_deref(), want, "{body:?}");
+    for (body, want, in_place) in cases {
+        let r = md(body);
+        assert_eq!(r.title.as_deref(), want, "{body:?}");
+        assert_eq!(r.title_in_place, in_place, "{body:?}");
+        let h1s = r.html.matches("<h1").count();
+        assert_eq!(h1s, usize::from(in_place || (want.is_none() && body.contains("\n# "))), "{body:?}: {}", r.html);
     }
+    // Kept in place, the title is a plain `<h1>` (no id, no anchor), as Docusaurus's.
+    assert!(md("Para\n\n# The *title*\n").html.contains("<h1>The <em>title</em></h1>"));
 }
 
 #[test]
@@ -230,9 +240,35 @@ fn code_blocks() {
         ["language-csharp", "language-yaml", "language-dotnet", "language-foo", "language-dotnet"]
     );
     assert_eq!(r.unknown_languages, ["dotnet", "foo"]);
+    assert_eq!(r.code_blocks, 5);
+    assert_eq!(md("Text with `inline code` only.\n\n    indented code\n").code_blocks, 1);
+    assert_eq!(md("Text with `inline code` only.\n").code_blocks, 0);
     assert!(!select(&r.html, "code.language-csharp span[class^=\"hl-\"]").is_empty(), "{}", r.html);
     assert!(select(&r.html, "code.language-foo span[class^=\"hl-\"]").is_empty());
     assert!(select(&r.html, "button").is_empty());
+}
+
+#[test]
+fn mermaid_fences_become_figures_at_their_place() {
+    let body = "Intro.\n\n```mermaid\nflowchart TD\n  A --> B\n```\n\n- item\n\n  ```Mermaid title=\"x\"\n  sequenceDiagram\n    A->>B: hi\n  ```\n\n```text\nmermaid\n```\n";
+    let r = render(body, Path::new("docs/a.md"), 4, &MarkdownOptions::default(), &FakeResolver::default());
+    assert_eq!(r.diagrams, [DiagramAt { line: 7, column: 1 }, DiagramAt { line: 14, column: 3 }]);
+    assert_eq!(attrs(&r.html, "figure.diagram", "data-label"), ["Flowchart", "Sequence diagram"]);
+    assert_eq!(
+        texts(&r.html, "figure.diagram[data-diagram=\"mermaid\"] > div.code-block > pre > code.language-mermaid"),
+        ["flowchart TD\n  A --> B\n", "sequenceDiagram\n  A->>B: hi\n"]
+    );
+    assert!(r.unknown_languages.is_empty(), "{:?}", r.unknown_languages);
+    assert_eq!(texts(&r.html, "code.language-text"), ["mermaid\n"]);
+    // Without highlighting (the facts pass), a diagram is the same.
+    let plain = render(
+        body,
+        Path::new("docs/a.md"),
+        4,
+        &MarkdownOptions { highlight: false, ..Default::default() },
+        &FakeResolver::default(),
+    );
+    assert_eq!(plain.html, r.html);
 }
 
 #[test]
@@ -445,6 +481,8 @@ fn tabs_render_every_panel_with_its_label() {
     assert_eq!(attrs(&r.html, "div.tabs", "data-default"), ["win"]);
     assert_eq!(attrs(&r.html, "div.tabs > div.tab-panel", "data-value"), ["mac", "win"]);
     assert_eq!(texts(&r.html, "div.tab-panel > p.tab-panel-label"), ["macOS", "Windows"]);
+    // The default tab's panel is marked: it alone shows while the page waits for lectern.js.
+    assert_eq!(attrs(&r.html, "div.tabs > div.tab-panel[data-shown]", "data-value"), ["win"]);
     assert_eq!(texts(&r.html, "div.tab-panel strong"), ["brew"]);
     assert_eq!(select(&r.html, "div.tab-panel pre").len(), 1);
     assert_eq!(texts(&r.html, "div.tabs + p"), ["After."]);

@@ -6,6 +6,7 @@
 //! under `OUT/assets/`. The default theme lives in `theme/` at the repository root and is compiled
 //! in; a site's `theme/` replaces any of its files by name and may add more.
 
+mod css;
 mod escape;
 mod header;
 mod nav;
@@ -18,6 +19,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::{Diagnostic, Diagnostics};
@@ -25,7 +27,9 @@ use crate::{Diagnostic, Diagnostics};
 pub use escape::{escape_html, feedback_url, percent_encode};
 pub use header::header_collapse_width;
 pub use nav::{sidebar_fragment_json, sidebar_html};
-pub use views::{Crumb, HomeCard, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, TocEntry};
+pub use views::{
+    Crumb, FooterColumnView, HomeCard, NavItem, NavKind, NavLink, PageView, PagerLink, SiteView, TocEntry,
+};
 
 /// The built-in templates, by the names templates use to refer to each other.
 const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
@@ -47,15 +51,30 @@ const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
     ("favicon.svg", include_bytes!("../../theme/favicon.svg")),
     ("speech.css", include_bytes!("../../theme/speech.css")),
     ("speech.js", include_bytes!("../../theme/speech.js")),
+    ("diagrams.js", include_bytes!("../../theme/diagrams.js")),
 ];
 
 /// Name under which [`Theme::assets`] returns the code-highlighting CSS.
 pub const HIGHLIGHT_CSS: &str = "highlight.css";
 
+/// A stylesheet a page uses: its URL, and its text when it goes into the page itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stylesheet {
+    /// Name of the asset, e.g. `lectern.css`.
+    pub name: String,
+    /// Its URL, with the assets' version.
+    pub href: String,
+    /// The stylesheet's text, made smaller, for a `<style>` element; `None` when it cannot go
+    /// inline (not UTF-8, or it holds `</style`), and the page links it instead.
+    pub css: Option<String>,
+}
+
 /// Loaded templates and assets; cheap to share across threads while pages render in parallel.
 pub struct Theme {
     tera: Tera,
     assets: BTreeMap<String, Vec<u8>>,
+    /// Each stylesheet's text as pages carry it ([`css::inline_css`]), by asset name.
+    inline: BTreeMap<String, Option<String>>,
     /// Short hash of the assets, appended to their URLs so browsers fetch new versions.
     asset_version: String,
     /// Hash of every template and asset: a page rendered with an equal theme is equal.
@@ -64,16 +83,19 @@ pub struct Theme {
 
 impl Theme {
     /// Built-in theme, with files from `override_dir` (a site's theme/ folder) replacing built-in ones by file name.
+    /// `highlight_css` (the code-highlighting stylesheet the markdown stage generates) becomes
+    /// the asset `highlight.css` unless the site's theme folder has its own.
     ///
     /// A template that fails to parse is an error naming the file (a [`Diagnostic`] with line and
     /// column when tera gives them, else anyhow with the path).
-    pub fn load(override_dir: Option<&Path>) -> anyhow::Result<Theme> {
+    pub fn load(override_dir: Option<&Path>, highlight_css: &str) -> anyhow::Result<Theme> {
         let mut templates: BTreeMap<String, (PathBuf, String)> = BUILTIN_TEMPLATES
             .iter()
             .map(|(name, text)| (name.to_string(), (Path::new("theme").join(name), text.to_string())))
             .collect();
         let mut assets: BTreeMap<String, Vec<u8>> =
             BUILTIN_ASSETS.iter().map(|(name, bytes)| (name.to_string(), bytes.to_vec())).collect();
+        assets.insert(HIGHLIGHT_CSS.to_string(), highlight_css.as_bytes().to_vec());
         if let Some(dir) = override_dir {
             read_overrides(dir, &mut templates, &mut assets)?;
         }
@@ -91,7 +113,12 @@ impl Theme {
         let asset_version = format!("{:08x}", fnv1a(assets.values()) as u32);
         let names_and_texts = templates.iter().flat_map(|(name, (_, text))| [name.as_bytes(), text.as_bytes()]);
         let fingerprint = fnv1a(names_and_texts.chain(assets.values().map(Vec::as_slice)));
-        Ok(Theme { tera, assets, asset_version, fingerprint })
+        let inline = assets
+            .iter()
+            .filter(|(name, _)| name.ends_with(".css"))
+            .map(|(name, bytes)| (name.clone(), css::inline_css(bytes)))
+            .collect();
+        Ok(Theme { tera, assets, inline, asset_version, fingerprint })
     }
 
     /// A hash of every template and asset of the theme.
@@ -126,20 +153,52 @@ impl Theme {
 
     /// Static assets to write under OUT/assets/ (css, js, icons), as (relative path, bytes).
     ///
-    /// `highlight_css` becomes `highlight.css` unless the site's theme folder has its own.
-    pub fn assets(&self, highlight_css: &str) -> Vec<(String, Vec<u8>)> {
-        let mut assets: Vec<(String, Vec<u8>)> =
-            self.assets.iter().map(|(name, bytes)| (name.clone(), bytes.clone())).collect();
-        if !self.assets.contains_key(HIGHLIGHT_CSS) {
-            assets.push((HIGHLIGHT_CSS.to_string(), highlight_css.as_bytes().to_vec()));
-        }
-        assets
+    /// Pages carry their stylesheets inline; the files are written too, for templates that link
+    /// them and for stylesheets that cannot go inline.
+    pub fn assets(&self) -> Vec<(String, Vec<u8>)> {
+        self.assets.iter().map(|(name, bytes)| (name.clone(), bytes.clone())).collect()
+    }
+
+    /// The stylesheets `page` uses, in cascade order: the theme's own, code highlighting when
+    /// the page shows code, the speech player's when it has one, and search's (the box is in
+    /// every page's navbar). Each goes into the page, so nothing holds up its first paint.
+    pub fn stylesheets(&self, page: &PageView) -> Vec<Stylesheet> {
+        let names = [
+            ("lectern.css", true),
+            (HIGHLIGHT_CSS, page.has_code),
+            ("speech.css", page.has_speech),
+            ("search.css", true),
+        ];
+        names
+            .iter()
+            .filter(|(name, used)| *used && self.assets.contains_key(*name))
+            .map(|(name, _)| Stylesheet {
+                name: name.to_string(),
+                href: self.asset_url(page.site, name),
+                css: self.inline.get(*name).cloned().flatten(),
+            })
+            .collect()
+    }
+
+    /// The scripts `page` runs once it has painted: the theme's, and the speech player's when it
+    /// has one. Search's loads when the reader goes to search (see `base.html`).
+    pub fn scripts(&self, page: &PageView) -> Vec<String> {
+        let names = [("lectern.js", true), ("speech.js", page.has_speech)];
+        names.iter().filter(|(_, used)| *used).map(|(name, _)| self.asset_url(page.site, name)).collect()
+    }
+
+    /// The URL of the asset `name`, with the assets' version so browsers fetch a new one.
+    fn asset_url(&self, site: &SiteView, name: &str) -> String {
+        format!("{}{name}?v={}", site.assets_url, self.asset_version)
     }
 
     fn render(&self, template: &str, page: &PageView, mut context: Context) -> anyhow::Result<String> {
         context.insert("document_title", &document_title(&page.title, &page.site.title));
         context.insert("robots_noindex", &(page.noindex || !page.site.is_production));
         context.insert("asset_version", &self.asset_version);
+        context.insert("stylesheets", &self.stylesheets(page));
+        context.insert("scripts", &self.scripts(page));
+        context.insert("search_script", &self.asset_url(page.site, "search.js"));
         // Collapsed below the width it needs; one that never fits collapses at every width.
         let collapse_below = header_collapse_width(page.site).min(100_000);
         context.insert("header_collapse_px", &(collapse_below - 1));

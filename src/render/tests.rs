@@ -4,6 +4,9 @@ use scraper::{ElementRef, Html, Selector};
 
 use super::*;
 
+/// Stands in for the markdown stage's generated highlighting stylesheet.
+const HIGHLIGHT: &str = ".hl-0 { color: #333 }";
+
 fn site(production: bool) -> SiteView {
     SiteView {
         title: "Acme Docs".into(),
@@ -15,7 +18,7 @@ fn site(production: bool) -> SiteView {
         banner: (!production).then(|| "You are viewing the staging environment".into()),
         repository: Some("https://github.com/acme/docs".into()),
         footer: Some("<p>© Acme</p>".into()),
-        navbar: vec![NavLink { label: "Guides".into(), url: "/base/guides/".into(), active: true }],
+        navbar: vec![NavLink { label: "Guides".into(), url: "/base/guides/".into(), active: true, external: false }],
         assets_url: "/base/assets/".into(),
         ..SiteView::default()
     }
@@ -65,7 +68,7 @@ fn page(site: &SiteView) -> PageView<'_> {
 }
 
 fn render(page: &PageView) -> Html {
-    let theme = Theme::load(None).unwrap();
+    let theme = Theme::load(None, HIGHLIGHT).unwrap();
     Html::parse_document(&theme.render_page(page).unwrap())
 }
 
@@ -110,7 +113,10 @@ fn page_has_title_meta_and_landmarks() {
         Some("https://github.com/acme/docs")
     );
     assert_eq!(texts(&html, "footer.site-footer p"), ["© Acme"]);
-    assert!(attr(&html, "script[type=module]", "src").is_some_and(|s| s.starts_with("/base/assets/lectern.js?v=")));
+    assert!(
+        attr(&html, "script[data-scripts]", "data-scripts")
+            .is_some_and(|s| s.starts_with("/base/assets/lectern.js?v="))
+    );
 }
 
 #[test]
@@ -178,11 +184,11 @@ fn user_text_is_escaped_everywhere() {
     page.sidebar[0].label = evil.into();
     page.sidebar[0].class_name = Some(evil.into());
     page.prev = Some(PagerLink { label: evil.into(), url: "/\"onmouseover=\"x".into() });
-    let theme = Theme::load(None).unwrap();
+    let theme = Theme::load(None, HIGHLIGHT).unwrap();
     let raw = theme.render_page(&page).unwrap();
     let html = Html::parse_document(&raw);
     // The only scripts are the theme's own; no element got an injected handler.
-    assert_eq!(select(&html, "script").len(), 3);
+    assert_eq!(select(&html, "script").len(), 2);
     assert!(select(&html, "img[onerror], [onmouseover]").is_empty());
     assert_eq!(texts(&html, "title"), [format!("{evil} | Site <b>&</b>")]);
     assert_eq!(texts(&html, ".navbar-title"), ["Site <b>&</b>"]);
@@ -196,7 +202,7 @@ fn user_text_is_escaped_everywhere() {
 #[test]
 fn not_found_page_links_home() {
     let site = site(true);
-    let theme = Theme::load(None).unwrap();
+    let theme = Theme::load(None, HIGHLIGHT).unwrap();
     let html = Html::parse_document(&theme.render_404(&site).unwrap());
     assert_eq!(texts(&html, "title"), ["Page not found | Acme Docs"]);
     assert_eq!(texts(&html, "main h1"), ["Page not found"]);
@@ -209,21 +215,96 @@ fn not_found_page_links_home() {
 fn live_reload_script_goes_before_body_end() {
     let mut site = site(true);
     site.live_reload_script = Some("<script src=\"/__lectern/live.js\"></script>".into());
-    let theme = Theme::load(None).unwrap();
+    let theme = Theme::load(None, HIGHLIGHT).unwrap();
     let raw = theme.render_page(&page(&site)).unwrap();
     assert!(raw.trim_end().ends_with("<script src=\"/__lectern/live.js\"></script>\n</body>\n</html>"));
 }
 
 #[test]
 fn assets_include_theme_files_and_highlight_css() {
-    let theme = Theme::load(None).unwrap();
-    let assets = theme.assets(".hl-keyword { color: red }");
+    let theme = Theme::load(None, ".hl-keyword { color: red }").unwrap();
+    let assets = theme.assets();
     let names: Vec<&str> = assets.iter().map(|(name, _)| name.as_str()).collect();
-    for name in ["favicon.svg", "lectern.css", "lectern.js", "search.css", "search.js"] {
+    for name in ["favicon.svg", "lectern.css", "lectern.js", "search.css", "search.js", "speech.css", "speech.js"] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
-    assert_eq!(names.last(), Some(&"highlight.css"));
-    assert_eq!(assets.last().map(|a| a.1.as_slice()), Some(b".hl-keyword { color: red }".as_slice()));
+    let highlight = assets.iter().find(|(name, _)| name == "highlight.css").map(|a| a.1.as_slice());
+    assert_eq!(highlight, Some(b".hl-keyword { color: red }".as_slice()));
+}
+
+/// Names of the stylesheets a page carries inline, and of those it links.
+fn stylesheets(html: &Html) -> (Vec<String>, Vec<String>) {
+    let name = |href: &str| href.rsplit('/').next().unwrap_or("").split('?').next().unwrap_or("").to_string();
+    let inline =
+        select(html, "style[data-href]").iter().filter_map(|e| e.value().attr("data-href")).map(name).collect();
+    let linked = select(html, "link[rel=stylesheet]").iter().filter_map(|e| e.value().attr("href")).map(name).collect();
+    (inline, linked)
+}
+
+#[test]
+fn a_page_carries_the_stylesheets_it_uses_and_no_more() {
+    let site = site(true);
+    let theme = Theme::load(None, HIGHLIGHT).unwrap();
+    let cases = [
+        (false, false, vec!["lectern.css", "search.css"]),
+        (true, false, vec!["lectern.css", "highlight.css", "search.css"]),
+        (false, true, vec!["lectern.css", "speech.css", "search.css"]),
+        (true, true, vec!["lectern.css", "highlight.css", "speech.css", "search.css"]),
+    ];
+    for (has_code, has_speech, want) in cases {
+        let mut page = page(&site);
+        page.has_code = has_code;
+        page.has_speech = has_speech;
+        let html = Html::parse_document(&theme.render_page(&page).unwrap());
+        let (inline, linked) = stylesheets(&html);
+        assert_eq!(inline, want, "code {has_code}, speech {has_speech}");
+        assert!(linked.is_empty(), "nothing holds up the first paint: {linked:?}");
+        // Each carries its file's text, and names the file with the assets' version.
+        for style in select(&html, "style[data-href]") {
+            let href = style.value().attr("data-href").unwrap();
+            assert!(href.starts_with("/base/assets/") && href.contains("?v="), "{href}");
+            let file = href["/base/assets/".len()..].split('?').next().unwrap();
+            let bytes = theme.assets().into_iter().find(|(n, _)| n == file).map(|(_, b)| b).unwrap();
+            let want = css::minify(std::str::from_utf8(&bytes).unwrap());
+            assert_eq!(style.text().collect::<String>(), want, "{file}");
+        }
+        let scripts = attr(&html, "script[data-scripts]", "data-scripts").unwrap();
+        let scripts: Vec<&str> =
+            scripts.split(' ').map(|s| s.rsplit('/').next().unwrap().split('?').next().unwrap()).collect();
+        let want_scripts = if has_speech { vec!["lectern.js", "speech.js"] } else { vec!["lectern.js"] };
+        assert_eq!(scripts, want_scripts);
+        assert!(
+            attr(&html, "script[data-search]", "data-search")
+                .is_some_and(|s| s.starts_with("/base/assets/search.js?v="))
+        );
+        // No script is fetched before the page has painted.
+        assert!(select(&html, "script[src]").is_empty());
+    }
+}
+
+#[test]
+fn home_and_404_pages_carry_the_theme_and_search_stylesheets() {
+    let site = site(true);
+    let theme = Theme::load(None, HIGHLIGHT).unwrap();
+    for raw in [theme.render_404(&site).unwrap(), theme.render_home(&site, &[]).unwrap()] {
+        let html = Html::parse_document(&raw);
+        assert_eq!(stylesheets(&html), (vec!["lectern.css".to_string(), "search.css".to_string()], vec![]));
+    }
+}
+
+#[test]
+fn a_stylesheet_that_cannot_go_inline_is_linked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("search.css"), "a::after { content: \"</STYLE>\" }").unwrap();
+    std::fs::write(dir.path().join("speech.css"), [0xff, 0xfe, b'a']).unwrap();
+    let theme = Theme::load(Some(dir.path()), HIGHLIGHT).unwrap();
+    let site = site(true);
+    let mut page = page(&site);
+    page.has_speech = true;
+    let html = Html::parse_document(&theme.render_page(&page).unwrap());
+    let (inline, linked) = stylesheets(&html);
+    assert_eq!(inline, ["lectern.css"]);
+    assert_eq!(linked, ["speech.css", "search.css"]);
 }
 
 #[test]
@@ -236,14 +317,17 @@ fn override_dir_replaces_templates_and_assets_by_name() {
     .unwrap();
     std::fs::write(dir.path().join("lectern.css"), "body{color:red}").unwrap();
     std::fs::write(dir.path().join("extra.svg"), "<svg/>").unwrap();
-    let theme = Theme::load(Some(dir.path())).unwrap();
+    let theme = Theme::load(Some(dir.path()), HIGHLIGHT).unwrap();
     let site = site(true);
     let html = Html::parse_document(&theme.render_page(&page(&site)).unwrap());
     assert_eq!(texts(&html, "main p.custom"), ["Install"]);
     assert!(select(&html, "nav[aria-label='Docs sidebar']").is_empty());
-    let assets = theme.assets("");
+    let assets = theme.assets();
     let css = assets.iter().find(|(name, _)| name == "lectern.css").map(|(_, b)| b.as_slice());
     assert_eq!(css, Some(&b"body{color:red}"[..]));
+    // Pages carry the site's stylesheet, not the built-in one.
+    let inline = select(&html, "style[data-href*='lectern.css']").first().map(|e| e.text().collect::<String>());
+    assert_eq!(inline.as_deref(), Some("body{color:red}"));
     assert!(assets.iter().any(|(name, _)| name == "extra.svg"));
 }
 
@@ -252,7 +336,7 @@ fn broken_override_template_names_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("page.html");
     std::fs::write(&path, "<h1>\n{{ title | }}\n</h1>\n").unwrap();
-    let error = Theme::load(Some(dir.path())).err().unwrap();
+    let error = Theme::load(Some(dir.path()), HIGHLIGHT).err().unwrap();
     let diagnostics = error.downcast_ref::<Diagnostics>().unwrap();
     let diagnostic = &diagnostics.0[0];
     assert_eq!(diagnostic.path, path);
@@ -266,7 +350,7 @@ fn broken_override_template_names_the_file() {
 fn override_extending_a_missing_template_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("page.html"), "{% extends \"nope.html\" %}").unwrap();
-    let error = Theme::load(Some(dir.path())).err().unwrap();
+    let error = Theme::load(Some(dir.path()), HIGHLIGHT).err().unwrap();
     let message = format!("{error:#}");
     assert!(message.contains("page.html") && message.contains("nope.html"), "{message}");
 }

@@ -28,12 +28,17 @@ pub struct SiteView {
     /// Footer, as HTML.
     pub footer: Option<String>,
     pub navbar: Vec<NavLink>,
+    /// The footer's columns of links.
+    pub footer_links: Vec<FooterColumnView>,
     /// Where [`super::Theme::assets`] are served, ending in `/`, e.g. `/base/assets/`.
     pub assets_url: String,
     /// Favicon URL; the theme's own `favicon.svg` when `None`.
     pub favicon: Option<String>,
     /// HTML (usually a `<script>`) inserted verbatim before `</body>`; set only by `serve`.
     pub live_reload_script: Option<String>,
+    /// URL of mermaid's browser build in the site, when lectern found mermaid: pages with a
+    /// diagram load `diagrams.js`, which imports it.
+    pub mermaid_url: Option<String>,
 }
 
 /// A link in the top navigation bar.
@@ -43,6 +48,15 @@ pub struct NavLink {
     pub url: String,
     /// The current page is in this section.
     pub active: bool,
+    /// It leaves the site: opens in a new tab.
+    pub external: bool,
+}
+
+/// A column of footer links.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FooterColumnView {
+    pub title: Option<String>,
+    pub links: Vec<NavLink>,
 }
 
 /// One card of the generated home page: a sidebar.
@@ -89,8 +103,14 @@ pub struct PageView<'a> {
     pub url: String,
     /// The page has speech players: the theme loads `speech.css` and `speech.js`.
     pub has_speech: bool,
+    /// The page has Mermaid diagrams: the theme loads `diagrams.js` (when `site.mermaid_url`).
+    pub has_diagrams: bool,
+    /// The page shows code blocks: the theme adds the code-highlighting stylesheet.
+    pub has_code: bool,
     /// A standalone page (`src/pages`): no sidebar, the site's menu instead.
     pub standalone: bool,
+    /// Which of the navbar's links leads to the sidebar this page is in (marked current).
+    pub navbar_current: Option<usize>,
 }
 
 impl<'a> PageView<'a> {
@@ -116,7 +136,10 @@ impl<'a> PageView<'a> {
             next: None,
             url: url.into(),
             has_speech: false,
+            has_diagrams: false,
+            has_code: false,
             standalone: false,
+            navbar_current: None,
         }
     }
 }

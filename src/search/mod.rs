@@ -69,7 +69,12 @@ pub fn page_inputs(site: &Site) -> Vec<PageInput<'_>> {
 /// The docs that are indexed, by index: listed and not drafts.
 pub fn indexed_docs(site: &Site) -> Vec<usize> {
     let docs = &site.content.docs;
-    (0..docs.len()).filter(|&i| !docs[i].is_unlisted() && docs[i].front.draft != Some(true)).collect()
+    (0..docs.len()).filter(|&i| is_indexed(&docs[i])).collect()
+}
+
+/// Whether the index lists the doc `d` (drafts and unlisted pages are left out).
+pub fn is_indexed(d: &crate::content::Doc) -> bool {
+    !d.is_unlisted() && d.front.draft != Some(true)
 }
 
 /// Doc `i` to index, with its markdown-stage HTML `html`.

@@ -55,6 +55,11 @@ impl PageCache {
         Some(entry.body.clone())
     }
 
+    /// The page at `key` whatever its version, without counting it as a use.
+    pub fn peek(&self, key: &str) -> Option<Bytes> {
+        self.entries.get(key).map(|e| e.body.clone())
+    }
+
     /// Keeps `body` as the page at `key`, rendered at `version`, making room for it.
     pub fn insert(&mut self, key: &str, version: u64, body: Bytes) {
         self.remove(key);

@@ -200,7 +200,22 @@ pub fn byte_range(value: &str, len: u64) -> Range {
 }
 
 async fn site_response(raw_path: &str, query: &str, shared: &Shared) -> Response<Bytes> {
-    let snapshot = shared.current();
+    let mut snapshot = shared.current();
+    if snapshot.outline && waits_for_load(&snapshot, raw_path) {
+        // Served from the site's outline so far: images, audio and the like come with every
+        // page, which the rebuild thread is reading now.
+        let live = shared.live.clone();
+        let _ = tokio::task::spawn_blocking(move || live.wait_loaded(super::live::LOAD_WAIT)).await;
+        snapshot = shared.current();
+    }
+    if let Some(search) = snapshot.search.clone().filter(|s| snapshot.error.is_none() && !s.is_built())
+        && site_key(&snapshot.base_url, raw_path)
+            .is_some_and(|key| key.strip_prefix(crate::search::INDEX_DIR).is_some_and(|rest| rest.starts_with('/')))
+    {
+        // The index is built behind the server's start: search answers once it is whole.
+        let _ = tokio::task::spawn_blocking(move || search.wait_built(super::live::LOAD_WAIT)).await;
+        snapshot = shared.current();
+    }
     let token = shared.version_token(snapshot.version);
     if snapshot.files.is_empty() {
         // The site has never built: every page is the error page, until it does.
@@ -273,6 +288,16 @@ async fn site_response(raw_path: &str, query: &str, shared: &Shared) -> Response
         response.headers_mut().insert("server-timing", value);
     }
     response
+}
+
+/// Whether a request for `raw_path` of the site's outline must wait for every page to be read:
+/// the outline has no such file (it may come with them), or it is an `llms` file.
+fn waits_for_load(snapshot: &Snapshot, raw_path: &str) -> bool {
+    match resolve(snapshot, raw_path) {
+        Resolved::NotFound => true,
+        Resolved::File(key) => matches!(snapshot.files.get(&key), Some(Served::Llms)),
+        Resolved::Redirect(_) => false,
+    }
 }
 
 fn file(status: StatusCode, name: &str, body: Bytes) -> Response<Bytes> {

@@ -10,8 +10,8 @@
 //! A cached page is current while neither it nor every page ([`LiveState::all_changed`]) has
 //! changed since the version it was rendered at.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Condvar, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use bytes::Bytes;
 use rayon::prelude::*;
@@ -37,6 +37,9 @@ pub struct LiveState {
     pub changed: HashMap<String, u64>,
     /// The version that last changed every page (navigation, theme, config, a full reload).
     pub all_changed: u64,
+    /// Whether `site` is still the outline the server started with ([`crate::build::load_outline`]):
+    /// its pages are then rendered from their Markdown read at the request.
+    pub outline: bool,
 }
 
 impl LiveState {
@@ -50,6 +53,13 @@ impl LiveState {
 pub struct Live {
     state: RwLock<LiveState>,
     cache: Mutex<PageCache>,
+    /// Pages rendered from the outline, by output file: checked against the whole site once it
+    /// is loaded.
+    from_outline: Mutex<BTreeSet<String>>,
+    /// Whether the first load of every page has ended (well or not); requests that need the
+    /// whole site wait on `loaded_changed` until then.
+    loaded: Mutex<bool>,
+    loaded_changed: Condvar,
 }
 
 impl Default for Live {
@@ -57,6 +67,10 @@ impl Default for Live {
         Live::new(PAGE_CACHE_BYTES)
     }
 }
+
+/// How long a request waits for the whole site to load before it is answered from what there
+/// is (a site whose pages take longer than this to read is very large, or the machine very busy).
+pub const LOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// A page or file made on demand (or an error that made it fail).
 pub type Made = Result<Page, String>;
@@ -74,7 +88,39 @@ pub struct Page {
 impl Live {
     /// Nothing loaded yet; pages are cached up to `cache_bytes`.
     pub fn new(cache_bytes: usize) -> Live {
-        Live { state: RwLock::new(LiveState::default()), cache: Mutex::new(PageCache::new(cache_bytes)) }
+        Live {
+            state: RwLock::new(LiveState::default()),
+            cache: Mutex::new(PageCache::new(cache_bytes)),
+            from_outline: Mutex::new(BTreeSet::new()),
+            loaded: Mutex::new(false),
+            loaded_changed: Condvar::new(),
+        }
+    }
+
+    /// Notes that the first load of every page has ended: requests waiting for it go on.
+    pub fn set_loaded(&self) {
+        *self.loaded.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        self.loaded_changed.notify_all();
+    }
+
+    /// Waits until the first load of every page has ended, for at most `limit`; whether it has.
+    pub fn wait_loaded(&self, limit: std::time::Duration) -> bool {
+        let loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
+        let (loaded, _) = self
+            .loaded_changed
+            .wait_timeout_while(loaded, limit, |loaded| !*loaded)
+            .unwrap_or_else(PoisonError::into_inner);
+        *loaded
+    }
+
+    /// The pages rendered from the outline so far (each once), forgetting them.
+    pub fn take_from_outline(&self) -> BTreeSet<String> {
+        std::mem::take(&mut *self.from_outline.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The cached body of the page at `file`, if any, whatever its version.
+    pub fn cached_body(&self, file: &str) -> Option<Bytes> {
+        self.cache().peek(file)
     }
 
     pub fn read(&self) -> RwLockReadGuard<'_, LiveState> {
@@ -115,22 +161,49 @@ impl Live {
             return Some(Ok(Page { body, version: state.version, took: None }));
         }
         let started = std::time::Instant::now();
-        let rendered = crate::build::render_site(site, theme, Some(live_reload.to_string()), Pages::Only(&[doc]));
-        let made = match rendered.map(|mut files| files.remove(file)) {
-            Ok(Some(crate::files::OutputFile::Bytes(html))) => {
-                let body = Bytes::from(html);
-                // Kept under the read lock: no rebuild can come between the render and this.
-                self.keep(file, state.version, body.clone());
-                Ok(Page { body, version: state.version, took: Some(started.elapsed()) })
+        let rendered = if state.outline {
+            let links = crate::links::Index::with_table(&site.config, &site.content, &site.links);
+            let markdown = crate::pages::page_markdown(&links, &site.content.docs[doc], true);
+            if markdown.speech_blocks > 0 {
+                // Its players are made with the site's speech: wait for the whole site.
+                drop(state);
+                self.wait_loaded(LOAD_WAIT);
+                return self.page_after_load(file, live_reload);
             }
-            Ok(_) => Err(format!("rendering {file} made no page")),
-            Err(e) => Err(e.to_string()),
+            let page = crate::pages::render_read_page(site, theme, Some(live_reload.to_string()), doc, &markdown);
+            self.from_outline.lock().unwrap_or_else(PoisonError::into_inner).insert(file.to_string());
+            page.map(String::into_bytes).map_err(|e| e.to_string())
+        } else {
+            let rendered = crate::build::render_site(site, theme, Some(live_reload.to_string()), Pages::Only(&[doc]));
+            match rendered.map(|mut files| files.remove(file)) {
+                Ok(Some(crate::files::OutputFile::Bytes(html))) => Ok(html),
+                Ok(_) => Err(format!("rendering {file} made no page")),
+                Err(e) => Err(e.to_string()),
+            }
         };
+        let made = rendered.map(|html| {
+            let body = Bytes::from(html);
+            // Kept under the read lock: no rebuild can come between the render and this.
+            self.keep(file, state.version, body.clone());
+            Page { body, version: state.version, took: Some(started.elapsed()) }
+        });
         Some(made)
+    }
+
+    /// [`Live::page`] once the wait for the whole site is over: from the outline only if the
+    /// wait gave up.
+    fn page_after_load(&self, file: &str, live_reload: &str) -> Option<Made> {
+        let still_outline = self.read().outline;
+        if still_outline {
+            return Some(Err(format!("{file}: the site's pages are still being read; try again")));
+        }
+        self.page(file, live_reload)
     }
 
     /// `llms.txt` or `llms-full.txt` of the current site.
     pub fn llms(&self, file: &str) -> Option<Made> {
+        // Made from every page's Markdown facts.
+        self.wait_loaded(LOAD_WAIT);
         let state = self.read();
         let site = state.site.as_ref()?;
         let started = std::time::Instant::now();
@@ -160,8 +233,7 @@ pub fn markdown_html(
     for batch in docs.chunks(BATCH) {
         let state = live.read();
         let Some(site) = state.site.as_ref().filter(|_| state.load == load) else { return false };
-        let statics = crate::content::walk_static(&site.config);
-        let links = crate::links::Index::new(&site.config, &site.content, &statics);
+        let links = crate::links::Index::with_table(&site.config, &site.content, &site.links);
         let html: Vec<(usize, String)> = batch
             .par_iter()
             .filter(|&&i| i < site.content.docs.len())

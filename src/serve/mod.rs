@@ -13,8 +13,16 @@
 //! pool, see [`live`]); one plain thread owns the [`rebuild::Rebuilder`] and applies batches
 //! from the watcher, publishing each new site as one immutable snapshot; the [`search`] and
 //! [`speech`] threads keep the search index and the speech cache up to date behind it.
+//!
+//! Ready first: the server answers once it has the site's outline (every page's front matter,
+//! title and place in the sidebars, [`crate::build::load_outline`]), rendering each page asked
+//! for from its Markdown read then. The rebuild thread then reads every page as `build` does;
+//! requests for what only that brings (images, audio, `llms` files, a page with speech) wait
+//! for it, search requests wait for the index, and the problems are printed once every page is
+//! checked. When the whole site is in, the tabs whose page it changed reload.
 
 pub mod cache;
+pub mod dependents;
 pub mod guard;
 pub mod http;
 pub mod live;
@@ -40,6 +48,7 @@ use crate::config::Overrides;
 use guard::Allowed;
 use rebuild::Rebuilder;
 use state::Shared;
+use watch::Plan;
 
 /// How long a connection may wait before sending (the whole head of) its next request. Live-reload
 /// sockets are exempt: once upgraded, a connection is no longer HTTP.
@@ -121,7 +130,8 @@ async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         tokio::task::block_in_place(|| Rebuilder::start(&root, options.overrides.clone(), live.clone(), index));
     let shared = Arc::new(Shared::new(rebuilder.snapshot(), live));
     let base_url = shared.current().base_url.clone();
-    // Ready is said before the rebuild thread starts: its first problem check comes after.
+    // Ready is said before the rebuild thread starts: it reads every page of the site (when the
+    // server started from its outline), then checks them, then indexes them for search.
     let url = format!("http://{}{base_url}", display_address(address));
     println!("serving {} at {url}", root.display());
     eprintln!("ready in {:.0} ms; watching for changes (Ctrl-C to stop)", started.elapsed().as_secs_f64() * 1000.0);
@@ -250,6 +260,12 @@ fn rebuild_loop(
     search: Sender<search::SearchJob>,
     shared: &Shared,
 ) {
+    // The server answered from the site's outline: every page is read now, behind it.
+    if rebuilder.outline() {
+        let events = rebuilder.apply(&Plan { site: true, ..Plan::default() });
+        shared.publish(rebuilder.snapshot(), events);
+    }
+    shared.live.set_loaded();
     // The first check of every page runs once the server is ready, so it never delays it.
     let events = rebuilder.check_problems();
     if !events.is_empty() {

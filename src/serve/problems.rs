@@ -14,14 +14,14 @@
 //! searches every page, so it is looked for only on the pages the rebuild touched; a page
 //! checked again only because it has problems keeps the hints it had.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::check::Targets;
 use crate::diagnostic::{Diagnostic, Severity, capped};
-use crate::links::percent_decode;
 use crate::site::Site;
 
 /// How many new problems of one file the terminal shows in full.
@@ -89,6 +89,8 @@ pub struct Gone {
 #[derive(Debug, Default)]
 pub struct Problems {
     by_page: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// The doc (index into the site's docs) of each page in `by_page`.
+    docs: BTreeMap<PathBuf, usize>,
 }
 
 /// What one check found.
@@ -108,20 +110,14 @@ impl Problems {
 
     /// Checks the pages in `scope`, plus the pages that had problems, against `site`. `gone`:
     /// pages the rebuild removed (a full load only).
-    pub fn check(&mut self, site: &Site, scope: &Scope, gone: &[Gone]) -> Outcome {
+    pub fn check(&mut self, site: &Site, targets: &Targets, scope: &Scope, gone: &[Gone]) -> Outcome {
         let before = self.list();
         let indices: Vec<usize> = match scope {
             Scope::All => (0..site.content.docs.len()).collect(),
             Scope::Pages(pages) => {
                 let mut all: BTreeSet<usize> = pages.iter().copied().collect();
-                all.extend(
-                    site.content
-                        .docs
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, d)| self.by_page.contains_key(&d.display_path))
-                        .map(|(i, _)| i),
-                );
+                // A full load checks every page, so these are docs of the site as it is.
+                all.extend(self.docs.values().copied());
                 all.into_iter().collect()
             }
         };
@@ -132,7 +128,7 @@ impl Problems {
             Scope::Pages(pages) => pages.contains(&i),
         };
         let mut found: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
-        let checked_now = crate::check::check_pages(site, &indices, &hints);
+        let checked_now = crate::check::check_pages_with(site, targets, &indices, &hints);
         for d in checked_now.into_iter().chain(unknown_components(site, &indices)) {
             found.entry(d.path.clone()).or_default().push(d);
         }
@@ -141,8 +137,17 @@ impl Problems {
         }
         let checked: Vec<PathBuf> = indices.iter().map(|&i| site.content.docs[i].display_path.clone()).collect();
         let old = match scope {
-            Scope::All => std::mem::take(&mut self.by_page),
-            Scope::Pages(_) => checked.iter().filter_map(|p| self.by_page.remove_entry(p)).collect(),
+            Scope::All => {
+                self.docs.clear();
+                std::mem::take(&mut self.by_page)
+            }
+            Scope::Pages(_) => checked
+                .iter()
+                .filter_map(|p| {
+                    self.docs.remove(p);
+                    self.by_page.remove_entry(p)
+                })
+                .collect(),
         };
         for (path, list) in found.iter_mut() {
             let Some(was) = old.get(path) else { continue };
@@ -156,6 +161,11 @@ impl Problems {
             let was = old.get(path).map(Vec::as_slice).unwrap_or_default();
             added.extend(missing_from(new, was));
             fixed.extend(missing_from(was, new));
+        }
+        for (&i, path) in indices.iter().zip(&checked) {
+            if found.contains_key(path) {
+                self.docs.insert(path.clone(), i);
+            }
         }
         for (path, list) in found {
             self.by_page.insert(path, list);
@@ -218,20 +228,6 @@ fn missing_from(a: &[Diagnostic], b: &[Diagnostic]) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// The pages with a link to one of `anchors` (`#id`, on any page): when an edit takes a heading
-/// away, these are checked too, so the links it broke are reported.
-pub fn linking_to_anchors(site: &Site, anchors: &HashSet<String>) -> Vec<usize> {
-    let links_to = |dest: &str| {
-        dest.rsplit_once('#').is_some_and(|(_, a)| anchors.contains(a) || anchors.contains(&percent_decode(a)))
-    };
-    site.pages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.markdown.links.iter().any(|l| links_to(&l.dest)))
-        .map(|(i, _)| i)
-        .collect()
 }
 
 /// A warning per unknown component per page (a full build names each component once).

@@ -26,6 +26,7 @@ use crate::files::OutputFile;
 use crate::pages::Pages;
 use crate::site::{HtmlFacts, PageBody, Site};
 
+use super::dependents::{Dependents, Keys};
 use super::live::{Live, LiveState, release_memory};
 use super::problems::{Gone, Problem, Problems, Scope};
 use super::search::{SearchIndex, SearchJob};
@@ -63,6 +64,11 @@ pub struct Rebuilder {
     /// Pages rebuilt since the last check, and pages the last full load no longer has.
     unchecked: Option<Scope>,
     gone: Vec<Gone>,
+    /// What the site's links are checked against, made at the first check after a full load or
+    /// a change of navigation.
+    targets: Option<crate::check::Targets>,
+    /// Which pages link to which anchors, include which partials, have card lists.
+    dependents: Dependents,
 }
 
 impl Rebuilder {
@@ -83,10 +89,44 @@ impl Rebuilder {
             problem_list: Arc::new(Vec::new()),
             unchecked: None,
             gone: Vec::new(),
+            targets: None,
+            dependents: Dependents::default(),
         };
-        let plan = Plan { site: true, ..Plan::default() };
-        r.apply(&plan);
+        if let Err(e) = r.load_outline() {
+            // Loading everything reports every problem of the site at once.
+            drop(e);
+            r.apply(&Plan { site: true, ..Plan::default() });
+        }
         r
+    }
+
+    /// Loads the site's outline ([`build::load_outline`]): enough to serve pages, each rendered
+    /// from its Markdown read when asked for. The rebuild thread then loads every page
+    /// ([`Rebuilder::outline`] says it must), and the server answers meanwhile.
+    fn load_outline(&mut self) -> Result<(), BuildError> {
+        let mut config = crate::config::load(&self.root, &self.overrides)?;
+        config.speech.cache_only = true;
+        let site = build::load_outline(config)?;
+        let theme = build::load_theme(&site.config)?;
+        // No first page to check the page template with: the outline holds no page's facts.
+        let (files, _) = render_extras(&site, &theme, false)?;
+        let pages = site.content.docs.iter().enumerate().map(|(i, d)| (d.output_file.clone(), i)).collect();
+        let mut state = self.live.write();
+        state.site = Some(site);
+        state.theme = Some(theme);
+        state.pages = pages;
+        state.load += 1;
+        state.outline = true;
+        drop(state);
+        self.files = Arc::new(files);
+        self.record(Touched::All, false);
+        Ok(())
+    }
+
+    /// Whether the site served is still the outline the server started with: the rebuild
+    /// thread's first work is then to load every page.
+    pub fn outline(&self) -> bool {
+        self.live.read().outline
     }
 
     /// Checks the pages rebuilt since the last check (every page, the first time) and prints
@@ -99,7 +139,8 @@ impl Rebuilder {
         let live = self.live.clone();
         let state = live.read();
         let (Some(site), Some(scope)) = (state.site.as_ref(), self.unchecked.take()) else { return Vec::new() };
-        let outcome = self.problems.check(site, &scope, &std::mem::take(&mut self.gone));
+        let targets = self.targets.get_or_insert_with(|| crate::check::Targets::new(site));
+        let outcome = self.problems.check(site, targets, &scope, &std::mem::take(&mut self.gone));
         if scope == Scope::All {
             // Checking every page read every page's element ids once.
             release_memory();
@@ -121,7 +162,8 @@ impl Rebuilder {
             // Never built: any file of the site may be the fix.
             return Plan { site: true, ..Default::default() };
         };
-        super::watch::classify(&site.config, paths, &LastBuild { site, failing: self.failing() })
+        let last = LastBuild { site, dependents: &self.dependents, failing: self.failing() };
+        super::watch::classify(&site.config, paths, &last)
     }
 
     /// Whether the newest rebuild failed (the overlay is showing).
@@ -146,6 +188,7 @@ impl Rebuilder {
             all_changed: state.all_changed,
             error: self.error.clone(),
             problems: self.problem_list.clone(),
+            outline: state.outline,
         }
     }
 
@@ -153,6 +196,7 @@ impl Rebuilder {
     pub fn apply(&mut self, plan: &Plan) -> Vec<Event> {
         let started = Instant::now();
         let was_failing = self.error.is_some();
+        let completing = self.outline();
         let never_built = self.live.read().site.is_none();
         // After a failure only a full load knows whether every error is gone.
         let plan = if was_failing || never_built { &Plan { site: true, ..plan.clone() } } else { plan };
@@ -164,6 +208,7 @@ impl Rebuilder {
                 }
                 self.error = None;
                 let what = match &touched {
+                    _ if completing => "every page after the start".to_string(),
                     Touched::All => "every page".to_string(),
                     Touched::Files(f) if f.len() == 1 => f[0].clone(),
                     Touched::Files(f) => format!("{} files", f.len()),
@@ -181,6 +226,10 @@ impl Rebuilder {
             }
             Err(e) => {
                 self.rendered.clear();
+                if completing {
+                    // As a start that failed: every page is the error page until a fix.
+                    self.forget_site();
+                }
                 let text = e.to_string();
                 eprint!("{text}");
                 if !text.ends_with('\n') {
@@ -205,6 +254,7 @@ impl Rebuilder {
             events.push(Event::Clear);
         }
         events.push(match touched {
+            Touched::Files(files) if files.is_empty() => return events,
             Touched::All => {
                 state.all_changed = version;
                 state.changed.clear();
@@ -234,7 +284,7 @@ impl Rebuilder {
             let mut state = live.write();
             let site = state.site.as_ref().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
             let theme = build::load_theme(&site.config)?;
-            let (files, first) = render_extras(site, &theme)?;
+            let (files, first) = render_extras(site, &theme, true)?;
             state.theme = Some(theme);
             drop(state);
             self.files = Arc::new(files);
@@ -242,15 +292,16 @@ impl Rebuilder {
             self.live.forget_pages();
             return Ok(Touched::All);
         }
+        // Stylesheets first: pages carry them, so pages rendered after are rendered with the new ones.
+        if plan.stylesheets {
+            self.swap_stylesheets()?;
+        }
         let mut touched = Touched::Files(Vec::new());
         if !plan.pages.is_empty() {
             touched = self.reparse(plan)?;
         }
-        if plan.stylesheets {
-            self.swap_stylesheets()?;
-            if matches!(&touched, Touched::Files(f) if f.is_empty()) {
-                touched = Touched::Stylesheets;
-            }
+        if plan.stylesheets && matches!(&touched, Touched::Files(f) if f.is_empty()) {
+            touched = Touched::Stylesheets;
         }
         Ok(touched)
     }
@@ -263,11 +314,21 @@ impl Rebuilder {
         config.speech.cache_only = true;
         let site = build::load_site(config, Mode::Disk)?;
         let theme = build::load_theme(&site.config)?;
-        let (files, first) = render_extras(&site, &theme)?;
+        let (files, first) = render_extras(&site, &theme, true)?;
         let pages: HashMap<String, usize> =
             site.content.docs.iter().enumerate().map(|(i, d)| (d.output_file.clone(), i)).collect();
         let docs = site.content.docs.len();
         let mut state = self.live.write();
+        // After the outline, only what a tab may have seen of it matters.
+        let from_outline = match state.site.as_ref().filter(|_| state.outline) {
+            Some(outline) if same_navigation(outline, &site) => {
+                let pages: Vec<usize> =
+                    self.live.take_from_outline().iter().filter_map(|f| pages.get(f).copied()).collect();
+                Some(self.outline_changes(&site, &theme, &files, &pages))
+            }
+            _ => None,
+        };
+        state.outline = false;
         if let Some(old) = &state.site {
             let urls: std::collections::HashSet<&str> = site.content.docs.iter().map(|d| d.url.as_str()).collect();
             self.gone = old
@@ -278,20 +339,88 @@ impl Rebuilder {
                 .map(|d| Gone { path: crate::diagnostic::display_path(&d.display_path), url: d.url.clone() })
                 .collect();
         }
+        self.dependents = Dependents::new(&site.pages);
+        self.targets = None;
         let old = (state.site.replace(site), state.theme.replace(theme));
         state.pages = pages;
         state.load += 1;
         let load = state.load;
         drop(state);
         drop(old);
-        self.live.forget_pages();
+        let touched = match from_outline {
+            Some((changed, rendered)) => {
+                self.rendered.extend(rendered);
+                Touched::Files(changed)
+            }
+            None => {
+                self.live.forget_pages();
+                Touched::All
+            }
+        };
         self.files = Arc::new(files);
         self.rendered.extend(first);
         to_check(&mut self.unchecked, Scope::All);
         self.speech_docs = (0..docs).collect();
         self.search_jobs = vec![SearchJob::Full { load }];
         release_memory();
-        Ok(Touched::All)
+        Ok(touched)
+    }
+
+    /// What differs between the outline as served and the whole `site` (whose navigation is the
+    /// same): its files other than pages, and the `pages` rendered from the outline, rendered
+    /// again now. Returns the changed files and the pages as rendered now, for the cache.
+    fn outline_changes(
+        &self,
+        site: &Site,
+        theme: &crate::render::Theme,
+        files: &ServedFiles,
+        pages: &[usize],
+    ) -> (Vec<String>, Vec<(String, Bytes)>) {
+        let same = |a: &Served, b: &Served| match (a, b) {
+            (Served::Bytes(a), Served::Bytes(b)) => a == b,
+            (Served::Copy(a), Served::Copy(b)) => a == b,
+            (Served::Page, Served::Page) | (Served::Llms, Served::Llms) => true,
+            _ => false,
+        };
+        // Files the outline lacked were never served: requests for them waited for this load.
+        let mut changed: Vec<String> = self
+            .files
+            .iter()
+            .filter(|(path, was)| files.get(path.as_str()).is_none_or(|now| !same(was, now)))
+            .map(|(path, _)| path.clone())
+            .collect();
+        let mut rendered = Vec::new();
+        if pages.len() > OUTLINE_PAGES_COMPARED {
+            changed.extend(pages.iter().map(|&i| site.content.docs[i].output_file.clone()));
+            return (changed, rendered);
+        }
+        match build::render_site(site, theme, Some(script()), Pages::Only(pages)) {
+            Ok(now) => {
+                for (path, page) in now {
+                    let OutputFile::Bytes(html) = page else { continue };
+                    let body = Bytes::from(html);
+                    if self.live.cached_body(&path).as_ref() != Some(&body) {
+                        changed.push(path.clone());
+                    }
+                    rendered.push((path, body));
+                }
+            }
+            // An error shows when the page is asked for again.
+            Err(_) => changed.extend(pages.iter().map(|&i| site.content.docs[i].output_file.clone())),
+        }
+        (changed, rendered)
+    }
+
+    /// Forgets the site: every page is the error page until a load succeeds.
+    fn forget_site(&mut self) {
+        let mut state = self.live.write();
+        state.site = None;
+        state.theme = None;
+        state.pages.clear();
+        state.outline = false;
+        drop(state);
+        self.files = Arc::new(ServedFiles::new());
+        self.live.forget_pages();
     }
 
     /// The synthesis the last rebuild calls for: its pages that have speech blocks.
@@ -377,27 +506,45 @@ impl Rebuilder {
         let mut indices = Vec::new();
         // Headings (element ids) the edits took away: links to them from other pages broke.
         let mut removed_ids = std::collections::HashSet::new();
+        // Audio and images the edited pages now use that are not served yet.
+        let mut new_files = Vec::new();
         for source in &plan.pages {
-            let ids_before =
-                site.content.docs.iter().position(|d| &d.source == source).map(|i| element_ids(&site.pages[i].body));
-            match build::reparse_doc(site, source)? {
-                None => {
-                    drop(state);
-                    return self.load_all();
-                }
-                Some(PageUpdate::Navigation) => navigation = true,
-                Some(PageUpdate::Body) => {}
-            }
-            if let Some(i) = site.content.docs.iter().position(|d| &d.source == source) {
+            let before =
+                site.links.doc(source).map(|i| (element_ids(&site.pages[i].body), Keys::of(&site.pages[i].markdown)));
+            let Some(reparsed) = build::reparse_doc(site, source)? else {
+                drop(state);
+                return self.load_all();
+            };
+            let i = reparsed.doc;
+            navigation |= reparsed.update == PageUpdate::Navigation;
+            if !indices.contains(&i) {
                 indices.push(i);
-                if let Some(before) = ids_before {
-                    let now = element_ids(&site.pages[i].body);
-                    removed_ids.extend(before.into_iter().filter(|id| !now.contains(id)));
-                }
             }
+            if let Some((ids_before, keys)) = before {
+                let now = element_ids(&site.pages[i].body);
+                removed_ids.extend(ids_before.into_iter().filter(|id| !now.contains(id)));
+                self.dependents.replace(i, &keys, &site.pages[i].markdown);
+            }
+            new_files.extend(
+                reparsed
+                    .files
+                    .into_iter()
+                    .filter(|(rel, _)| !self.files.contains_key(rel.as_str()))
+                    .map(|(rel, file)| (rel, served(file))),
+            );
         }
-        // Card lists on other pages show the edited pages' titles and descriptions.
-        for i in build::refill_card_lists(site) {
+        if navigation {
+            // Labels, places and generated pages may have moved.
+            self.targets = None;
+        }
+        // Card lists show the titles and descriptions of the pages of their category: those
+        // that show an edited page (every one, when navigation changed) are filled again.
+        let cards: Vec<usize> = self
+            .dependents
+            .card_pages()
+            .filter(|&p| navigation || indices.iter().any(|&i| crate::cards::lists_doc(&site.sidebars, p, i)))
+            .collect();
+        for i in build::refill_card_lists(site, cards) {
             if !indices.contains(&i) {
                 indices.push(i);
             }
@@ -405,16 +552,15 @@ impl Rebuilder {
         let theme = theme.as_ref().ok_or_else(|| anyhow::anyhow!("the theme has not been loaded"))?;
         let mut check: std::collections::BTreeSet<usize> = indices.iter().copied().collect();
         if !removed_ids.is_empty() {
-            check.extend(super::problems::linking_to_anchors(site, &removed_ids));
+            check.extend(self.dependents.linking_to(&removed_ids));
         }
         // Rendered now: an error shows at once, and the reload finds the page ready.
         let rendered = build::render_site(site, theme, Some(script()), Pages::Only(&indices))?;
         // The index reads each edited page's HTML; then the site keeps only its facts.
-        let indexed = crate::search::indexed_docs(site);
         let mut terms = Vec::new();
         for &i in &indices {
             let PageBody::Html(html) = &site.pages[i].body else { continue };
-            if indexed.binary_search(&i).is_ok() {
+            if crate::search::is_indexed(&site.content.docs[i]) {
                 terms.push((i, crate::search::live::page_terms(&crate::search::page_input(site, i, html))));
             }
             if !site.pages[i].markdown.card_lists.is_empty() {
@@ -424,20 +570,6 @@ impl Rebuilder {
             let facts = HtmlFacts { hash: crate::site::html_hash(html), ids: crate::html::element_ids(html) };
             site.pages[i].body = PageBody::Facts(facts);
         }
-        // Audio and images the edited pages now use.
-        let new_files: Vec<(String, Served)> = site
-            .speech
-            .files
-            .iter()
-            .filter(|(rel, _)| !self.files.contains_key(rel.as_str()))
-            .map(|(rel, file)| (rel.clone(), served(file.clone())))
-            .chain(
-                site.copies
-                    .iter()
-                    .filter(|(rel, _)| !self.files.contains_key(rel.as_str()))
-                    .map(|(rel, src)| (rel.clone(), Served::Copy(src.clone()))),
-            )
-            .collect();
         drop(state);
         if !new_files.is_empty() {
             Arc::make_mut(&mut self.files).extend(new_files);
@@ -462,17 +594,20 @@ impl Rebuilder {
         Ok(Touched::Files(changed))
     }
 
-    /// Loads the theme again and replaces only its assets; pages keep their HTML.
+    /// Loads the theme again for a changed stylesheet. Pages carry their stylesheets, so cached
+    /// pages are dropped (rendered again when asked for) and the other files rendered again; open
+    /// tabs swap the stylesheets in place (`livereload.js`) instead of reloading.
     fn swap_stylesheets(&mut self) -> Result<(), BuildError> {
         let live = self.live.clone();
         let mut state = live.write();
         let site = state.site.as_ref().ok_or_else(|| anyhow::anyhow!("the site has not been loaded"))?;
         let theme = build::load_theme(&site.config)?;
-        let files = Arc::make_mut(&mut self.files);
-        for (name, bytes) in theme.assets(&crate::markdown::highlight_css()) {
-            files.insert(format!("assets/{name}"), served(OutputFile::Bytes(bytes)));
-        }
+        let (files, first) = render_extras(site, &theme, true)?;
         state.theme = Some(theme);
+        drop(state);
+        self.files = Arc::new(files);
+        self.rendered.extend(first);
+        self.live.forget_pages();
         Ok(())
     }
 }
@@ -480,6 +615,7 @@ impl Rebuilder {
 /// What the last good build knows of the site's files, for the watcher.
 struct LastBuild<'s> {
     site: &'s Site,
+    dependents: &'s Dependents,
     /// While the overlay shows, anything may be the fix: a file that came and went too.
     failing: bool,
 }
@@ -491,19 +627,17 @@ impl super::watch::Known for LastBuild<'_> {
 
     /// The pages of the last good build (by source) whose Markdown includes the file `path`.
     fn includers(&self, path: &Path) -> Vec<String> {
-        self.site
-            .pages
-            .iter()
-            .zip(&self.site.content.docs)
-            .filter(|(p, _)| p.markdown.includes.iter().any(|f| f == path))
-            .map(|(_, d)| d.source.clone())
-            .collect()
+        let docs = &self.site.content.docs;
+        self.dependents.includers(path).into_iter().filter_map(|i| Some(docs.get(i)?.source.clone())).collect()
     }
 }
 
 /// Whether `source` (relative to docs_dir) is a page or asset of the site, or a folder holding
 /// one (a folder moved away is reported by its own path only).
 fn knows(site: &Site, source: &str) -> bool {
+    if site.links.doc(source).is_some() || site.links.is_asset(source) {
+        return true;
+    }
     let sources =
         site.content.docs.iter().map(|d| d.source.as_str()).chain(site.content.assets.iter().map(String::as_str));
     sources.into_iter().any(|known| super::watch::is_or_holds(source, known))
@@ -517,9 +651,29 @@ fn element_ids(body: &PageBody) -> std::collections::HashSet<String> {
     }
 }
 
+/// How many pages rendered from the outline are rendered again and compared once every page is
+/// loaded; past that, they are all reloaded.
+const OUTLINE_PAGES_COMPARED: usize = 64;
+
+/// Whether the sidebars, breadcrumbs and neighbours of every page are the same in `a` and `b`:
+/// the same pages at the same URLs with the same titles and the same sidebars.
+fn same_navigation(a: &Site, b: &Site) -> bool {
+    fn key(d: &crate::content::Doc) -> (&str, &str, &str) {
+        (&d.source, &d.url, &d.title)
+    }
+    a.content.docs.len() == b.content.docs.len()
+        && a.content.docs.iter().map(key).eq(b.content.docs.iter().map(key))
+        && a.sidebars == b.sidebars
+}
+
 /// Every file of the site but its pages, with markers for the pages and the `llms` files
-/// (made when asked for); and the first page, rendered to check the theme's page template.
-fn render_extras(site: &Site, theme: &crate::render::Theme) -> Result<(ServedFiles, Vec<(String, Bytes)>), BuildError> {
+/// (made when asked for); and with `first`, the first page, rendered to check the theme's page
+/// template.
+fn render_extras(
+    site: &Site,
+    theme: &crate::render::Theme,
+    first: bool,
+) -> Result<(ServedFiles, Vec<(String, Bytes)>), BuildError> {
     let mut files = served_files(crate::pages::render_extras(site, theme, Some(script()))?);
     // As in a build, where pages are written first and the first file written at a path wins.
     if site.config.llms_txt {
@@ -530,15 +684,15 @@ fn render_extras(site: &Site, theme: &crate::render::Theme) -> Result<(ServedFil
     for doc in &site.content.docs {
         files.insert(doc.output_file.clone(), Served::Page);
     }
-    let mut first = Vec::new();
-    if !site.content.docs.is_empty() {
+    let mut rendered = Vec::new();
+    if first && !site.content.docs.is_empty() {
         for (path, page) in build::render_site(site, theme, Some(script()), Pages::Only(&[0]))? {
             if let OutputFile::Bytes(html) = page {
-                first.push((path, Bytes::from(html)));
+                rendered.push((path, Bytes::from(html)));
             }
         }
     }
-    Ok((files, first))
+    Ok((files, rendered))
 }
 
 /// Adds `scope` to the pages to check after this rebuild.

@@ -9,7 +9,7 @@
 //! In: [`SearchJob`]s from the rebuild thread. Out: the index behind [`SearchIndex`].
 
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 
 use rayon::prelude::*;
 
@@ -28,7 +28,12 @@ pub enum SearchJob {
 
 /// The index as served, shared by the search thread and requests.
 #[derive(Default)]
-pub struct SearchIndex(RwLock<Option<Current>>);
+pub struct SearchIndex {
+    current: RwLock<Option<Current>>,
+    /// Whether an index was ever whole; requests for its files wait on `built_changed` until then.
+    built: Mutex<bool>,
+    built_changed: Condvar,
+}
 
 struct Current {
     /// The site load it indexes.
@@ -41,16 +46,34 @@ struct Current {
 }
 
 impl SearchIndex {
+    /// Whether an index was ever whole.
+    pub fn is_built(&self) -> bool {
+        *self.built.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until an index is whole, for at most `limit`; whether one is.
+    pub fn wait_built(&self, limit: std::time::Duration) -> bool {
+        let built = self.built.lock().unwrap_or_else(PoisonError::into_inner);
+        let (built, _) =
+            self.built_changed.wait_timeout_while(built, limit, |b| !*b).unwrap_or_else(PoisonError::into_inner);
+        *built
+    }
+
+    fn set_built(&self) {
+        *self.built.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        self.built_changed.notify_all();
+    }
+
     /// Whether the index has a file at `path` (below the output folder).
     pub fn has(&self, path: &str) -> bool {
-        self.0.read().unwrap_or_else(PoisonError::into_inner).as_ref().is_some_and(|c| c.index.has(path))
+        self.current.read().unwrap_or_else(PoisonError::into_inner).as_ref().is_some_and(|c| c.index.has(path))
     }
 
     /// The file at `path`, made now. The index keeps no page records: a chunk of them is made
     /// from its pages' markdown, rendered again from `live`.
     pub fn file(&self, path: &str, live: &Live) -> Option<Vec<u8>> {
         let (load, pages) = {
-            let guard = self.0.read().unwrap_or_else(PoisonError::into_inner);
+            let guard = self.current.read().unwrap_or_else(PoisonError::into_inner);
             let current = guard.as_ref()?;
             if let Some(file) = current.index.file(path) {
                 return Some(file);
@@ -92,13 +115,14 @@ fn run(jobs: &Receiver<SearchJob>, live: &Live, served: &SearchIndex) {
             match job {
                 SearchJob::Full { load } => {
                     if let Some(current) = build(live, load) {
-                        let old = served.0.write().unwrap_or_else(PoisonError::into_inner).replace(current);
+                        let old = served.current.write().unwrap_or_else(PoisonError::into_inner).replace(current);
+                        served.set_built();
                         drop(old);
                         release_memory();
                     }
                 }
                 SearchJob::Pages { load, pages } => {
-                    let mut guard = served.0.write().unwrap_or_else(PoisonError::into_inner);
+                    let mut guard = served.current.write().unwrap_or_else(PoisonError::into_inner);
                     let Some(current) = guard.as_mut().filter(|c| c.load == load) else { continue };
                     for (doc, terms) in pages {
                         if let Some(&Some(slot)) = current.slots.get(doc) {

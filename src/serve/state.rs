@@ -73,6 +73,9 @@ pub struct Snapshot {
     pub error: Option<Arc<ErrorReport>>,
     /// Broken links, anchors and images and unknown components, shown as a notice.
     pub problems: Arc<Vec<Problem>>,
+    /// Whether the site is still the outline the server started with: files it lacks (images,
+    /// audio, `llms` files) may come with the whole site, so a request for one waits for it.
+    pub outline: bool,
 }
 
 impl Snapshot {

@@ -130,12 +130,12 @@ impl<'a> Context<'a> {
                     }
                     return;
                 }
-                let collapsible = collapsible.unwrap_or(true);
+                let collapsible = collapsible.unwrap_or(self.config.sidebar_collapsible);
                 out.push(Item::Category(Category {
                     label: label.clone(),
                     dir: String::new(),
                     link,
-                    collapsed: collapsible && collapsed.unwrap_or(true),
+                    collapsed: collapsible && collapsed.unwrap_or(self.config.sidebar_collapsed),
                     collapsible,
                     class_name: class_name.clone(),
                     description: description.clone(),
@@ -164,13 +164,9 @@ impl<'a> Context<'a> {
                             .with_help("`dirName` is a folder below the docs folder as it is on disk, number prefixes included (`02-guides`), or `.` for all of it"),
                     );
                 }
-                let builder = Builder {
-                    docs: &self.content.docs,
-                    categories: &self.content.categories,
-                    config: self.config,
-                    root: &root,
-                };
-                out.extend(builder.level(&tree, &root, true, problems));
+                let builder =
+                    Builder { docs: &self.content.docs, categories: &self.content.categories, config: self.config };
+                out.extend(builder.level(&tree, &root, None, problems));
             }
         }
     }

@@ -5,7 +5,7 @@
 //! text segments: headings, paragraphs, list items (numbered in ordered lists), table rows
 //! (each cell after its column's header), link text, image alt text ("Image: …", placeholders
 //! skipped), videos and iframes ("Video: title."), admonition titles; a code block becomes a
-//! short note; heading anchors, buttons, scripts, SVG and hidden elements are skipped. How each
+//! short note, a diagram its name ("Flowchart: Release process."); heading anchors, buttons, scripts, SVG and hidden elements are skipped. How each
 //! word is said is `spoken`'s business. Pure.
 
 use std::ops::Range;
@@ -206,6 +206,17 @@ impl Walker {
             || attr(attrs, "aria-hidden").as_deref() == Some("true")
             || has_class(attrs, "anchor")
             || has_class(attrs, PLAYER_CLASS);
+        if attr(attrs, "data-diagram").is_some() {
+            // A diagram is announced by its name, never read as its source.
+            let label = attr(attrs, "data-label").map(|l| collapse(&decode_entities(&l))).unwrap_or_default();
+            let label = if label.is_empty() { "Diagram".to_string() } else { spoken_text(&label) };
+            let stop = if label.ends_with(['.', '!', '?']) { "" } else { "." };
+            self.said_segment("", format!("{label}{stop}"));
+            if !self_closing && !html::is_void(&name) {
+                self.skip = Some((name, 1));
+            }
+            return;
+        }
         let code = (name == "div" && has_class(attrs, "code-block")) || name == "pre";
         if code {
             self.said_segment("", code_note(attr(attrs, "data-lang").as_deref()));

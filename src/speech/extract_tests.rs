@@ -181,7 +181,7 @@ fn run_in_labels_and_stray_markers() {
             "Version: V4.",
             "Release Date: September 2022.",
             "Service Maps - one view of every dependency.",
-            "Set AWS access key ID in serverless dot YAML, that is the config."
+            "Set A-W-S access key I-D in serverless dot YAML, that is the config."
         ]
     );
 }
@@ -193,4 +193,29 @@ fn sentences_keep_the_words_the_page_shows() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].spoken, "1: Edit serverless dot YAML (for example the customers path route).");
     assert_eq!(got[0].shown, "Edit serverless.yml (e.g. the /customers/{id} route).");
+}
+
+#[test]
+fn diagrams_are_announced_by_name_never_read_as_source() {
+    let flowchart = crate::markdown::render(
+        "Before.\n\n```mermaid\n---\ntitle: Release & deploy\n---\nflowchart TD\n  A[Merge] --> B[Deploy]\n```\n\n```mermaid\nsequenceDiagram\n  Alice->>Bob: Hello\n```\n\nAfter.\n",
+        std::path::Path::new("docs/a.md"),
+        0,
+        &crate::markdown::MarkdownOptions::default(),
+        &NoLinks,
+    );
+    assert_eq!(segments(&flowchart.html), ["Before.", "Flowchart: Release and deploy.", "Sequence diagram.", "After."]);
+    let bare = r#"<figure class="diagram" data-diagram="mermaid"><div class="code-block"><pre><code>graph TD</code></pre></div></figure>"#;
+    assert_eq!(segments(bare), ["Diagram."]);
+}
+
+struct NoLinks;
+
+impl crate::markdown::LinkResolver for NoLinks {
+    fn resolve_link(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn resolve_image(&self, _: &str) -> Option<crate::markdown::ResolvedImage> {
+        None
+    }
 }

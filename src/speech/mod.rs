@@ -270,7 +270,10 @@ pub fn run_on_blocks(config: &Config, titles: &[&str], blocks: Vec<Vec<Block>>) 
     make_players(config, titles, &blocks, &audio, &mut out);
     let total: usize = blocks.iter().map(|b| b.sentences.len()).sum();
     let without: usize = blocks.iter().zip(&audio).filter(|(_, a)| a.is_none()).map(|(b, _)| b.sentences.len()).sum();
+    let failed = out.engine == EngineUse::Unsettled;
     let tail = match engine {
+        // Nothing was kept: saying "cached" of sentences without audio would mislead.
+        Some(_) if failed => "the engine failed: browser voices, no audio".to_string(),
         Some(_) if settings.cache_only => {
             format!("{} cached, {} left to browser voices (cache only)", thousands(total - without), thousands(without))
         }

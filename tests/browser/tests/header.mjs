@@ -3,6 +3,8 @@
 // when it has room, else by opening the menu with Enter and tabbing on.
 // args: { pages: [path, ...], widths: [px, ...], repository: bool }
 
+import { enhanced } from "./enhanced.mjs";
+
 const TARGETS = {
   search: (el) => el.id === "search-input",
   toggle: (el) => el.classList.contains("theme-toggle"),
@@ -12,6 +14,7 @@ const TARGETS = {
 async function check(page, assert, url, width, args) {
   await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
   await page.goto(url);
+  await enhanced(page);
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,

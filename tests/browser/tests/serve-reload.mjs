@@ -1,7 +1,9 @@
 // Live reload in a real browser, against `lectern serve` (started by tests/serve_browser.rs).
-// args: { path: URL path of the long page, file: its Markdown file on disk, before, after }.
+// args: { path: URL path of the long page, file: its Markdown file on disk, before, after,
+// stylesheet: the site's theme/lectern.css }.
 // The page is scrolled down, its file is edited from here, and the tab must reload by itself,
-// show the new text and come back to the same scroll position.
+// show the new text and come back to the same scroll position. A changed stylesheet is swapped
+// into the open tab without a reload.
 
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -32,6 +34,30 @@ export const tests = {
     assert.equal(kind, "reload", "the tab reloaded itself");
     await page.waitForFunction((y) => Math.abs(window.scrollY - y) <= 2, scrolled, { timeout: 3000 });
     assert.equal(await page.locator("#lectern-error-overlay").count(), 0, "no error overlay");
+  },
+
+  async swapsAChangedStylesheetWithoutAReload({ page, baseUrl, assert, args }) {
+    await page.goto(new URL(args.path, baseUrl).href, { waitUntil: "load" });
+    await page.waitForFunction(() =>
+      performance.getEntriesByType("resource").some((e) => e.name.includes("/__lectern/livereload.js")),
+    );
+    await page.waitForTimeout(300);
+    // The stylesheet is in the page (a <style> naming its file), not linked.
+    assert.equal(await page.locator("style[data-href*='lectern.css']").count(), 1);
+    await page.evaluate(() => (window.__sameDocument = true));
+    const css = readFileSync(args.stylesheet, "utf8");
+    try {
+      writeFileSync(args.stylesheet, `${css}\nbody { outline: 7px solid rgb(1, 2, 3); }\n`);
+      await page.waitForFunction(() => getComputedStyle(document.body).outlineColor === "rgb(1, 2, 3)", null, {
+        timeout: 5000,
+      });
+      assert.equal(await page.evaluate(() => window.__sameDocument), true, "the tab did not reload");
+      // A page opened after the change carries the new stylesheet too.
+      await page.reload({ waitUntil: "load" });
+      assert.equal(await page.evaluate(() => getComputedStyle(document.body).outlineColor), "rgb(1, 2, 3)");
+    } finally {
+      writeFileSync(args.stylesheet, css);
+    }
   },
 
   async showsTheOverlayForABrokenFileAndHidesItWhenFixed({ page, baseUrl, assert, args }) {

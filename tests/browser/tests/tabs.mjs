@@ -2,9 +2,12 @@
 // driven by mouse and keyboard, synchronised by groupId and remembered across reloads.
 // args: { page: path of a page with two <Tabs groupId="os"> blocks of macOS and Windows tabs }
 
+import { enhanced } from "./enhanced.mjs";
+
 export const tests = {
   async "tabs switch by click and arrow keys, in step across a groupId, and are remembered"({ page, baseUrl, assert, args }) {
     await page.goto(`${baseUrl}${args.page}`);
+    await enhanced(page);
     const lists = page.getByRole("tablist");
     assert.equal(await lists.count(), 2);
     const first = lists.nth(0);
@@ -30,6 +33,7 @@ export const tests = {
     assert.equal(await first.getByRole("tab", { name: "Windows" }).getAttribute("aria-selected"), "true");
 
     await page.reload();
+    await enhanced(page);
     assert.equal(await page.getByRole("tablist").nth(0).getByRole("tab", { name: "Windows" }).getAttribute("aria-selected"), "true");
     assert.ok(await page.getByText("winget install").isVisible());
   },

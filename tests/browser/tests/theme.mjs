@@ -3,10 +3,13 @@
 // args: { page: path of a page with a code block, other: another page, lazyBase: URL of a site with a large sidebar,
 //         lazyPage: path on it }
 
+import { enhanced } from "./enhanced.mjs";
+
 export const tests = {
   async "the copy button copies the code without line markup"({ context, page, baseUrl, assert, args }) {
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseUrl });
     await page.goto(`${baseUrl}${args.page}`);
+    await enhanced(page);
     const block = page.locator(".code-block").first();
     const button = block.getByRole("button", { name: "Copy" });
     await button.click();
@@ -20,6 +23,7 @@ export const tests = {
   async "the dark-mode toggle is remembered across pages"({ page, baseUrl, assert, args }) {
     await page.emulateMedia({ colorScheme: "light" });
     await page.goto(`${baseUrl}${args.page}`);
+    await enhanced(page);
     const toggle = page.locator(".navbar .theme-toggle");
     assert.equal(await toggle.getAttribute("aria-pressed"), "false");
     await toggle.click();
@@ -36,6 +40,7 @@ export const tests = {
   async "on a phone the sidebar is a menu opened by a button"({ page, baseUrl, assert, args }) {
     await page.setViewportSize({ width: 390, height: 800 });
     await page.goto(`${baseUrl}${args.page}`);
+    await enhanced(page);
     const sidebar = page.locator("#sidebar");
     const menu = page.locator(".menu-button");
     assert.ok(await menu.isVisible(), "menu button shown on a phone");
@@ -49,6 +54,7 @@ export const tests = {
 
   async "closed categories of a large sidebar load their pages when opened"({ page, assert, args }) {
     await page.goto(`${args.lazyBase}${args.lazyPage}`);
+    await enhanced(page);
     const lazy = page.locator("details[data-lazy-src]").nth(5);
     const summary = lazy.locator(":scope > summary");
     await summary.click();

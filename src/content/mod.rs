@@ -257,9 +257,21 @@ fn walk_pages(config: &Config) -> Result<Pages, Vec<Diagnostic>> {
 /// Reads one page.
 pub fn load_doc(config: &Config, source: &str, file: &Path) -> Result<Doc, Diagnostic> {
     let display_path = display_path(config, source);
-    let bytes = std::fs::read(file)
+    let bytes = read_all(file)
         .map_err(|e| Diagnostic::error(display_path.clone(), 0, 0, format!("cannot read the file: {e}")))?;
     parse_doc(config, source, file, bytes)
+}
+
+/// A file's bytes, read to its end into a buffer large enough for most pages: unlike
+/// `fs::read`, it does not ask the file's size first, one system call fewer per page of a build.
+fn read_all(file: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    // Through `Take`: `File`'s own `read_to_end` asks for the size and position first.
+    std::fs::File::open(file)?.take(u64::MAX).read_to_end(&mut bytes)?;
+    // The text is kept for the whole build: not the buffer's spare room.
+    bytes.shrink_to_fit();
+    Ok(bytes)
 }
 
 /// The path to print for a page: below docs_dir, or below [`PAGES_DIR`].

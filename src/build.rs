@@ -575,8 +575,13 @@ pub fn write_site_reusing(
     reuse: bool,
 ) -> Result<(Reused, crate::output::Listing), BuildError> {
     let staging = crate::output::Staging::begin(out)?;
-    let previous =
-        if reuse { crate::output::BuildRecord::load(&site.config, out) } else { crate::output::BuildRecord::default() };
+    // With no output folder (a first build, or one deleted since), the record of the last
+    // build into it names files that are not there: no page asks for its previous file.
+    let previous = if reuse && staging.has_previous() {
+        crate::output::BuildRecord::load(&site.config, out)
+    } else {
+        crate::output::BuildRecord::default()
+    };
     let t = std::time::Instant::now();
     let html_hashes: Vec<u64> = site.pages.par_iter().map(|p| p.body.html_hash()).collect();
     let indexed = crate::search::indexed_docs(site);

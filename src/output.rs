@@ -265,6 +265,11 @@ impl Staging {
         Ok(staging)
     }
 
+    /// Whether the output folder held a previous build when this one began.
+    pub fn has_previous(&self) -> bool {
+        self.previous
+    }
+
     /// Writes one file, unless a file was already written at `rel`. A file that the previous
     /// build already holds unchanged is hard-linked from there instead: a rebuild of an unchanged
     /// site then writes almost nothing, and removing the previous build frees no data.

@@ -210,7 +210,7 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             eprintln!("{}", lectern::environment::banner_line(&config.environment));
             let out = out.unwrap_or_else(|| root.join("build"));
             // What the output will be made from, taken before any of it is read.
-            let inputs = lectern::unchanged::snapshot(&config);
+            let mut inputs = lectern::unchanged::snapshot(&config);
             if !full
                 && let Some(inputs) = &inputs
                 && let Ok(target) = lectern::output::claim_out_dir(&config, &out, false)
@@ -266,6 +266,10 @@ fn run(cli: Cli) -> Result<(), BuildError> {
                 }
             }
             let mut site = build::load_site(config, Mode::Disk)?;
+            if let Some(inputs) = &mut inputs {
+                let includes = site.pages.iter().flat_map(|p| &p.markdown.includes);
+                inputs.outside = lectern::unchanged::outside_includes(&site.config, includes);
+            }
             let mut printed = print_warnings(&site.warnings);
             if let Some(summary) = &site.speech.summary {
                 eprintln!("{summary}");

@@ -48,6 +48,10 @@ pub struct Inputs {
     racy: HashMap<String, String>,
     /// What an incremental build compares ([`crate::incremental`]).
     pub parts: Parts,
+    /// The partials the pages include from outside the pages' folders, which the snapshot
+    /// does not walk: path → hash of their content, set once the build has read the pages
+    /// ([`outside_includes`]).
+    pub outside: Vec<(String, String)>,
 }
 
 /// The snapshot in the parts an incremental build tells apart: the pages' folders entry by
@@ -109,6 +113,22 @@ pub(crate) fn path_of(key: &str, folders: &[PathBuf; 2]) -> PathBuf {
     }
 }
 
+/// Of the files `includes` (partials the pages include), those outside the docs folder and
+/// `src/pages`, each once with a hash of its content: what the next build compares, as the
+/// snapshot does not walk them.
+pub fn outside_includes<'a>(config: &Config, includes: impl IntoIterator<Item = &'a PathBuf>) -> Vec<(String, String)> {
+    let folders = page_folders(config).map(|f| crate::links::lexical(&f));
+    let mut files: Vec<&PathBuf> = includes.into_iter().filter(|f| !folders.iter().any(|d| f.starts_with(d))).collect();
+    files.sort();
+    files.dedup();
+    files.into_iter().map(|f| (f.to_string_lossy().into_owned(), content_hash(f).unwrap_or_default())).collect()
+}
+
+/// Whether every file of `outside` ([`outside_includes`]) still has the content it had.
+pub fn outside_unchanged(outside: &[(String, String)]) -> bool {
+    outside.par_iter().all(|(path, hash)| content_hash(Path::new(path)).is_some_and(|now| now == *hash))
+}
+
 /// The docs folder and `src/pages` of the site, as [`entry_key`] numbers them.
 pub fn page_folders(config: &Config) -> [PathBuf; 2] {
     [config.docs_path(), config.root.join(crate::content::PAGES_DIR)]
@@ -134,6 +154,9 @@ struct Record {
     speech: Option<String>,
     pages: usize,
     warnings: String,
+    /// [`Inputs::outside`].
+    #[serde(default)]
+    outside: Vec<(String, String)>,
 }
 
 fn record_file(config: &Config, out: &Path) -> PathBuf {
@@ -204,7 +227,7 @@ pub fn snapshot(config: &Config) -> Option<Inputs> {
         }
     }
     let parts = Parts { settings: hex(&settings.finalize()), git, entries };
-    Some(Inputs { digest: hex(&h.finalize()), racy, parts })
+    Some(Inputs { digest: hex(&h.finalize()), racy, parts, outside: Vec::new() })
 }
 
 fn feed(h: &mut Sha256, label: &str, value: &[u8]) {
@@ -228,7 +251,7 @@ pub fn unchanged(config: &Config, inputs: &Inputs, out: &Path) -> Option<Skip> {
         Some(now) => now == hash,
         None => content_hash(Path::new(path)).is_some_and(|now| now == *hash),
     });
-    if !same_content {
+    if !same_content || !outside_unchanged(&record.outside) {
         return None;
     }
     if let Some(state) = &record.speech
@@ -291,6 +314,7 @@ pub fn record_output(
         speech,
         pages,
         warnings: warnings.to_string(),
+        outside: inputs.outside.clone(),
     };
     save(&record_file(config, out), &record);
 }
@@ -302,6 +326,8 @@ pub struct Previous {
     pub output: String,
     /// What its audio depended on.
     pub engine: EngineUse,
+    /// The partials its pages included from outside the pages' folders ([`Inputs::outside`]).
+    pub outside: Vec<(String, String)>,
 }
 
 /// The record of the last build into `out` ([`record`]), if any.
@@ -310,6 +336,7 @@ pub fn previous(config: &Config, out: &Path) -> Option<Previous> {
     (record.format == FORMAT).then(|| Previous {
         output: record.output,
         engine: record.speech.map_or(EngineUse::NotAsked, EngineUse::Found),
+        outside: record.outside,
     })
 }
 

@@ -570,3 +570,29 @@ fn the_diagram_warning_follows_the_first_diagram() {
     assert!(!stderr.contains("Mermaid"), "{stderr}");
     assert_same_as_fresh(root.path(), &out);
 }
+
+#[test]
+fn a_partial_outside_the_docs_folder_is_followed_too() {
+    let (root, out) = built_site();
+    let partial = root.path().join("partials/_note.md");
+    fs::create_dir_all(partial.parent().unwrap()).unwrap();
+    fs::write(&partial, "A note kept outside the docs.\n").unwrap();
+    edit(
+        root.path(),
+        "reference/tools.md",
+        "What the team uses.",
+        "import Note from '@site/partials/_note.md';\n\nWhat the team uses.\n\n<Note />",
+    );
+    assert_eq!(build(root.path(), &out), Built::Pages(1));
+    assert_eq!(build(root.path(), &out), Built::Nothing, "nothing changed");
+
+    // The snapshot does not walk the partial's folder: its content is what tells.
+    fs::write(&partial, "A note kept outside the docs, edited.\n").unwrap();
+    let (built, stderr) = build_with(root.path(), &out, &[]);
+    assert!(matches!(built, Built::Full(_)), "{stderr}");
+    assert!(stderr.contains("a partial outside the pages' folders changed"), "{stderr}");
+    let tools = fs::read_to_string(out.join("reference/tools/index.html")).unwrap();
+    assert!(tools.contains("A note kept outside the docs, edited."), "{tools}");
+    assert_same_as_fresh(root.path(), &out);
+    assert_eq!(build(root.path(), &out), Built::Nothing);
+}

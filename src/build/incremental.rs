@@ -133,6 +133,9 @@ pub fn prepare(mut config: Config, inputs: &Inputs, out: &Path) -> Result<Attemp
     if entries.digest() != previous.output {
         return full("the output folder changed since the last build");
     }
+    if !crate::unchanged::outside_unchanged(&previous.outside) {
+        return full("a partial outside the pages' folders changed");
+    }
     if let EngineUse::Found(engine) = &previous.engine
         && crate::speech::engine_state(&config) != *engine
     {
@@ -580,7 +583,10 @@ impl Prepared {
         self.state.docs = std::mem::take(&mut self.site.content.docs);
         self.state.save(&config, &out);
         let pages = self.state.docs.len();
-        crate::unchanged::record_output(&config, inputs, &out, entries.digest(), &self.engine, pages, printed);
+        let mut inputs = inputs.clone();
+        let includes = self.state.pages.iter().flat_map(|p| &p.includes);
+        inputs.outside = crate::unchanged::outside_includes(&config, includes);
+        crate::unchanged::record_output(&config, &inputs, &out, entries.digest(), &self.engine, pages, printed);
         self.laps.lap("records");
         self.laps.print();
         Ok(Some(written))

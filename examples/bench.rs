@@ -2,7 +2,8 @@
 //! each with `target/release/lectern` (built by cargo if missing; a warning when it is older than
 //! `src/`) and prints wall and CPU time, pages/s, peak RSS, output size per page, per-stage
 //! medians, the user and system parts of a cold build's CPU time, a no-change rebuild's wall and
-//! CPU time (and whether lectern said nothing changed), and a rebuild after a one-page edit. When `hugo` or `mdbook` are on PATH, builds the same
+//! CPU time (and whether lectern said nothing changed), and a rebuild after a one-page edit (and
+//! whether it was incremental). When `hugo` or `mdbook` are on PATH, builds the same
 //! generated content with them and prints ratios. Speech synthesis is off unless `--speech`.
 //!
 //! `cargo build --release && cargo run --release --example bench -- --sizes 100,1000 --runs 3
@@ -222,6 +223,7 @@ fn bench_lectern(lectern: &Path, site: &str, root: &Path, settings: &Settings, w
     result.rebuilds_skipped = rebuilds.iter().filter(|s| s.stderr.contains(report::SKIPPED)).count();
     result.edit = Some(Stats::of(edits.iter().map(|s| s.wall_ms).collect()));
     result.edit_cpu = Some(Stats::of(edits.iter().map(|s| s.cpu_ms).collect()));
+    result.edits_incremental = edits.iter().filter(|s| s.stderr.contains(report::INCREMENTAL)).count();
     Ok(result)
 }
 
@@ -313,6 +315,7 @@ fn summarise(
         rebuilds_skipped: 0,
         edit: None,
         edit_cpu: None,
+        edits_incremental: 0,
         warnings,
     })
 }

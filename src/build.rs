@@ -16,6 +16,8 @@ use crate::files::{OutputFile, SiteFiles};
 use crate::markdown::{self, Rendered};
 use crate::pages::{self, Pages};
 use crate::sidebar::{self, Sidebars};
+
+pub mod incremental;
 use crate::site::{self, HtmlFacts, Page, PageBody, Site, Timings, ms_since};
 
 /// Why a build failed.
@@ -60,8 +62,13 @@ impl From<config::ConfigError> for BuildError {
 }
 
 /// The title speech announces: the front matter's, else the heading the page shows, else its id.
+/// Read from the front matter, not `doc.title`, which holds the page's metadata title once the
+/// site is loaded: an incremental build reads a page again after that.
 fn spoken_title(doc: &content::Doc, r: &Rendered) -> String {
-    if doc.title.is_empty() { r.title.clone().unwrap_or_else(|| doc.base_id.clone()) } else { doc.title.clone() }
+    match doc.front.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(title) => title.to_string(),
+        None => r.title.clone().unwrap_or_else(|| doc.base_id.clone()),
+    }
 }
 
 /// The title of a page's metadata (sidebar, `<title>`, previous/next): its front matter's, else
@@ -100,31 +107,11 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
     let started = std::time::Instant::now();
     let highlight_before = markdown::highlight_time();
     let whole_page = config.speech.whole_page;
-    type Read = (PageBody, Option<Vec<crate::speech::Block>>);
     let pages: Vec<(Rendered, Read)> = content
         .docs
         .par_iter()
         .enumerate()
-        .map(|(i, doc)| {
-            // Without its HTML kept, this pass needs only the page's facts: code is highlighted
-            // when the page is written, and only if it is. A page with a card list keeps its
-            // HTML (highlighted) whatever the mode: its cards are filled in once the sidebars exist.
-            let mut r = pages::page_markdown(&resolver_index, doc, keep_html);
-            if !keep_html && !r.card_lists.is_empty() {
-                r = pages::page_markdown(&resolver_index, doc, true);
-            }
-            let html = std::mem::take(&mut r.html);
-            if keep_html || !r.card_lists.is_empty() {
-                return (r, (PageBody::Html(html), None));
-            }
-            let title = spoken_title(doc, &r);
-            let facts = HtmlFacts { hash: site::html_hash(&html), ids: crate::html::element_ids(&html) };
-            let mut blocks = crate::speech::page_blocks(i, &title, &html, whole_page);
-            for block in &mut blocks {
-                block.set_source(facts.hash, &title);
-            }
-            (r, (PageBody::Facts(facts), Some(blocks)))
-        })
+        .map(|(i, doc)| read_page(&resolver_index, doc, i, keep_html, whole_page))
         .collect();
     let (rendered, read): (Vec<Rendered>, Vec<Read>) = pages.into_iter().unzip();
     let (mut bodies, mut blocks): (Vec<PageBody>, Vec<_>) = read.into_iter().unzip();
@@ -140,61 +127,34 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
     };
 
     let mut errors = Vec::new();
-    let mut warnings = std::mem::take(&mut config.warnings);
-    warnings.append(&mut content.warnings);
-    warnings.extend(diagram_warning);
-    let mut components = BTreeMap::new();
-    let mut languages = BTreeMap::new();
+    let mut head = std::mem::take(&mut config.warnings);
+    head.append(&mut content.warnings);
     for (doc, r) in content.docs.iter_mut().zip(&rendered) {
         doc.title = page_title(doc);
-        for d in &r.diagnostics {
-            if d.is_error() { errors.push(d.clone()) } else { warnings.push(d.clone()) }
-        }
-        for c in &r.components {
-            let (first, _) = components.entry(c.name.clone()).or_insert_with(|| (c.clone(), doc.display_path.clone()));
-            first.dropped &= c.dropped;
-        }
-        for l in &r.unknown_languages {
-            languages.entry(l.clone()).or_insert_with(|| doc.display_path.clone());
-        }
-    }
-    // Once per name per build, at its first use; left out only if no page gives it children.
-    for (first, path) in components.into_values() {
-        let text = content.docs.iter().find(|d| d.display_path == path).map_or("", |d| d.text.as_str());
-        warnings.push(first.warning(&path, text));
-    }
-    for (lang, path) in languages {
-        warnings.push(
-            Diagnostic::warning(path, 0, 0, format!("code language `{lang}` is not known; shown as plain text"))
-                .with_help("use a language name such as `csharp`, `yaml`, `bash`, `json`, or leave it out"),
-        );
+        errors.extend(r.diagnostics.iter().filter(|d| d.is_error()).cloned());
     }
     let started = std::time::Instant::now();
     let (sidebars, problems) = sidebar::build_sidebars(&content, &config);
     timings.sidebar = ms_since(started);
     let (sidebar_errors, sidebar_warnings): (Vec<_>, Vec<_>) = problems.into_iter().partition(Diagnostic::is_error);
     errors.extend(sidebar_errors);
-    warnings.extend(sidebar_warnings);
     if !errors.is_empty() {
         return Err(BuildError::Content(errors));
     }
-    for (i, r) in rendered.iter().enumerate().filter(|(_, r)| !r.card_lists.is_empty()) {
+    let mut page_warnings = Vec::with_capacity(content.docs.len());
+    for (i, r) in rendered.iter().enumerate() {
         let doc = &content.docs[i];
-        if let PageBody::Html(html) = &mut bodies[i]
-            && let Some(filled) = crate::cards::fill_doc(html, &content.docs, &sidebars, i)
+        if !r.card_lists.is_empty()
+            && let Some(page_blocks) =
+                fill_card_lists(&content, &sidebars, i, &mut bodies[i], mode == Mode::Disk, whole_page)
         {
-            *html = filled;
-            if mode == Mode::Disk {
-                let hash = site::html_hash(html);
-                let mut page_blocks = crate::speech::page_blocks(i, &doc.title, html, whole_page);
-                for block in &mut page_blocks {
-                    block.set_source(hash, &doc.title);
-                }
-                blocks[i] = Some(page_blocks);
-            }
+            blocks[i] = Some(page_blocks);
         }
-        warnings.extend(card_list_warnings(doc, r, &sidebars.placements[i]));
+        let card_lists =
+            if r.card_lists.is_empty() { Vec::new() } else { card_list_warnings(doc, r, &sidebars.placements[i]) };
+        page_warnings.push(site::PageWarnings::of(doc, r, card_lists));
     }
+    let site_warnings = site::SiteWarnings { head, diagram: diagram_warning, sidebars: sidebar_warnings };
     let started = std::time::Instant::now();
     let titles: Vec<&str> = content.docs.iter().map(|d| d.title.as_str()).collect();
     let speech = match mode {
@@ -206,7 +166,7 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
     };
     timings.speech = ms_since(started);
     timings.mark_peak("speech");
-    warnings.extend(speech.warnings.iter().cloned());
+    let warnings = site::assemble_warnings(&site_warnings, &page_warnings, &speech.warnings);
     let git_dates = content::git_dates(&config, &content.docs);
     let pages = rendered
         .into_iter()
@@ -215,13 +175,82 @@ pub fn load_site(mut config: Config, mode: Mode) -> Result<Site, BuildError> {
         .map(|((markdown, body), git_date)| Page { markdown, body, git_date })
         .collect();
     timings.load = ms_since(loading) - timings.markdown - timings.sidebar - timings.speech;
-    Ok(Site { config, content, pages, sidebars, copies, links, warnings, timings, speech })
+    Ok(Site {
+        config,
+        content,
+        pages,
+        sidebars,
+        copies,
+        links,
+        warnings,
+        site_warnings,
+        page_warnings,
+        timings,
+        speech,
+    })
+}
+
+/// What the markdown stage makes of a page for later stages: its HTML or only its facts, and
+/// (with its facts) its speech blocks.
+type Read = (PageBody, Option<Vec<crate::speech::Block>>);
+
+/// The markdown stage for doc `i`, as [`load_site`] runs it.
+fn read_page(
+    index: &crate::links::Index,
+    doc: &content::Doc,
+    i: usize,
+    keep_html: bool,
+    whole_page: bool,
+) -> (Rendered, Read) {
+    // Without its HTML kept, this pass needs only the page's facts: code is highlighted
+    // when the page is written, and only if it is. A page with a card list keeps its
+    // HTML (highlighted) whatever the mode: its cards are filled in once the sidebars exist.
+    let mut r = pages::page_markdown(index, doc, keep_html);
+    if !keep_html && !r.card_lists.is_empty() {
+        r = pages::page_markdown(index, doc, true);
+    }
+    let html = std::mem::take(&mut r.html);
+    if keep_html || !r.card_lists.is_empty() {
+        return (r, (PageBody::Html(html), None));
+    }
+    let title = spoken_title(doc, &r);
+    let facts = HtmlFacts { hash: site::html_hash(&html), ids: crate::html::element_ids(&html) };
+    let mut blocks = crate::speech::page_blocks(i, &title, &html, whole_page);
+    for block in &mut blocks {
+        block.set_source(facts.hash, &title);
+    }
+    (r, (PageBody::Facts(facts), Some(blocks)))
+}
+
+/// Fills the card lists of doc `i`'s HTML (a page with card lists keeps it) from the sidebars;
+/// for a build (`disk`), finds its speech blocks in the filled HTML.
+fn fill_card_lists(
+    content: &Content,
+    sidebars: &Sidebars,
+    i: usize,
+    body: &mut PageBody,
+    disk: bool,
+    whole_page: bool,
+) -> Option<Vec<crate::speech::Block>> {
+    let doc = &content.docs[i];
+    let PageBody::Html(html) = body else { return None };
+    let filled = crate::cards::fill_doc(html, &content.docs, sidebars, i)?;
+    *html = filled;
+    if !disk {
+        return None;
+    }
+    let hash = site::html_hash(html);
+    let mut page_blocks = crate::speech::page_blocks(i, &doc.title, html, whole_page);
+    for block in &mut page_blocks {
+        block.set_source(hash, &doc.title);
+    }
+    Some(page_blocks)
 }
 
 /// For a site with diagrams (`first` is the first, in `doc`): mermaid's browser build, added to
 /// `copies` under `assets/mermaid/` when it is installed, else the one warning that says it is
 /// not and where the first diagram is.
-fn diagrams(
+pub(crate) fn diagrams(
     config: &Config,
     (doc, first): (&content::Doc, markdown::DiagramAt),
     copies: &mut BTreeMap<String, std::path::PathBuf>,
@@ -377,9 +406,11 @@ pub fn reparse_doc(site: &mut Site, source: &str) -> Result<Option<Reparsed>, Bu
             return Err(e.into());
         }
     };
+    let card_lists = card_list_warnings(&site.content.docs[i], &rendered, &site.sidebars.placements[i]);
+    site.page_warnings[i] = site::PageWarnings::of(&site.content.docs[i], &rendered, card_lists.clone());
     site.warnings = rendered.diagnostics.clone();
     site.warnings.extend(diagram_warning);
-    site.warnings.extend(card_list_warnings(&site.content.docs[i], &rendered, &site.sidebars.placements[i]));
+    site.warnings.extend(card_lists);
     site.pages[i].markdown = rendered;
     site.pages[i].body = PageBody::Html(html);
     let mut files: Vec<(String, OutputFile)> =
@@ -455,6 +486,7 @@ fn titled_content(config: &Config) -> Result<(Content, Sidebars), BuildError> {
 pub fn load_outline(config: Config) -> Result<Site, BuildError> {
     let (content, sidebars) = titled_content(&config)?;
     let links = crate::links::Table::new(&content, content::walk_static(&config));
+    let pages_len = content.docs.len();
     let pages = content::git_dates(&config, &content.docs)
         .into_iter()
         .map(|git_date| Page { markdown: Rendered::default(), body: PageBody::Facts(HtmlFacts::default()), git_date })
@@ -467,6 +499,8 @@ pub fn load_outline(config: Config) -> Result<Site, BuildError> {
         copies: BTreeMap::new(),
         links,
         warnings: Vec::new(),
+        site_warnings: site::SiteWarnings::default(),
+        page_warnings: vec![site::PageWarnings::default(); pages_len],
         timings: Timings::default(),
         speech: crate::speech::SiteSpeech::default(),
     })
@@ -541,8 +575,13 @@ pub fn write_site_reusing(
     reuse: bool,
 ) -> Result<(Reused, crate::output::Listing), BuildError> {
     let staging = crate::output::Staging::begin(out)?;
-    let previous =
-        if reuse { crate::output::BuildRecord::load(&site.config, out) } else { crate::output::BuildRecord::default() };
+    // With no output folder (a first build, or one deleted since), the record of the last
+    // build into it names files that are not there: no page asks for its previous file.
+    let previous = if reuse && staging.has_previous() {
+        crate::output::BuildRecord::load(&site.config, out)
+    } else {
+        crate::output::BuildRecord::default()
+    };
     let t = std::time::Instant::now();
     let html_hashes: Vec<u64> = site.pages.par_iter().map(|p| p.body.html_hash()).collect();
     let indexed = crate::search::indexed_docs(site);
@@ -554,9 +593,22 @@ pub fn write_site_reusing(
             for_search[i] = true;
         }
     }
+    // The search index's inputs, saved as its pages pass for the next incremental build.
+    let terms_id = crate::incremental::new_terms_id();
+    let terms = match search_kept {
+        Some(_) => None,
+        None => {
+            crate::incremental::StoredSearch::forget(&site.config, out);
+            crate::output::CacheFile::create(&crate::incremental::terms_file(&site.config, out))
+                .and_then(|file| crate::search::saved::Writer::new(file, terms_id).ok())
+        }
+    };
+    crate::incremental::State::forget(&site.config, out);
     let mut disk = Disk {
         site,
         staging,
+        terms,
+        search_files: Vec::new(),
         fingerprints: crate::fingerprint::pages(site, theme, &html_hashes),
         for_search,
         previous,
@@ -567,13 +619,14 @@ pub fn write_site_reusing(
     };
     let highlight_before = markdown::highlight_time();
     pages::render_into(site, theme, None, Pages::All, &mut disk)?;
-    let Disk { staging, search, mut record, reused, .. } = disk;
+    let Disk { staging, search, mut record, reused, terms, mut search_files, .. } = disk;
     site.timings.render = ms_since(t);
     site.timings.highlight += (markdown::highlight_time() - highlight_before).as_secs_f64() * 1000.0;
     site.timings.mark_peak("render");
 
     let t = std::time::Instant::now();
-    let search_files = match search_kept {
+    let mut saved_search = None;
+    let search_files_list = match search_kept {
         Some(files) => {
             for f in &files {
                 if !staging.keep_previous(f)? {
@@ -583,18 +636,40 @@ pub fn write_site_reusing(
             files
         }
         None => {
-            let files = search.finish(&mut |path, bytes| staging.write(&path, &OutputFile::Bytes(bytes)))?;
+            let vocabulary = search.terms();
+            let mut terms = terms;
+            let mut terms_file = None;
+            let files = search.finish_keeping(
+                &mut |path, bytes| {
+                    search_files.push((path.clone(), crate::render::fnv1a([&bytes]), bytes.len()));
+                    staging.write(&path, &OutputFile::Bytes(bytes))
+                },
+                &mut |stems| terms_file = terms.take().and_then(|t| t.finish(&vocabulary, stems).ok()),
+            )?;
+            saved_search = terms_file.map(|file| {
+                let record = crate::incremental::StoredSearch {
+                    fingerprint: search_fingerprint,
+                    files: std::mem::take(&mut search_files),
+                    terms_id,
+                };
+                (file, record)
+            });
             site.timings.search = ms_since(t);
             site.timings.mark_peak("search");
             files
         }
     };
-    record.search = Some((search_fingerprint, search_files));
+    record.search = Some((search_fingerprint, search_files_list));
     crate::output::BuildRecord::forget(&site.config, out);
     crate::unchanged::forget(&site.config, out);
     let listing = staging.listing();
     staging.finish()?;
     record.save(&site.config, out);
+    if let Some((file, record)) = saved_search
+        && file.finish()
+    {
+        record.save(&site.config, out);
+    }
     crate::output::save_highlight_cache(&site.config, reused.pages == 0);
     site.timings.write = ms_since(t) - site.timings.search;
     site.timings.mark_peak("write");
@@ -615,6 +690,10 @@ struct Disk<'a> {
     search: crate::search::IndexBuilder,
     record: crate::output::BuildRecord,
     reused: Reused,
+    /// Where the search index's inputs are saved, while the index is built again.
+    terms: Option<crate::search::saved::Writer<crate::output::CacheFile>>,
+    /// The search files written so far: path, hash and length.
+    search_files: Vec<(String, u64, usize)>,
 }
 
 impl pages::Sink for Disk<'_> {
@@ -651,8 +730,16 @@ impl pages::Sink for Disk<'_> {
             self.record.pages.insert(rel, (self.fingerprints[i], size));
             self.reused.pages += usize::from(kept);
             if let Some(indexed) = indexed {
-                let staging = &self.staging;
-                self.search.add(indexed, &mut |path, bytes| staging.write(&path, &OutputFile::Bytes(bytes)))?;
+                if let Some(terms) = &mut self.terms
+                    && terms.page(&indexed).is_err()
+                {
+                    self.terms = None;
+                }
+                let (staging, files) = (&self.staging, &mut self.search_files);
+                self.search.add(indexed, &mut |path, bytes| {
+                    files.push((path.clone(), crate::render::fnv1a([&bytes]), bytes.len()));
+                    staging.write(&path, &OutputFile::Bytes(bytes))
+                })?;
             }
         }
         Ok(())
@@ -678,6 +765,48 @@ impl std::fmt::Display for Reused {
             if self.pages == 1 { "" } else { "s" }
         )
     }
+}
+
+/// What checking a site's links found, in the parts an incremental build keeps.
+pub struct SiteChecks {
+    /// Per page: its links' problems and the pages whose anchors they point at.
+    pub pages: crate::check::PageChecks,
+    /// The sidebars' links' and the redirects' problems.
+    pub rest: Vec<Diagnostic>,
+}
+
+impl SiteChecks {
+    /// Every problem, as [`crate::check::check_site`] gives them.
+    pub fn problems(&self) -> Vec<Diagnostic> {
+        crate::check::combine(self.pages.problems.iter().flatten().cloned(), self.rest.clone())
+    }
+}
+
+/// Checks every link of the site ([`crate::check::check_site`]), keeping each page's part.
+pub fn check_site(site: &Site) -> SiteChecks {
+    let all: Vec<usize> = (0..site.content.docs.len()).collect();
+    SiteChecks { pages: crate::check::check_each(site, &all, &|_| true), rest: crate::check::check_site_links(site) }
+}
+
+/// Saves what the next build into `out` needs to build incrementally: call it once the build
+/// is in `out` and recorded, holding the folder's lock. `inputs` is the snapshot the build was
+/// made from.
+pub fn save_state(
+    site: &Site,
+    theme: &crate::render::Theme,
+    inputs: &crate::unchanged::Inputs,
+    checks: &SiteChecks,
+    out: &Path,
+) {
+    let state = crate::incremental::State::of(
+        site,
+        &inputs.parts,
+        crate::fingerprint::site_fingerprint(site, theme),
+        &checks.pages.problems,
+        &checks.pages.anchor_targets,
+        &checks.rest,
+    );
+    state.save(&site.config, out);
 }
 
 /// Loads the theme: the built-in one with the site's `theme/` folder over it.

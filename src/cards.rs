@@ -46,6 +46,22 @@ fn deepest_category(items: &[Item], doc: usize) -> Option<&Category> {
     })
 }
 
+/// What a doc's card says of it: its front matter `description`, else its excerpt.
+pub fn card_description(d: &Doc) -> Option<String> {
+    d.front.description.clone().or_else(|| crate::markdown::excerpt(d.body()))
+}
+
+/// The docs whose cards `items` show (their own items, not those of categories among them).
+pub fn card_docs(items: &[Item]) -> Vec<usize> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Doc { doc, .. } | Item::Ref { doc, .. } => Some(*doc),
+            _ => None,
+        })
+        .collect()
+}
+
 /// One card: where it links, its title, its icon and its description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
@@ -63,7 +79,7 @@ pub fn cards(items: &[Item], docs: &[Doc]) -> Vec<Card> {
         .filter_map(|item| match item {
             Item::Doc { doc, label, .. } | Item::Ref { doc, label, .. } => {
                 let d = docs.get(*doc)?;
-                let description = d.front.description.clone().or_else(|| crate::markdown::excerpt(d.body()));
+                let description = card_description(d);
                 Some(Card { href: encode_path(&d.url), title: label.clone(), icon: "📄️", description })
             }
             Item::Category(c) => Some(Card {

@@ -93,9 +93,73 @@ const PARALLEL_FROM: usize = 64;
 /// Checks every link of every page; the result is sorted by file and position.
 pub fn check_site(site: &Site) -> Vec<Diagnostic> {
     let all: Vec<usize> = (0..site.content.docs.len()).collect();
-    let mut out = check_pages(site, &all, &|_| true);
-    out.extend(check_sidebar_links(site));
+    combine(check_each(site, &all, &|_| true).problems.into_iter().flatten(), check_site_links(site))
+}
+
+/// What [`check_each`] found, per page checked.
+pub struct PageChecks {
+    /// Each page's problems, in the order its links are written.
+    pub problems: Vec<Vec<Diagnostic>>,
+    /// The other pages whose anchors each page's links point at: when one of them loses or
+    /// gains an id, the page's links must be checked again.
+    pub anchor_targets: Vec<Vec<usize>>,
+}
+
+/// Checks the links of the pages at `pages` (indices into the site's docs) against the whole
+/// site; the result is in the order of `pages`. A broken link of page `i` gets a "did you mean"
+/// only when `hints(i)`.
+pub fn check_each(site: &Site, pages: &[usize], hints: &(dyn Fn(usize) -> bool + Sync)) -> PageChecks {
+    check_each_with(site, &Targets::new(site), pages, hints)
+}
+
+/// [`check_each`] with the site's [`Targets`] made already.
+pub fn check_each_with(
+    site: &Site,
+    targets: &Targets,
+    pages: &[usize],
+    hints: &(dyn Fn(usize) -> bool + Sync),
+) -> PageChecks {
+    let lookup = Lookup::new(site, targets, hints);
+    let lookup = &lookup;
+    let check_one = |i: usize| -> (Vec<Diagnostic>, Vec<usize>) {
+        let Some(doc) = site.content.docs.get(i) else { return Default::default() };
+        let links = &site.pages[i].markdown.links;
+        let mut targets = Vec::new();
+        let problems: Vec<Diagnostic> = links.iter().filter_map(|l| lookup.check(i, doc, l, &mut targets)).collect();
+        targets.retain(|&t| t != i);
+        targets.sort_unstable();
+        targets.dedup();
+        if problems.is_empty() {
+            return (problems, targets);
+        }
+        // One line index per file with problems: each problem finds its line at once.
+        let index = LineIndex::new(&doc.text);
+        (problems.into_iter().map(|d| d.with_line_index(&index)).collect(), targets)
+    };
+    // A few pages (an edit in `serve`) are checked on this thread: no wait for a thread pool
+    // that background work may be keeping busy.
+    let checked: Vec<(Vec<Diagnostic>, Vec<usize>)> = if pages.len() < PARALLEL_FROM {
+        pages.iter().map(|&i| check_one(i)).collect()
+    } else {
+        pages.par_iter().map(|&i| check_one(i)).collect()
+    };
+    let (problems, anchor_targets) = checked.into_iter().unzip();
+    PageChecks { problems, anchor_targets }
+}
+
+/// The problems of the sidebars' links and of the redirects: what [`check_site`] finds beside
+/// the pages' links.
+pub fn check_site_links(site: &Site) -> Vec<Diagnostic> {
+    let mut out = check_sidebar_links(site);
     out.extend(crate::redirects::check(site));
+    out
+}
+
+/// The pages' problems (in page order) and the rest ([`check_site_links`]) as [`check_site`]
+/// gives them: sorted by file and position.
+pub fn combine(pages: impl IntoIterator<Item = Diagnostic>, rest: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = pages.into_iter().collect();
+    out.extend(rest);
     out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     out
 }
@@ -115,26 +179,8 @@ pub fn check_pages_with(
     pages: &[usize],
     hints: &(dyn Fn(usize) -> bool + Sync),
 ) -> Vec<Diagnostic> {
-    let lookup = Lookup::new(site, targets, hints);
-    let lookup = &lookup;
-    let check_one = |i: usize| -> Vec<Diagnostic> {
-        let Some(doc) = site.content.docs.get(i) else { return Vec::new() };
-        let links = &site.pages[i].markdown.links;
-        let problems: Vec<Diagnostic> = links.iter().filter_map(|l| lookup.check(i, doc, l)).collect();
-        if problems.is_empty() {
-            return problems;
-        }
-        // One line index per file with problems: each problem finds its line at once.
-        let index = LineIndex::new(&doc.text);
-        problems.into_iter().map(|d| d.with_line_index(&index)).collect()
-    };
-    // A few pages (an edit in `serve`) are checked on this thread: no wait for a thread pool
-    // that background work may be keeping busy.
-    let mut out: Vec<Diagnostic> = if pages.len() < PARALLEL_FROM {
-        pages.iter().flat_map(|&i| check_one(i)).collect()
-    } else {
-        pages.par_iter().flat_map_iter(|&i| check_one(i)).collect()
-    };
+    let mut out: Vec<Diagnostic> =
+        check_each_with(site, targets, pages, hints).problems.into_iter().flatten().collect();
     out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     out
 }
@@ -165,7 +211,9 @@ impl<'a> Lookup<'a> {
         Ids::Read(ids)
     }
 
-    fn check(&self, i: usize, doc: &Doc, link: &LinkRef) -> Option<Diagnostic> {
+    /// The problem with one link of page `i`, if any; `targets` gets the pages whose anchors it
+    /// looked at.
+    fn check(&self, i: usize, doc: &Doc, link: &LinkRef, targets: &mut Vec<usize>) -> Option<Diagnostic> {
         let dest = link.dest.trim();
         if dest.is_empty() || is_external(dest) {
             return None;
@@ -173,18 +221,18 @@ impl<'a> Lookup<'a> {
         let (path, anchor) = split_link(dest);
         let image = matches!(link.kind, LinkKind::Image);
         if path.is_empty() {
-            return self.check_anchor(i, doc, link, anchor, None);
+            return self.check_anchor(i, doc, link, anchor, None, targets);
         }
         let decoded = percent_decode(path);
         if decoded.ends_with(".md") || decoded.ends_with(".mdx") {
-            return self.check_source_link(i, doc, link, &decoded, anchor);
+            return self.check_source_link(i, doc, link, &decoded, anchor, targets);
         }
         match self.index.resolve(doc, dest) {
             // A page: its anchor, if any, must be one of the page's ids.
             Some(Target::Doc { .. }) => {
                 let key = url_key(&self.absolute_url(doc, &decoded));
                 return match (anchor, self.targets.pages.get(&key)) {
-                    (Some(_), Some(&target)) => self.check_anchor(i, doc, link, anchor, Some(target)),
+                    (Some(_), Some(&target)) => self.check_anchor(i, doc, link, anchor, Some(target), targets),
                     _ => None,
                 };
             }
@@ -216,7 +264,7 @@ impl<'a> Lookup<'a> {
         let url = self.absolute_url(doc, &decoded);
         let key = url_key(&url);
         if let Some(&target) = self.targets.pages.get(&key) {
-            return self.check_anchor(i, doc, link, anchor, Some(target));
+            return self.check_anchor(i, doc, link, anchor, Some(target), targets);
         }
         if self.targets.generated.contains(&key) || self.targets.statics.contains(&key) {
             return None;
@@ -239,6 +287,7 @@ impl<'a> Lookup<'a> {
         link: &LinkRef,
         path: &str,
         anchor: Option<&str>,
+        targets: &mut Vec<usize>,
     ) -> Option<Diagnostic> {
         let here = doc.dir_path();
         let candidates = source_candidates(&here, path, &self.site.config.docs_dir);
@@ -253,7 +302,7 @@ impl<'a> Lookup<'a> {
         }
         let found = candidates.iter().flatten().find_map(|c| self.site.links.doc(c));
         match found {
-            Some(target) => self.check_anchor(i, doc, link, anchor, Some(target)),
+            Some(target) => self.check_anchor(i, doc, link, anchor, Some(target), targets),
             None if candidates.iter().flatten().any(|c| self.targets.draft_sources.contains(c.as_str())) => {
                 self.draft(doc, link)
             }
@@ -279,12 +328,14 @@ impl<'a> Lookup<'a> {
         link: &LinkRef,
         anchor: Option<&str>,
         target: Option<usize>,
+        targets: &mut Vec<usize>,
     ) -> Option<Diagnostic> {
         let anchor = percent_decode(anchor?);
         if anchor.is_empty() {
             return None;
         }
         let t = target.unwrap_or(i);
+        targets.push(t);
         let ids = self.ids(t);
         if ids.contains(&anchor) {
             return None;

@@ -49,7 +49,7 @@ pub fn program_hash() -> u64 {
 /// What every page shows of the whole site: the settings, the theme, the sidebars and every
 /// page's route, title and front matter (the sidebar, breadcrumbs and previous/next links of
 /// any page can show any other page).
-fn site_fingerprint(site: &Site, theme: &Theme) -> u64 {
+pub fn site_fingerprint(site: &Site, theme: &Theme) -> u64 {
     let mut h = DefaultHasher::new();
     program_hash().hash(&mut h);
     theme.fingerprint().hash(&mut h);
@@ -68,22 +68,23 @@ fn site_fingerprint(site: &Site, theme: &Theme) -> u64 {
 /// `i`'s markdown-stage HTML ([`crate::site::html_hash`]).
 pub fn pages(site: &Site, theme: &Theme, html: &[u64]) -> Vec<u64> {
     let whole = site_fingerprint(site, theme);
-    (0..site.content.docs.len())
-        .into_par_iter()
-        .map(|i| {
-            let mut h = DefaultHasher::new();
-            whole.hash(&mut h);
-            i.hash(&mut h);
-            html[i].hash(&mut h);
-            let page = &site.pages[i];
-            let r = &page.markdown;
-            (&r.description, &page.git_date).hash(&mut h);
-            hash_debug(&mut h, &r.toc);
-            // Hashed as they are: players are kilobytes each, which `Debug` would escape first.
-            site.speech.players.get(i).hash(&mut h);
-            h.finish()
-        })
-        .collect()
+    (0..site.content.docs.len()).into_par_iter().map(|i| page(site, whole, i, html[i])).collect()
+}
+
+/// Page `i`'s fingerprint, in a site whose [`site_fingerprint`] is `whole` and where the page's
+/// markdown-stage HTML hash is `html`.
+pub fn page(site: &Site, whole: u64, i: usize, html: u64) -> u64 {
+    let mut h = DefaultHasher::new();
+    whole.hash(&mut h);
+    i.hash(&mut h);
+    html.hash(&mut h);
+    let page = &site.pages[i];
+    let r = &page.markdown;
+    (&r.description, &page.git_date).hash(&mut h);
+    hash_debug(&mut h, &r.toc);
+    // Hashed as they are: players are kilobytes each, which `Debug` would escape first.
+    site.speech.players.get(i).hash(&mut h);
+    h.finish()
 }
 
 /// A hash of everything the search index is made from: each indexed page's title, URL,

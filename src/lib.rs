@@ -52,6 +52,9 @@ pub mod llms;
 pub mod output;
 // 12a. What a build's output was made from, so a build with nothing changed does nothing.
 pub mod unchanged;
+// 12b. What a build leaves for the next one, so a build after a few pages changed does the work
+// of those pages and what depends on them.
+pub mod incremental;
 
 // On top: the pipeline, and the commands beside it.
 pub mod build;

@@ -124,6 +124,22 @@ impl<'a> Index<'a> {
         None
     }
 
+    /// The files beside the pages that one page links or embeds, by output path (relative to
+    /// the docs folder), sorted.
+    pub fn page_copies(&self, doc: &Doc, r: &Rendered) -> Vec<String> {
+        let mut out: Vec<String> = r
+            .links
+            .iter()
+            .filter_map(|link| match self.resolve(doc, &link.dest) {
+                Some(Target::Asset { rel, .. }) => Some(rel),
+                _ => None,
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Every local file the pages link or embed, by output path, with its source file.
     pub fn copies(&self, content: &Content, rendered: &[Rendered]) -> BTreeMap<String, PathBuf> {
         let mut out = BTreeMap::new();
@@ -223,7 +239,7 @@ impl Resolver<'_> {
 }
 
 /// `path` with `.` and `..` parts worked out without asking the disk.
-fn lexical(path: &Path) -> PathBuf {
+pub(crate) fn lexical(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for part in path.components() {

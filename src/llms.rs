@@ -81,28 +81,34 @@ pub fn index(site: &Site) -> String {
 /// `llms-full.txt`: every page's Markdown in sidebar order, each under its title and address.
 /// A leading `# Heading` of the page is dropped: it is the title written above it.
 pub fn full(site: &Site) -> String {
+    let mut out = full_header(site);
+    for (_, pages) in sections(site) {
+        for i in pages {
+            out.push_str(&full_page(site, i));
+        }
+    }
+    out
+}
+
+/// The start of `llms-full.txt`: the site's title and tagline.
+pub fn full_header(site: &Site) -> String {
     let c = &site.config;
     let mut out = format!("# {}\n", one_line(&c.title));
     if !c.tagline.trim().is_empty() {
         out.push_str(&format!("\n> {}\n", one_line(&c.tagline)));
     }
-    for (_, pages) in sections(site) {
-        for i in pages {
-            let doc = &site.content.docs[i];
-            let body = doc.body().trim_start_matches(['\n', '\r']);
-            let body = match body.lines().next() {
-                Some(first) if first.starts_with("# ") => body[first.len()..].trim_start_matches(['\n', '\r']),
-                _ => body,
-            };
-            out.push_str(&format!(
-                "\n---\n\n# {}\n\nURL: {}\n\n{}\n",
-                one_line(&doc.title),
-                page_url(site, i),
-                body.trim_end()
-            ));
-        }
-    }
     out
+}
+
+/// Doc `i`'s part of `llms-full.txt` (its text must be loaded).
+pub fn full_page(site: &Site, i: usize) -> String {
+    let doc = &site.content.docs[i];
+    let body = doc.body().trim_start_matches(['\n', '\r']);
+    let body = match body.lines().next() {
+        Some(first) if first.starts_with("# ") => body[first.len()..].trim_start_matches(['\n', '\r']),
+        _ => body,
+    };
+    format!("\n---\n\n# {}\n\nURL: {}\n\n{}\n", one_line(&doc.title), page_url(site, i), body.trim_end())
 }
 
 /// Both files, unless `llms_txt: false`.

@@ -210,7 +210,7 @@ fn run(cli: Cli) -> Result<(), BuildError> {
             eprintln!("{}", lectern::environment::banner_line(&config.environment));
             let out = out.unwrap_or_else(|| root.join("build"));
             // What the output will be made from, taken before any of it is read.
-            let inputs = lectern::unchanged::snapshot(&config);
+            let mut inputs = lectern::unchanged::snapshot(&config);
             if !full
                 && let Some(inputs) = &inputs
                 && let Ok(target) = lectern::output::claim_out_dir(&config, &out, false)
@@ -228,13 +228,55 @@ fn run(cli: Cli) -> Result<(), BuildError> {
                 );
                 return Ok(());
             }
+            if !full && let Some(inputs) = &inputs {
+                match build::incremental::prepare(config.clone(), inputs, &out)? {
+                    build::incremental::Attempt::Ready(prepared) => {
+                        let mut printed = print_warnings(prepared.warnings());
+                        if let Some(summary) = &prepared.speech_summary {
+                            eprintln!("{summary}");
+                        }
+                        let (errors, warnings): (Vec<_>, Vec<_>) =
+                            prepared.problems().into_iter().partition(|d| d.is_error());
+                        printed.push_str(&print_warnings(&warnings));
+                        if !errors.is_empty() {
+                            return Err(BuildError::Content(errors));
+                        }
+                        match prepared.write(inputs, &printed)? {
+                            Some(done) => {
+                                eprintln!(
+                                    "built {} pages for {} into {} in {:.2} s (incremental: {} page{} made again, {} \
+                                     file{} changed{}; the rest kept from the last build)",
+                                    done.pages,
+                                    config.environment,
+                                    out.display(),
+                                    started.elapsed().as_secs_f64(),
+                                    done.rendered,
+                                    if done.rendered == 1 { "" } else { "s" },
+                                    done.files,
+                                    if done.files == 1 { "" } else { "s" },
+                                    if done.search { ", search index updated" } else { "" }
+                                );
+                                return Ok(());
+                            }
+                            None => eprintln!("the last build's output does not match its record: building every page"),
+                        }
+                    }
+                    build::incremental::Attempt::Full(Some(why)) => eprintln!("{why}: building every page"),
+                    build::incremental::Attempt::Full(None) => {}
+                }
+            }
             let mut site = build::load_site(config, Mode::Disk)?;
+            if let Some(inputs) = &mut inputs {
+                let includes = site.pages.iter().flat_map(|p| &p.markdown.includes);
+                inputs.outside = lectern::unchanged::outside_includes(&site.config, includes);
+            }
             let mut printed = print_warnings(&site.warnings);
             if let Some(summary) = &site.speech.summary {
                 eprintln!("{summary}");
             }
             let t = std::time::Instant::now();
-            let problems = lectern::check::check_site(&site);
+            let checks = build::check_site(&site);
+            let problems = checks.problems();
             site.timings.check = lectern::site::ms_since(t);
             let (errors, warnings): (Vec<_>, Vec<_>) = problems.into_iter().partition(|d| d.is_error());
             printed.push_str(&print_warnings(&warnings));
@@ -248,6 +290,7 @@ fn run(cli: Cli) -> Result<(), BuildError> {
                 // Still holding the folder's lock: no other build's output is recorded as this one's.
                 let (engine, pages) = (&site.speech.engine, site.content.docs.len());
                 lectern::unchanged::record(&site.config, inputs, &target.path, &listing, engine, pages, &printed);
+                build::save_state(&site, &theme, inputs, &checks, &target.path);
             }
             if let Some(replaced) = &target.replaced {
                 eprintln!("--force: replaced {} ({replaced})", out.display());

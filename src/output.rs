@@ -14,8 +14,10 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::files::OutputFile;
 
+mod patch;
 mod safety;
 
+pub use patch::{Applied, Patch, Splice};
 pub use safety::{MARKER, OutDir, check_out_dir, claim_out_dir, resolve};
 
 /// Saves the highlight cache for the next build; a cache that cannot be written is skipped.
@@ -41,6 +43,59 @@ pub fn write_cache_file(file: &Path, contents: impl FnOnce(&mut dyn std::io::Wri
         && fs::rename(&tmp, file).is_ok();
     if !written {
         let _ = fs::remove_file(&tmp);
+    }
+}
+
+/// A cache file written as it is made ([`write_cache_file`] for one made in pieces): into a
+/// temporary file, renamed over the cache file by [`CacheFile::finish`]. Dropped unfinished,
+/// it is removed and the cache file stays as it was.
+pub struct CacheFile {
+    file: PathBuf,
+    tmp: PathBuf,
+    out: Option<std::io::BufWriter<fs::File>>,
+}
+
+impl CacheFile {
+    /// Starts writing `file`; `None` when it cannot be made (the cache is then not kept).
+    pub fn create(file: &Path) -> Option<CacheFile> {
+        // The whole name kept: `x.terms` and `x.txt` are made side by side.
+        let mut name = file.file_name()?.to_os_string();
+        name.push(format!(".tmp-{}", std::process::id()));
+        let tmp = file.with_file_name(name);
+        fs::create_dir_all(file.parent()?).ok()?;
+        let out = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp).ok()?);
+        Some(CacheFile { file: file.to_path_buf(), tmp, out: Some(out) })
+    }
+
+    /// Puts the file in place; false when it could not be written.
+    pub fn finish(mut self) -> bool {
+        let flushed = self.out.take().is_some_and(|mut out| std::io::Write::flush(&mut out).is_ok());
+        let done = flushed && fs::rename(&self.tmp, &self.file).is_ok();
+        if !done {
+            let _ = fs::remove_file(&self.tmp);
+        }
+        done
+    }
+}
+
+impl std::io::Write for CacheFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.out {
+            Some(out) => out.write(buf),
+            None => Err(std::io::ErrorKind::BrokenPipe.into()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for CacheFile {
+    fn drop(&mut self) {
+        if self.out.take().is_some() {
+            let _ = fs::remove_file(&self.tmp);
+        }
     }
 }
 
@@ -208,6 +263,11 @@ impl Staging {
         // First, so that no file of the site can take its place.
         staging.write(MARKER, &OutputFile::Bytes(safety::MARKER_TEXT.as_bytes().to_vec()))?;
         Ok(staging)
+    }
+
+    /// Whether the output folder held a previous build when this one began.
+    pub fn has_previous(&self) -> bool {
+        self.previous
     }
 
     /// Writes one file, unless a file was already written at `rel`. A file that the previous

@@ -163,6 +163,12 @@ pub fn page_markdown(index: &crate::links::Index, doc: &Doc, highlight: bool) ->
     crate::markdown::render(doc.body(), &doc.display_path, doc.body_line_offset, &opts, &resolver)
 }
 
+/// The file of doc `i`'s page, whose markdown-stage HTML (code highlighted) is `html`: what an
+/// incremental build writes for a page it makes again.
+pub fn page_file(site: &Site, theme: &Theme, i: usize, html: &str) -> anyhow::Result<String> {
+    render_doc(site, theme, &site_view(site, None), i, html)
+}
+
 /// The HTML document of doc `i`, whose markdown-stage HTML is `html`.
 fn render_doc(site: &Site, theme: &Theme, site_view: &SiteView, i: usize, html: &str) -> anyhow::Result<String> {
     let view = doc_view(site, site_view, i, &site.pages[i].markdown, html, (&site.speech, i));
@@ -582,6 +588,38 @@ pub fn home_cards(site: &Site) -> Option<Vec<HomeCard>> {
 }
 
 fn generated_pages(site: &Site, site_view: &SiteView, theme: &Theme) -> anyhow::Result<Vec<(String, String)>> {
+    generated_pages_where(site, site_view, theme, &|_| true)
+}
+
+/// The generated category pages whose cards show one of the docs `listing` ([`crate::cards`]),
+/// by output file: what an incremental build makes again when those docs' descriptions change.
+pub fn generated_pages_listing(site: &Site, theme: &Theme, listing: &[usize]) -> anyhow::Result<Vec<(String, String)>> {
+    let shows = |items: &[Item]| crate::cards::card_docs(items).iter().any(|d| listing.contains(d));
+    generated_pages_where(site, &site_view(site, None), theme, &shows)
+}
+
+/// The docs whose cards the generated category pages show.
+pub fn generated_pages_cards(site: &Site) -> Vec<usize> {
+    let mut out = Vec::new();
+    for sb in &site.sidebars.sidebars {
+        let mut stack: Vec<&Item> = sb.items.iter().collect();
+        while let Some(it) = stack.pop() {
+            let Item::Category(c) = it else { continue };
+            stack.extend(c.items.iter());
+            if let Some(CategoryLink::Generated { .. }) = &c.link {
+                out.extend(crate::cards::card_docs(&c.items));
+            }
+        }
+    }
+    out
+}
+
+fn generated_pages_where(
+    site: &Site,
+    site_view: &SiteView,
+    theme: &Theme,
+    which: &dyn Fn(&[Item]) -> bool,
+) -> anyhow::Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for (si, sb) in site.sidebars.sidebars.iter().enumerate() {
         let mut stack: Vec<&Item> = sb.items.iter().collect();
@@ -589,6 +627,9 @@ fn generated_pages(site: &Site, site_view: &SiteView, theme: &Theme) -> anyhow::
             let Item::Category(c) = it else { continue };
             stack.extend(c.items.iter());
             let Some(CategoryLink::Generated { url, title, description }) = &c.link else { continue };
+            if !which(&c.items) {
+                continue;
+            }
             let here = Stop::Generated(url.clone());
             let mut v = PageView::new(site_view, title.clone(), encode_path(url));
             let base = &site.config.url;
@@ -627,7 +668,8 @@ fn generated_urls(site: &Site) -> Vec<String> {
         .collect()
 }
 
-fn sitemap(site: &Site) -> String {
+/// `sitemap.xml`: every listed page, with its last commit's date, and the generated pages.
+pub fn sitemap(site: &Site) -> String {
     let c = &site.config;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -26,12 +26,96 @@ pub struct Site {
     pub copies: BTreeMap<String, PathBuf>,
     /// What links are resolved against (pages by source and URL, assets, static files).
     pub links: crate::links::Table,
-    /// Warnings to print; errors fail loading instead.
+    /// Warnings to print; errors fail loading instead. Made by [`assemble_warnings`] from
+    /// `site_warnings`, `page_warnings` and the speech stage's.
     pub warnings: Vec<Diagnostic>,
+    /// The warnings of loading that belong to no page.
+    pub site_warnings: SiteWarnings,
+    /// Each page's warnings from loading: `page_warnings[i]` is `content.docs[i]`'s.
+    pub page_warnings: Vec<PageWarnings>,
     /// How long each stage took, for benchmarks.
     pub timings: Timings,
     /// The speech stage's players and audio files.
     pub speech: crate::speech::SiteSpeech,
+}
+
+/// The warnings of loading that belong to no page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SiteWarnings {
+    /// Of the settings and the docs folder: printed first.
+    pub head: Vec<Diagnostic>,
+    /// That the site's diagrams are shown as their source (mermaid is not installed), at the
+    /// first diagram: printed after `head`.
+    pub diagram: Option<Diagnostic>,
+    /// Of the sidebars: printed after those of the pages' markdown.
+    pub sidebars: Vec<Diagnostic>,
+}
+
+/// One page's warnings from loading, as [`assemble_warnings`] takes them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageWarnings {
+    /// The page's file, as warnings name it.
+    pub path: PathBuf,
+    /// The markdown stage's warnings.
+    pub markdown: Vec<Diagnostic>,
+    /// The components lectern does not know, with the line of the file each is first used on.
+    pub components: Vec<(crate::markdown::Component, Option<String>)>,
+    /// Code languages with no syntax.
+    pub languages: Vec<String>,
+    /// Of its card lists.
+    pub card_lists: Vec<Diagnostic>,
+}
+
+impl PageWarnings {
+    /// Doc `doc`'s warnings from its markdown stage `r`, and those of its card lists.
+    pub fn of(doc: &crate::content::Doc, r: &Rendered, card_lists: Vec<Diagnostic>) -> PageWarnings {
+        PageWarnings {
+            path: doc.display_path.clone(),
+            markdown: r.diagnostics.iter().filter(|d| !d.is_error()).cloned().collect(),
+            components: r
+                .components
+                .iter()
+                .map(|c| (c.clone(), doc.text.lines().nth(c.line.wrapping_sub(1)).map(str::to_string)))
+                .collect(),
+            languages: r.unknown_languages.clone(),
+            card_lists,
+        }
+    }
+}
+
+/// The warnings of loading, in the order they are printed: the settings' and the docs
+/// folder's, the diagrams', each page's markdown warnings, each unknown component once (at its first use)
+/// and each unknown code language once, the sidebars', the card lists', then `speech`.
+pub fn assemble_warnings(site: &SiteWarnings, pages: &[PageWarnings], speech: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut out = site.head.clone();
+    out.extend(site.diagram.iter().cloned());
+    let mut components = BTreeMap::new();
+    let mut languages = BTreeMap::new();
+    for page in pages {
+        out.extend(page.markdown.iter().cloned());
+        for (c, line) in &page.components {
+            let (first, _, _) = components.entry(c.name.clone()).or_insert_with(|| (c.clone(), &page.path, line));
+            first.dropped &= c.dropped;
+        }
+        for l in &page.languages {
+            languages.entry(l.clone()).or_insert(&page.path);
+        }
+    }
+    for (first, path, line) in components.into_values() {
+        out.push(first.warning_on(path, line.as_deref()));
+    }
+    for (lang, path) in languages {
+        out.push(
+            Diagnostic::warning(path, 0, 0, format!("code language `{lang}` is not known; shown as plain text"))
+                .with_help("use a language name such as `csharp`, `yaml`, `bash`, `json`, or leave it out"),
+        );
+    }
+    out.extend(site.sidebars.iter().cloned());
+    for page in pages {
+        out.extend(page.card_lists.iter().cloned());
+    }
+    out.extend(speech.iter().cloned());
+    out
 }
 
 /// What the stages made of one doc.

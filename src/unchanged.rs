@@ -46,6 +46,92 @@ pub struct Inputs {
     digest: String,
     /// Files changed within [`RACY`] of the snapshot: absolute path → hash of their content.
     racy: HashMap<String, String>,
+    /// What an incremental build compares ([`crate::incremental`]).
+    pub parts: Parts,
+    /// The partials the pages include from outside the pages' folders, which the snapshot
+    /// does not walk: path → hash of their content, set once the build has read the pages
+    /// ([`outside_includes`]).
+    pub outside: Vec<(String, String)>,
+}
+
+/// The snapshot in the parts an incremental build tells apart: the pages' folders entry by
+/// entry, and the rest as one hash.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Parts {
+    /// A hash of everything but the pages' folders and git: the program, the settings, the
+    /// config files, `theme/` and the static folders.
+    pub settings: String,
+    /// The git commit and shallow boundary the pages' dates come from ([`git_state`]).
+    pub git: String,
+    /// Every entry of the docs folder and of `src/pages`, by [`entry_key`]: a hash of its
+    /// metadata, and of its content when it changed within [`RACY`] of the snapshot.
+    pub entries: Vec<(String, u64, Option<String>)>,
+}
+
+/// The key of an entry of the docs folder (`folder` 0) or of `src/pages` (1): `rel` is its path
+/// below that folder, with `/` separators.
+pub fn entry_key(folder: usize, rel: &str) -> String {
+    format!("{folder}:{rel}")
+}
+
+impl Parts {
+    /// The keys of the entries that differ between `self` (an earlier snapshot) and `now`:
+    /// added, removed, with other metadata, or racy before and with other content now. `root`
+    /// finds the files: the docs folder and `src/pages` of the site.
+    pub fn changed_entries(&self, now: &Parts, folders: &[PathBuf; 2]) -> Vec<String> {
+        let before: HashMap<&str, (u64, Option<&String>)> =
+            self.entries.iter().map(|(k, m, c)| (k.as_str(), (*m, c.as_ref()))).collect();
+        let mut changed: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (key, meta, content) in &now.entries {
+            seen.insert(key.as_str());
+            match before.get(key.as_str()) {
+                None => changed.push(key.clone()),
+                Some((m, _)) if m != meta => changed.push(key.clone()),
+                // Changing when the last snapshot was taken: its content too.
+                Some((_, Some(hash))) => {
+                    let now_hash = content.clone().or_else(|| content_hash(&path_of(key, folders)));
+                    if now_hash.as_ref() != Some(*hash) {
+                        changed.push(key.clone());
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        changed.extend(self.entries.iter().filter(|(k, _, _)| !seen.contains(k.as_str())).map(|(k, _, _)| k.clone()));
+        changed.sort();
+        changed
+    }
+}
+
+/// The file an [`entry_key`] names.
+pub(crate) fn path_of(key: &str, folders: &[PathBuf; 2]) -> PathBuf {
+    match key.split_once(':') {
+        Some(("1", rel)) => folders[1].join(rel),
+        Some((_, rel)) => folders[0].join(rel),
+        None => folders[0].join(key),
+    }
+}
+
+/// Of the files `includes` (partials the pages include), those outside the docs folder and
+/// `src/pages`, each once with a hash of its content: what the next build compares, as the
+/// snapshot does not walk them.
+pub fn outside_includes<'a>(config: &Config, includes: impl IntoIterator<Item = &'a PathBuf>) -> Vec<(String, String)> {
+    let folders = page_folders(config).map(|f| crate::links::lexical(&f));
+    let mut files: Vec<&PathBuf> = includes.into_iter().filter(|f| !folders.iter().any(|d| f.starts_with(d))).collect();
+    files.sort();
+    files.dedup();
+    files.into_iter().map(|f| (f.to_string_lossy().into_owned(), content_hash(f).unwrap_or_default())).collect()
+}
+
+/// Whether every file of `outside` ([`outside_includes`]) still has the content it had.
+pub fn outside_unchanged(outside: &[(String, String)]) -> bool {
+    outside.par_iter().all(|(path, hash)| content_hash(Path::new(path)).is_some_and(|now| now == *hash))
+}
+
+/// The docs folder and `src/pages` of the site, as [`entry_key`] numbers them.
+pub fn page_folders(config: &Config) -> [PathBuf; 2] {
+    [config.docs_path(), config.root.join(crate::content::PAGES_DIR)]
 }
 
 /// What the last build into an output folder printed, when nothing changed since.
@@ -68,6 +154,9 @@ struct Record {
     speech: Option<String>,
     pages: usize,
     warnings: String,
+    /// [`Inputs::outside`].
+    #[serde(default)]
+    outside: Vec<(String, String)>,
 }
 
 fn record_file(config: &Config, out: &Path) -> PathBuf {
@@ -79,46 +168,73 @@ fn record_file(config: &Config, out: &Path) -> PathBuf {
 pub fn snapshot(config: &Config) -> Option<Inputs> {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as i128;
     let racy_after = now - RACY.as_nanos() as i128;
+    // Two hashes: the whole snapshot, and the part an incremental build compares as one.
     let mut h = Sha256::new();
-    let mut feed = |label: &str, value: &[u8]| {
-        h.update((label.len() as u64).to_le_bytes());
-        h.update(label.as_bytes());
-        h.update((value.len() as u64).to_le_bytes());
-        h.update(value);
+    let mut settings = Sha256::new();
+    let mut feed_both = |label: &str, value: &[u8], settings_too: bool| {
+        feed(&mut h, label, value);
+        if settings_too {
+            feed(&mut settings, label, value);
+        }
     };
-    feed("format", FORMAT.as_bytes());
-    feed("program", program().as_bytes());
-    feed("config", serde_json::to_string(config).ok()?.as_bytes());
-    feed("git", git_state(config).as_bytes());
+    let git = git_state(config);
+    feed_both("format", FORMAT.as_bytes(), true);
+    feed_both("program", program().as_bytes(), true);
+    feed_both("config", serde_json::to_string(config).ok()?.as_bytes(), true);
+    feed_both("git", git.as_bytes(), false);
     let mut files: Vec<PathBuf> = vec![config.root.join(CONFIG_FILE)];
     files.extend(crate::docusaurus::CONFIG_FILES.iter().map(|name| config.root.join(name)));
-    let mut folders = vec![config.docs_path(), config.root.join(crate::content::PAGES_DIR), config.root.join("theme")];
+    let [docs, pages] = page_folders(config);
+    let mut folders = vec![docs, pages, config.root.join("theme")];
     folders.extend(config.static_dirs.iter().map(|d| config.root.join(d)));
     let mut racy = HashMap::new();
-    let mut note = |path: &Path, meta: &Meta, feed: &mut dyn FnMut(&str, &[u8])| -> Option<()> {
-        feed("entry", &meta.bytes(true));
-        if meta.kind != b'd' && meta.newest() >= racy_after {
-            // Kept apart from the digest, which must not change when the file stops being recent.
-            racy.insert(path.to_string_lossy().into_owned(), content_hash(path)?);
-        }
-        Some(())
-    };
+    let mut entries = Vec::new();
     for file in &files {
-        feed("file", file.to_string_lossy().as_bytes());
+        feed_both("file", file.to_string_lossy().as_bytes(), true);
         match fs::symlink_metadata(file) {
-            Ok(m) => note(file, &Meta::of(file, &m), &mut feed)?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => feed("absent", b""),
+            Ok(m) => {
+                let meta = Meta::of(file, &m);
+                feed_both("entry", &meta.bytes(true), true);
+                if meta.newest() >= racy_after {
+                    racy.insert(file.to_string_lossy().into_owned(), content_hash(file)?);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => feed_both("absent", b"", true),
             Err(_) => return None,
         }
     }
-    for folder in &folders {
-        feed("folder", folder.to_string_lossy().as_bytes());
+    for (n, folder) in folders.iter().enumerate() {
+        let pages_folder = n < 2;
+        feed_both("folder", folder.to_string_lossy().as_bytes(), !pages_folder);
         for (rel, meta) in list(folder)? {
-            feed("path", rel.as_os_str().as_encoded_bytes());
-            note(&folder.join(&rel), &meta, &mut feed)?;
+            feed_both("path", rel.as_os_str().as_encoded_bytes(), !pages_folder);
+            let bytes = meta.bytes(true);
+            feed_both("entry", &bytes, !pages_folder);
+            let path = folder.join(&rel);
+            // Kept apart from the digest, which must not change when the file stops being recent.
+            let recent = (meta.kind != b'd' && meta.newest() >= racy_after).then(|| content_hash(&path));
+            let recent = match recent {
+                Some(hash) => Some(hash?),
+                None => None,
+            };
+            if let Some(hash) = &recent {
+                racy.insert(path.to_string_lossy().into_owned(), hash.clone());
+            }
+            if pages_folder {
+                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                entries.push((entry_key(n, &rel), crate::render::fnv1a([bytes]), recent));
+            }
         }
     }
-    Some(Inputs { digest: hex(&h.finalize()), racy })
+    let parts = Parts { settings: hex(&settings.finalize()), git, entries };
+    Some(Inputs { digest: hex(&h.finalize()), racy, parts, outside: Vec::new() })
+}
+
+fn feed(h: &mut Sha256, label: &str, value: &[u8]) {
+    h.update((label.len() as u64).to_le_bytes());
+    h.update(label.as_bytes());
+    h.update((value.len() as u64).to_le_bytes());
+    h.update(value);
 }
 
 /// The last build into `out` when it was made from `inputs` and the folder is still as it left
@@ -135,7 +251,7 @@ pub fn unchanged(config: &Config, inputs: &Inputs, out: &Path) -> Option<Skip> {
         Some(now) => now == hash,
         None => content_hash(Path::new(path)).is_some_and(|now| now == *hash),
     });
-    if !same_content {
+    if !same_content || !outside_unchanged(&record.outside) {
         return None;
     }
     if let Some(state) = &record.speech
@@ -167,12 +283,27 @@ pub fn record(
     pages: usize,
     warnings: &str,
 ) {
+    match listed_digest(out, listing) {
+        Some(output) => record_output(config, inputs, out, output, engine, pages, warnings),
+        None => forget(config, out),
+    }
+}
+
+/// [`record`], with the output folder's digest already known ([`OutputEntries::digest`]).
+pub fn record_output(
+    config: &Config,
+    inputs: &Inputs,
+    out: &Path,
+    output: String,
+    engine: &EngineUse,
+    pages: usize,
+    warnings: &str,
+) {
     let speech = match engine {
         EngineUse::NotAsked => None,
         EngineUse::Found(state) => Some(state.clone()),
         EngineUse::Unsettled => return forget(config, out),
     };
-    let Some(output) = listed_digest(out, listing) else { return forget(config, out) };
     let mut racy: Vec<(String, String)> = inputs.racy.iter().map(|(p, h)| (p.clone(), h.clone())).collect();
     racy.sort();
     let record = Record {
@@ -183,8 +314,72 @@ pub fn record(
         speech,
         pages,
         warnings: warnings.to_string(),
+        outside: inputs.outside.clone(),
     };
     save(&record_file(config, out), &record);
+}
+
+/// What the last build into `out` recorded of its output and its speech engine, when its
+/// record is there and readable.
+pub struct Previous {
+    /// The output folder's digest as that build left it ([`OutputEntries::digest`]).
+    pub output: String,
+    /// What its audio depended on.
+    pub engine: EngineUse,
+    /// The partials its pages included from outside the pages' folders ([`Inputs::outside`]).
+    pub outside: Vec<(String, String)>,
+}
+
+/// The record of the last build into `out` ([`record`]), if any.
+pub fn previous(config: &Config, out: &Path) -> Option<Previous> {
+    let record: Record = serde_json::from_slice(&fs::read(record_file(config, out)).ok()?).ok()?;
+    (record.format == FORMAT).then(|| Previous {
+        output: record.output,
+        engine: record.speech.map_or(EngineUse::NotAsked, EngineUse::Found),
+        outside: record.outside,
+    })
+}
+
+/// Every entry of an output folder as the file system describes it, to compare with a record
+/// and to update as an incremental build changes a few of them.
+pub struct OutputEntries {
+    top: Meta,
+    entries: std::collections::BTreeMap<PathBuf, Meta>,
+}
+
+impl OutputEntries {
+    /// Reads the folder `out` (one `statx` per file). `None` when it cannot be read.
+    pub fn read(out: &Path) -> Option<OutputEntries> {
+        let top = fs::symlink_metadata(out).ok().filter(fs::Metadata::is_dir)?;
+        Some(OutputEntries { top: Meta::of(out, &top), entries: list(out)?.into_iter().collect() })
+    }
+
+    /// The folder's digest, as [`output_digest`] makes it.
+    pub fn digest(&self) -> String {
+        digest_of(&self.top, self.entries.iter().map(|(p, m)| (p.clone(), *m)).collect())
+    }
+
+    /// Notes that the files `written` (paths relative to `out`) were made or replaced, the
+    /// folders `made` made and the files `removed` removed (and the folders emptied by it).
+    /// `None` when a written file cannot be read.
+    pub fn update(&mut self, out: &Path, written: &[String], made: &[String], removed: &[String]) -> Option<()> {
+        for rel in removed {
+            self.entries.remove(Path::new(rel));
+        }
+        for rel in made {
+            self.entries.insert(PathBuf::from(rel), Meta::FOLDER);
+        }
+        for rel in written {
+            let path = out.join(rel);
+            self.entries.insert(PathBuf::from(rel), Meta::of(&path, &fs::symlink_metadata(&path).ok()?));
+        }
+        Some(())
+    }
+
+    /// Forgets the folder `rel`, which a build removed.
+    pub fn remove_folder(&mut self, rel: &str) {
+        self.entries.remove(Path::new(rel));
+    }
 }
 
 /// Forgets the record of `out`: called before the output folder changes.
@@ -214,7 +409,7 @@ fn program() -> String {
 
 /// The commit the docs folder is at, which the pages' "last updated" dates come from, and the
 /// shallow clone's boundary (fetching more history changes those dates, not the commit).
-fn git_state(config: &Config) -> String {
+pub fn git_state(config: &Config) -> String {
     let docs = config.docs_path();
     let args = ["rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "HEAD", "--git-path", "shallow"];
     let out = std::process::Command::new("git")

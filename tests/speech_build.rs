@@ -135,6 +135,52 @@ fn corrupt_cache_entries_are_redone() {
     assert!(mp3.len() as f64 > seconds * 3_500.0, "the whole block was encoded again");
 }
 
+/// An incremental build after an edit to one page's speech block runs the speech stage for that
+/// page alone: its block only, its new sentence synthesised, the other page's audio kept, the
+/// old audio of the edited block gone; the output equals a fresh build's.
+#[test]
+fn an_incremental_build_speaks_the_edited_page_only() {
+    let site = site_with_fake_engine("speech");
+    std::fs::write(
+        site.path().join("docs/second.md"),
+        "---\ntitle: Second\n---\n\n<TextToSpeech>\n\nA second page speaks. It has its own block.\n\n</TextToSpeech>\n",
+    )
+    .unwrap();
+    let first = build(site.path());
+    assert!(summary(&first).starts_with("speech: 2 blocks, 11 sentences"), "{}", summary(&first));
+    let second_url = attrs(&page(site.path(), "second/index.html"), "audio.speech-audio", "src");
+    let intro_url = attrs(&page(site.path(), "intro/index.html"), "audio.speech-audio", "src");
+    let calls_before = calls(site.path()).len();
+
+    edit(site.path(), "docs/intro.md", "Watch it fail.", "Watch it fail twice.");
+    let output = build(site.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("(incremental: 1 page made again"), "{stderr}");
+    assert!(
+        summary(&output).starts_with("speech: 1 blocks, 9 sentences, 8 cached, 1 synthesised"),
+        "{}",
+        summary(&output)
+    );
+    assert_eq!(calls(site.path())[calls_before..], ["Watch it fail twice."]);
+    assert_eq!(attrs(&page(site.path(), "second/index.html"), "audio.speech-audio", "src"), second_url);
+    assert!(built_file(site.path(), &second_url[0]).is_file(), "the other page's audio stays");
+    let new_url = attrs(&page(site.path(), "intro/index.html"), "audio.speech-audio", "src");
+    assert_ne!(new_url, intro_url);
+    assert!(built_file(site.path(), &new_url[0]).is_file());
+    assert!(!built_file(site.path(), &intro_url[0]).exists(), "the old audio is not published any more");
+
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_out = fresh.path().join("out");
+    support::lectern_ok([
+        "build".as_ref(),
+        site.path().as_os_str(),
+        "--out".as_ref(),
+        fresh_out.as_os_str(),
+        "--full".as_ref(),
+    ]);
+    assert_eq!(support::tree(&site.path().join("build")), support::tree(&fresh_out), "the same as a fresh build");
+}
+
 fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {

@@ -5,13 +5,13 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::yaml::{explicit_null, scalar_string};
 use crate::diagnostic::Diagnostic;
 
 /// A category's link, as written.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum CategoryLinkSpec {
     /// The category links to a doc by id.
@@ -28,7 +28,7 @@ pub enum CategoryLinkSpec {
 }
 
 /// The contents of a `_category_` file.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CategoryMeta {
     #[serde(default, deserialize_with = "scalar_string")]
@@ -43,7 +43,7 @@ pub struct CategoryMeta {
     pub class_name: Option<String>,
     pub custom_props: Option<yaml_serde::Value>,
     /// Absent: the index doc convention applies. `null`: no link at all.
-    #[serde(default, deserialize_with = "explicit_null")]
+    #[serde(default, deserialize_with = "explicit_null", skip_serializing_if = "Option::is_none")]
     pub link: Option<Option<CategoryLinkSpec>>,
     /// The file it was read from, for diagnostics.
     #[serde(skip)]

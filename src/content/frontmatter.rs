@@ -5,13 +5,13 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::yaml::{explicit_null, scalar_string};
 use crate::diagnostic::Diagnostic;
 
 /// `last_update` in front matter.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct LastUpdate {
     #[serde(default, deserialize_with = "scalar_string")]
     pub author: Option<String>,
@@ -20,42 +20,60 @@ pub struct LastUpdate {
 }
 
 /// The front matter fields lectern understands (spec section 2). Unknown keys are ignored.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// Serialized for the incremental build's record ([`crate::incremental`]): an absent field is
+/// left out, so that an `Option<Option<_>>` reads back absent rather than null.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct FrontMatter {
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_title: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_table_of_contents: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub toc_min_heading_level: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub toc_max_heading_level: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub sidebar_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sidebar_position: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sidebar_class_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sidebar_custom_props: Option<yaml_serde::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub displayed_sidebar: Option<String>,
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub pagination_label: Option<String>,
-    #[serde(default, deserialize_with = "explicit_null")]
+    #[serde(default, deserialize_with = "explicit_null", skip_serializing_if = "Option::is_none")]
     pub pagination_next: Option<Option<String>>,
-    #[serde(default, deserialize_with = "explicit_null")]
+    #[serde(default, deserialize_with = "explicit_null", skip_serializing_if = "Option::is_none")]
     pub pagination_prev: Option<Option<String>>,
-    #[serde(default, deserialize_with = "explicit_null")]
+    #[serde(default, deserialize_with = "explicit_null", skip_serializing_if = "Option::is_none")]
     pub custom_edit_url: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_number_prefixes: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<yaml_serde::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unlisted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update: Option<LastUpdate>,
     /// Earlier URLs of this page, below base_url: each gets a redirect page ([`crate::redirects`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub old_paths: Option<Vec<String>>,
 }
 

@@ -146,6 +146,11 @@ pub struct Component {
 impl Component {
     /// The warning about it, at its first use in `path`, whose text is `source`.
     pub fn warning(&self, path: &Path, source: &str) -> Diagnostic {
+        self.warning_on(path, source.lines().nth(self.line.wrapping_sub(1)))
+    }
+
+    /// [`Component::warning`], given the line of its first use (`None` when there is none).
+    pub fn warning_on(&self, path: &Path, line: Option<&str>) -> Diagnostic {
         let name = &self.name;
         let message = if self.dropped {
             format!("component <{name} /> is not known to lectern and is left out: nothing is shown in its place")
@@ -155,7 +160,7 @@ impl Component {
         let d = Diagnostic::warning(path, self.line, self.column, message).with_help(
             "lectern renders <TextToSpeech>, <Tabs>, <TabItem>, <Details>, <Admonition>, <CodeBlock>, <DocCardList> and imported Markdown partials; write the rest as Markdown",
         );
-        match source.lines().nth(self.line.wrapping_sub(1)) {
+        match line {
             Some(text) => d.with_source_line(text),
             None => d,
         }

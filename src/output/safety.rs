@@ -42,6 +42,8 @@ pub fn claim_out_dir(config: &Config, out: &Path, force: bool) -> anyhow::Result
     check_out_dir(config, out)?;
     let path = resolve(out)?;
     let lock = lock_out_dir(&path, out)?;
+    // A build killed while changing the folder in place: put it back first.
+    super::patch::recover(&path);
     let replaced = check_replaceable(config, out, &path, force)?;
     Ok(OutDir { path, replaced, _lock: lock })
 }

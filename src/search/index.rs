@@ -58,6 +58,18 @@ pub struct PagePostings {
     entries: Vec<Entry>,
 }
 
+impl PagePostings {
+    /// A page's postings as [`PagePostings::entries`] listed them.
+    pub fn from_entries(sections: u32, entries: Vec<(u32, u32, u8)>) -> PagePostings {
+        PagePostings { sections, entries }
+    }
+
+    /// (term id, section within the page, weight), in section order.
+    pub fn entries(&self) -> &[(u32, u32, u8)] {
+        &self.entries
+    }
+}
+
 /// Tokenises one page. The title counts towards the first section, the page's own entry.
 pub fn page_postings(title: &str, sections: &[Section], vocabulary: &Vocabulary) -> PagePostings {
     let mut entries: Vec<Entry> = Vec::new();
@@ -158,6 +170,7 @@ impl Inverted {
 
     /// Every stem with postings, sorted in the browser's string order: the words of the site
     /// that share a stem are merged into one term (a section's weight is its strongest word's).
+    /// Every posting is kept: [`cap`] keeps the strongest as a shard is written.
     pub fn terms(self, vocabulary: Vocabulary, stemmer: &SiteStemmer) -> Vec<Term> {
         let mut lists = self.lists;
         lists.resize_with(SHARDS, Vec::new);
@@ -194,9 +207,17 @@ fn merged(stem: String, mut members: Vec<(String, Postings)>) -> Term {
         pairs.dedup_by_key(|p| p.0);
         pairs.into_iter().collect()
     };
-    let mut term = capped(stem, postings);
-    term.words = words;
-    term
+    Term { text: stem, words, sections: postings.len() as u32, postings }
+}
+
+/// `term` with at most [`MAX_POSTINGS`] postings, as a shard lists it ([`capped`]).
+pub fn cap(term: &Term) -> std::borrow::Cow<'_, Term> {
+    if term.postings.len() <= MAX_POSTINGS {
+        return std::borrow::Cow::Borrowed(term);
+    }
+    let mut capped = capped(term.text.clone(), term.postings.clone());
+    capped.words = term.words.clone();
+    std::borrow::Cow::Owned(capped)
 }
 
 /// A term (a stem) and the sections it occurs in.
@@ -217,7 +238,7 @@ pub fn merge(pages: Vec<PagePostings>, vocabulary: Vocabulary, stemmer: &SiteSte
     for p in &pages {
         inverted.add(p);
     }
-    inverted.terms(vocabulary, stemmer)
+    inverted.terms(vocabulary, stemmer).iter().map(|t| cap(t).into_owned()).collect()
 }
 
 /// Keeps the [`MAX_POSTINGS`] strongest postings (earlier sections win ties), by section.
@@ -247,7 +268,7 @@ pub struct Shard {
 /// Groups consecutive terms into shards of about [`SHARD_TARGET_BYTES`]. A shard is an array of
 /// `[stem, sections, [first section, weight, gap to next section, weight, ...], [word, ...]?]`,
 /// the words (the site's words with that stem, other than the stem) only when there are any.
-pub fn shards(terms: &[Term]) -> Vec<Shard> {
+pub fn shards<'a>(terms: impl IntoIterator<Item = &'a Term>) -> Vec<Shard> {
     let utf16_less = |a: &str, b: &str| a.encode_utf16().lt(b.encode_utf16());
     let mut out: Vec<Shard> = Vec::new();
     let mut current: Option<Shard> = None;

@@ -18,6 +18,8 @@
 pub mod extract;
 pub mod index;
 pub mod live;
+pub mod merged;
+pub mod saved;
 pub mod stem;
 pub mod tokenize;
 pub mod vocab;
@@ -197,7 +199,7 @@ impl IndexBuilder {
     fn write_chunk(&mut self, sink: &mut SearchSink) -> anyhow::Result<()> {
         let mut json = std::mem::take(&mut self.chunk);
         json.push(']');
-        let path = format!("{INDEX_DIR}/d/{}.json", self.chunk_sizes.len());
+        let path = chunk_path(self.chunk_sizes.len());
         self.chunk_sizes.push(std::mem::take(&mut self.chunk_sections));
         self.write(path, json.into_bytes(), sink)
     }
@@ -207,38 +209,138 @@ impl IndexBuilder {
         sink(path, bytes)
     }
 
+    /// Takes in the next page's postings alone, in page order, for a build that makes the
+    /// chunks of page records itself ([`chunk_layout`], [`IndexBuilder::finish_with_chunks`]).
+    pub fn add_postings(&mut self, postings: &index::PagePostings) {
+        self.inverted.add(postings);
+    }
+
+    /// The vocabulary's terms so far, to save with the pages' postings ([`saved`]).
+    pub fn terms(&self) -> Vec<Vec<Box<str>>> {
+        self.vocabulary.terms()
+    }
+
+    /// A builder whose vocabulary gives the terms of a saved index ([`saved::Saved::terms`])
+    /// the ids its postings use. `None` when they do not fit ([`vocab::Vocabulary::from_terms`]).
+    pub fn with_terms(lang: &str, terms: Vec<Vec<Box<str>>>) -> Option<IndexBuilder> {
+        Some(IndexBuilder { vocabulary: vocab::Vocabulary::from_terms(terms)?, ..IndexBuilder::new(lang) })
+    }
+
     /// Writes the rest: the last chunk, the inverted index's shards and the manifest. Returns
     /// the paths of every file of the index.
-    pub fn finish(mut self, sink: &mut SearchSink) -> anyhow::Result<Vec<String>> {
+    pub fn finish(self, sink: &mut SearchSink) -> anyhow::Result<Vec<String>> {
+        self.finish_keeping(sink, &mut |_| {})
+    }
+
+    /// [`IndexBuilder::finish`], handing `keep` the site's terms with every posting (before
+    /// the shards keep only the strongest), to save for an incremental build ([`saved`]).
+    pub fn finish_keeping(
+        mut self,
+        sink: &mut SearchSink,
+        keep: &mut dyn FnMut(&[index::Term]),
+    ) -> anyhow::Result<Vec<String>> {
         if !self.chunk.is_empty() {
             self.write_chunk(sink)?;
         }
         let inverted = std::mem::take(&mut self.inverted);
         let sections = inverted.sections();
         let terms = inverted.terms(std::mem::take(&mut self.vocabulary), &self.stemmer);
-        let shards = index::shards(&terms);
-        drop(terms);
-        let mut spans = Vec::with_capacity(shards.len());
-        for (n, shard) in shards.into_iter().enumerate() {
-            spans.push([shard.first, shard.last]);
-            self.write(format!("{INDEX_DIR}/t/{n}.json"), shard.json.into_bytes(), sink)?;
-        }
-        self.written.sort();
-        let manifest = serde_json::json!({
-            "version": FORMAT_VERSION,
-            // Appended to file URLs so browsers never mix files of two builds.
-            "hash": format!("{:016x}", crate::render::fnv1a(self.written.iter().map(|(path, hash)| format!("{path} {hash:016x}")))),
-            "sections": sections,
-            // [first, last] word of each shard: a query word is looked up in the shards it falls in.
-            "shards": spans,
-            "chunks": self.chunk_sizes,
-        });
-        let path = format!("{INDEX_DIR}/manifest.json");
-        sink(path.clone(), manifest.to_string().into_bytes())?;
-        let mut paths: Vec<String> = self.written.into_iter().map(|(p, _)| p).collect();
-        paths.push(path);
-        Ok(paths)
+        keep(&terms);
+        let written = std::mem::take(&mut self.written);
+        write_index(&terms, sections, written, std::mem::take(&mut self.chunk_sizes), sink)
     }
+}
+
+/// Writes the shards of `terms` (every stem with every posting, in the browser's string order)
+/// and the manifest of an index of `sections` sections whose chunks of page records, already
+/// written, hold `chunk_sizes` sections each; `written` lists every file written so far with
+/// its [`crate::render::fnv1a`] hash. Returns the paths of every file of the index.
+pub fn write_index(
+    terms: &[index::Term],
+    sections: u32,
+    mut written: Vec<(String, u64)>,
+    chunk_sizes: Vec<usize>,
+    sink: &mut SearchSink,
+) -> anyhow::Result<Vec<String>> {
+    let capped: Vec<std::borrow::Cow<index::Term>> = terms.par_iter().map(index::cap).collect();
+    let shards = index::shards(capped.iter().map(|t| t.as_ref()));
+    drop(capped);
+    let mut spans = Vec::with_capacity(shards.len());
+    for (n, shard) in shards.into_iter().enumerate() {
+        spans.push([shard.first, shard.last]);
+        let (path, bytes) = (format!("{INDEX_DIR}/t/{n}.json"), shard.json.into_bytes());
+        written.push((path.clone(), crate::render::fnv1a([&bytes])));
+        sink(path, bytes)?;
+    }
+    written.sort();
+    let manifest = serde_json::json!({
+        "version": FORMAT_VERSION,
+        // Appended to file URLs so browsers never mix files of two builds.
+        "hash": format!("{:016x}", crate::render::fnv1a(written.iter().map(|(path, hash)| format!("{path} {hash:016x}")))),
+        "sections": sections,
+        // [first, last] word of each shard: a query word is looked up in the shards it falls in.
+        "shards": spans,
+        "chunks": chunk_sizes,
+    });
+    let path = format!("{INDEX_DIR}/manifest.json");
+    sink(path.clone(), manifest.to_string().into_bytes())?;
+    let mut paths: Vec<String> = written.into_iter().map(|(p, _)| p).collect();
+    paths.push(path);
+    Ok(paths)
+}
+
+impl IndexedPage {
+    /// The page's record for the `d/` chunks, as JSON.
+    pub fn record(&self) -> &str {
+        &self.record
+    }
+
+    /// Its sections.
+    pub fn sections(&self) -> u32 {
+        self.postings.sections
+    }
+
+    /// Its postings.
+    pub fn postings(&self) -> &index::PagePostings {
+        &self.postings
+    }
+}
+
+/// The file of chunk `n` of page records.
+pub fn chunk_path(n: usize) -> String {
+    format!("{INDEX_DIR}/d/{n}.json")
+}
+
+/// A chunk file's bytes: its pages' records, in order.
+pub fn chunk_json<'a>(records: impl IntoIterator<Item = &'a str>) -> String {
+    let mut json = String::new();
+    for record in records {
+        json.push(if json.is_empty() { '[' } else { ',' });
+        json.push_str(record);
+    }
+    json.push(']');
+    json
+}
+
+/// The chunks [`IndexBuilder::add`] makes of pages whose records have these lengths in bytes
+/// and these numbers of sections, in order: each chunk's pages (positions in `pages`) and
+/// sections.
+pub fn chunk_layout(pages: &[(usize, u32)]) -> Vec<(std::ops::Range<usize>, usize)> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes, mut sections) = (0, 0, 0);
+    for (k, &(len, n)) in pages.iter().enumerate() {
+        // `[` or `,` before each record.
+        bytes += len + 1;
+        sections += n as usize;
+        if bytes >= CHUNK_TARGET_BYTES {
+            out.push((start..k + 1, sections));
+            (start, bytes, sections) = (k + 1, 0, 0);
+        }
+    }
+    if start < pages.len() {
+        out.push((start..pages.len(), sections));
+    }
+    out
 }
 
 fn page_record(page: &PageInput, sections: &[Section]) -> String {

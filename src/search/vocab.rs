@@ -101,9 +101,7 @@ impl Vocabulary {
     }
 
     fn intern_shared(&self, term: &str) -> u32 {
-        let mut hasher = FastHasher::default();
-        hasher.write(term.as_bytes());
-        let shard = (hasher.finish() >> 32) as usize % SHARDS;
+        let shard = shard_for(term);
         let mut table = self.shards[shard].lock().unwrap_or_else(PoisonError::into_inner);
         let local = match table.ids.get(term) {
             Some(&local) => local,
@@ -117,10 +115,42 @@ impl Vocabulary {
         (local << SHARD_BITS) | shard as u32
     }
 
+    /// The terms so far, by shard, each by local index (a copy: the vocabulary goes on).
+    pub fn terms(&self) -> Vec<Vec<Box<str>>> {
+        self.shards.iter().map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).terms.clone()).collect()
+    }
+
+    /// A vocabulary that gives `terms` (as [`Vocabulary::terms`] listed them) the ids they had:
+    /// each term stays in its shard at its index. `None` when a term is not in the shard its
+    /// hash picks (the list was not made by this program).
+    pub fn from_terms(terms: Vec<Vec<Box<str>>>) -> Option<Vocabulary> {
+        let vocabulary = Vocabulary::default();
+        if terms.len() > SHARDS {
+            return None;
+        }
+        for (n, list) in terms.into_iter().enumerate() {
+            let mut table = vocabulary.shards[n].lock().unwrap_or_else(PoisonError::into_inner);
+            for (local, term) in list.into_iter().enumerate() {
+                if shard_for(&term) != n || table.ids.insert(term.clone(), local as u32).is_some() {
+                    return None;
+                }
+                table.terms.push(term);
+            }
+        }
+        Some(vocabulary)
+    }
+
     /// The terms, by shard, each by local index.
     pub fn into_terms(self) -> Vec<Vec<Box<str>>> {
         self.shards.into_iter().map(|s| s.into_inner().unwrap_or_else(PoisonError::into_inner).terms).collect()
     }
+}
+
+/// The shard a term's id is in.
+fn shard_for(term: &str) -> usize {
+    let mut hasher = FastHasher::default();
+    hasher.write(term.as_bytes());
+    (hasher.finish() >> 32) as usize % SHARDS
 }
 
 /// The shard of an id.
@@ -151,6 +181,23 @@ mod tests {
         for (w, id) in words.iter().zip(&ids) {
             assert_eq!(&*terms[shard_of(*id)][local_of(*id)], w.as_str());
         }
+    }
+
+    #[test]
+    fn a_vocabulary_made_from_its_terms_gives_the_same_ids() {
+        let first = Vocabulary::default();
+        let ids: Vec<u32> = (0..500).map(|n| first.intern(&format!("t{}", n * 7 % 311))).collect();
+        let again = Vocabulary::from_terms(first.terms()).expect("its own terms");
+        for (n, id) in ids.iter().enumerate() {
+            assert_eq!(again.intern(&format!("t{}", n * 7 % 311)), *id);
+        }
+        let new = again.intern("unseen");
+        assert!(!ids.contains(&new), "a new term gets a new id");
+        let mut moved = first.terms();
+        let from = moved.iter().position(|l| !l.is_empty()).unwrap();
+        let term = moved[from].pop().unwrap();
+        moved[(from + 1) % SHARDS].push(term);
+        assert!(Vocabulary::from_terms(moved).is_none(), "a term in the wrong shard");
     }
 
     #[test]

@@ -58,6 +58,9 @@ pub struct SiteSpeech {
     /// the top of the page. Kept apart from the markdown stage's HTML so that search indexes the
     /// text only.
     pub players: Vec<Vec<(Option<usize>, String)>>,
+    /// Per doc, the paths of [`SiteSpeech::files`] its players use: an incremental build
+    /// removes the files no page uses any more.
+    pub page_files: Vec<Vec<String>>,
     /// `speech: 88 blocks, 1,204 sentences, 1,150 cached, 54 synthesised in 1.2 s`; `None`
     /// when the site has no speech blocks.
     pub summary: Option<String>,
@@ -132,6 +135,9 @@ impl SiteSpeech {
     pub fn update_page(&mut self, doc: usize, mut page: SiteSpeech) {
         if doc < self.players.len() {
             self.players[doc] = page.players.pop().unwrap_or_default();
+        }
+        if doc < self.page_files.len() {
+            self.page_files[doc] = page.page_files.pop().unwrap_or_default();
         }
         self.files.append(&mut page.files);
     }
@@ -219,7 +225,11 @@ pub fn run(config: &Config, titles: &[&str], html: &[&str]) -> anyhow::Result<Si
 pub fn run_on_blocks(config: &Config, titles: &[&str], blocks: Vec<Vec<Block>>) -> anyhow::Result<SiteSpeech> {
     let started = std::time::Instant::now();
     let settings = &config.speech;
-    let mut out = SiteSpeech { players: vec![Vec::new(); blocks.len()], ..Default::default() };
+    let mut out = SiteSpeech {
+        players: vec![Vec::new(); blocks.len()],
+        page_files: vec![Vec::new(); blocks.len()],
+        ..Default::default()
+    };
     let blocks: Vec<Block> = blocks.into_iter().flatten().collect();
     if let Some(shard) = settings.shard {
         return run_shard(config, shard, &blocks, out, started);
@@ -543,6 +553,7 @@ fn make_players(
         .collect();
     for (block, (player, files)) in blocks.iter().zip(made) {
         out.players[block.doc].push((block.insert_at, player));
+        out.page_files[block.doc].extend(files.iter().map(|(path, _)| path.clone()));
         out.files.extend(files);
     }
 }

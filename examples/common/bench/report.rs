@@ -67,6 +67,9 @@ pub struct ToolResult {
     /// their CPU time.
     pub edit: Option<Stats>,
     pub edit_cpu: Option<Stats>,
+    /// How many of those builds were incremental ([`INCREMENTAL`]: only the changed pages made
+    /// again).
+    pub edits_incremental: usize,
     /// Lines starting with `warning` in the last run's stderr.
     pub warnings: usize,
 }
@@ -97,6 +100,9 @@ pub struct Report {
 
 /// What lectern prints when a build finds nothing changed since the last one.
 pub const SKIPPED: &str = "nothing changed since the last build";
+
+/// What lectern's summary line says of an incremental build.
+pub const INCREMENTAL: &str = "(incremental: ";
 
 /// `N` from lectern's `built N pages ...` line.
 pub fn built_pages(stderr: &str) -> Option<usize> {
@@ -224,6 +230,7 @@ fn print_rebuilds(report: &Report) {
             "skipped",
             "1-page edit wall s",
             "edit CPU s",
+            "incremental",
         ]
         .map(String::from)
         .to_vec(),
@@ -244,13 +251,15 @@ fn print_rebuilds(report: &Report) {
             format!("{}/{}", r.rebuilds_skipped, rebuild.samples_ms.len()),
             r.edit.as_ref().map_or("-".to_string(), |e| secs(e.median_ms)),
             r.edit_cpu.as_ref().map_or("-".to_string(), |e| secs(e.median_ms)),
+            format!("{}/{}", r.edits_incremental, r.edit.as_ref().map_or(0, |e| e.samples_ms.len())),
         ]);
     }
     print_table(&rows);
     println!(
         "cold: builds into an empty folder (medians); user and sys: the two parts of their CPU time; no-change: \
          a build into the previous output with nothing changed; skipped: how many said nothing changed; \
-         1-page edit: a build after appending a paragraph to one page"
+         1-page edit: a build after appending a paragraph to one page; incremental: how many of those \
+         made only the changed page again"
     );
     println!();
 }

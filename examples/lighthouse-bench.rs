@@ -114,8 +114,7 @@ fn main() -> Result<()> {
 /// Serves `root` and runs Lighthouse `runs` times on each page below `base_url`: for each page,
 /// its records, one per run.
 fn measure(dir: &Path, root: &Path, base_url: &str, pages: &[String], args: &Args) -> Result<Vec<Vec<Value>>> {
-    let server =
-        if args.no_gzip { server::StaticServer::start(root) } else { server::StaticServer::start_gzip(root) };
+    let server = if args.no_gzip { server::StaticServer::start(root) } else { server::StaticServer::start_gzip(root) };
     let runs = args.runs;
     let urls: Vec<String> =
         pages.iter().map(|p| format!("{}{}{}", server.url, base_url, p.trim_start_matches('/'))).collect();

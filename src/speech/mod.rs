@@ -487,7 +487,7 @@ fn prerender(
 }
 
 /// Synthesises `(key, text)` pairs in parallel, storing each in the cache; a progress bar on a
-/// terminal.
+/// terminal, and elsewhere (a CI log) a line every [`PROGRESS_EVERY`] while it lasts.
 fn synthesise_all<'a>(engine: &Engine, cache: &Cache, missing: &[(&'a str, &'a str)]) -> anyhow::Result<()> {
     let bar = (std::io::stderr().is_terminal() && !missing.is_empty()).then(|| {
         let bar = indicatif::ProgressBar::new(missing.len() as u64);
@@ -497,6 +497,7 @@ fn synthesise_all<'a>(engine: &Engine, cache: &Cache, missing: &[(&'a str, &'a s
         );
         bar
     });
+    let log = bar.is_none().then(|| LogProgress::new(missing.len()));
     let result = missing
         .par_iter()
         .map(|(key, text)| {
@@ -505,6 +506,11 @@ fn synthesise_all<'a>(engine: &Engine, cache: &Cache, missing: &[(&'a str, &'a s
             if let Some(bar) = &bar {
                 bar.inc(1);
             }
+            if let Some(log) = &log
+                && let Some(line) = log.done_one(std::time::Instant::now())
+            {
+                eprintln!("{line}");
+            }
             Ok(())
         })
         .collect();
@@ -512,6 +518,49 @@ fn synthesise_all<'a>(engine: &Engine, cache: &Cache, missing: &[(&'a str, &'a s
         bar.finish_and_clear();
     }
     result
+}
+
+/// How often a synthesis that is not on a terminal says how far it is.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Progress lines for a log: "speech: 812 of 2,685 sentences synthesised (30%), about 6 min
+/// left", at most one per [`PROGRESS_EVERY`], the first once that long has passed (a short
+/// synthesis says nothing more than its summary).
+struct LogProgress {
+    total: usize,
+    started: std::time::Instant,
+    state: std::sync::Mutex<(usize, std::time::Instant)>,
+}
+
+impl LogProgress {
+    fn new(total: usize) -> LogProgress {
+        let now = std::time::Instant::now();
+        LogProgress { total, started: now, state: std::sync::Mutex::new((0, now)) }
+    }
+
+    /// Counts one sentence done at `now`; the line to print, if one is due.
+    fn done_one(&self, now: std::time::Instant) -> Option<String> {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        state.0 += 1;
+        let (done, last) = *state;
+        if now.duration_since(last) < PROGRESS_EVERY || done >= self.total {
+            return None;
+        }
+        state.1 = now;
+        Some(progress_line(done, self.total, now.duration_since(self.started)))
+    }
+}
+
+/// "speech: 812 of 2,685 sentences synthesised (30%), about 6 min left" after `elapsed`.
+fn progress_line(done: usize, total: usize, elapsed: std::time::Duration) -> String {
+    let left = elapsed.as_secs_f64() * (total - done.min(total)) as f64 / done.max(1) as f64;
+    let left = if left >= 90.0 { format!("{} min", (left / 60.0).round()) } else { format!("{} s", left.ceil()) };
+    format!(
+        "speech: {} of {} sentences synthesised ({}%), about {left} left",
+        thousands(done),
+        thousands(total),
+        done * 100 / total.max(1)
+    )
 }
 
 /// Makes every block's player, and lists the audio files.
@@ -585,5 +634,36 @@ mod tests {
         assert_eq!(super::thousands(999), "999");
         assert_eq!(super::thousands(1204), "1,204");
         assert_eq!(super::thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn a_long_synthesis_says_how_far_it_is_every_thirty_seconds() {
+        use std::time::Duration;
+        let log = super::LogProgress::new(2685);
+        let at = |s: u64| log.started + Duration::from_secs(s);
+        // Nothing in the first 30 s: a short synthesis prints only its summary.
+        assert_eq!(log.done_one(at(1)), None);
+        assert_eq!(log.done_one(at(29)), None);
+        let first = log.done_one(at(31)).expect("a line after 30 s");
+        assert_eq!(first, "speech: 3 of 2,685 sentences synthesised (0%), about 462 min left");
+        // At most one line per 30 s, whatever the number of sentences done between.
+        for s in 32..61 {
+            assert_eq!(log.done_one(at(s)), None, "at {s} s");
+        }
+        assert!(log.done_one(at(62)).is_some());
+        assert_eq!(log.done_one(at(63)), None);
+    }
+
+    #[test]
+    fn progress_lines_give_minutes_or_seconds_left() {
+        use std::time::Duration;
+        assert_eq!(
+            super::progress_line(812, 2685, Duration::from_secs(100)),
+            "speech: 812 of 2,685 sentences synthesised (30%), about 4 min left"
+        );
+        assert_eq!(
+            super::progress_line(90, 100, Duration::from_secs(90)),
+            "speech: 90 of 100 sentences synthesised (90%), about 10 s left"
+        );
     }
 }

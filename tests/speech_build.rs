@@ -50,7 +50,7 @@ fn players_audio_and_vtt_are_built() {
     let mp3 = std::fs::read(built_file(site.path(), &src[0])).expect("the MP3 was written");
     assert_eq!(&mp3[..2], &[0xff, 0xf3], "an MPEG-2 layer III frame");
     let kbps = mp3.len() as f64 * 8.0 / seconds / 1000.0;
-    assert!((28.0..40.0).contains(&kbps), "{kbps} kb/s");
+    assert!((37.0..43.0).contains(&kbps), "{kbps} kb/s");
 
     // One cue per sentence, in the same order, ending where the audio ends.
     let vtt_text = std::fs::read_to_string(built_file(site.path(), &vtt[0])).expect("the VTT was written");

@@ -31,9 +31,14 @@ pub fn sentence_key(engine_identity: &str, text: &str) -> String {
     hex_hash(&[VERSION, engine_identity, text])
 }
 
+/// What a block's key holds besides its sentences: how its recording is encoded
+/// (the MP3 bit rate, 40 kb/s), so a change of encoding makes each block again from its
+/// sentences' cached audio, with nothing synthesised again.
+const BLOCK: &str = "block-mp3-40";
+
 /// The key of a block's audio: hash of its sentences' keys, in order.
 pub fn block_key(sentence_keys: &[String]) -> String {
-    let mut parts = vec![VERSION, "block"];
+    let mut parts = vec![VERSION, BLOCK];
     parts.extend(sentence_keys.iter().map(String::as_str));
     hex_hash(&parts)
 }
@@ -42,7 +47,7 @@ pub fn block_key(sentence_keys: &[String]) -> String {
 /// string: a warm build looks every block up by this key and needs no sentence keys.
 pub fn block_key_of(engine_identity: &str, sentences: &[String]) -> String {
     let mut block = Sha256::new();
-    for p in [VERSION, "block"] {
+    for p in [VERSION, BLOCK] {
         add_part(&mut block, p.as_bytes());
     }
     // Every sentence key starts with the same two parts: hashed once, the state copied.

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use super::cache::{BlockAudio, checksum};
 use crate::files::OutputFile;
 
-const MAGIC: &[u8; 8] = b"LSVER02\n";
+/// The record's format; also bumped when block keys change meaning (03: blocks encoded at
+/// 40 kb/s have new keys, and a record from before would find the old blocks by their place).
+const MAGIC: &[u8; 8] = b"LSVER03\n";
 
 /// A file's length, modification time (nanoseconds since the epoch) and inode number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -111,10 +111,7 @@ impl StoredSearch {
 
     /// Saves it as the record of the search index just put into `out`.
     pub fn save(&self, config: &Config, out: &Path) {
-        let Some(mut file) = crate::output::CacheFile::create(&search_file(config, out)) else { return };
-        if serde_json::to_writer(&mut file, self).is_ok() {
-            file.finish();
-        }
+        save_json(&search_file(config, out), self);
     }
 
     /// Forgets the search index's record and saved inputs: called before the index changes.
@@ -336,10 +333,7 @@ impl State {
 
     /// Saves it as the record of the build just put into `out`.
     pub fn save(&self, config: &Config, out: &Path) {
-        let Some(mut file) = crate::output::CacheFile::create(&state_file(config, out)) else { return };
-        if serde_json::to_writer(&mut file, self).is_ok() {
-            file.finish();
-        }
+        save_json(&state_file(config, out), self);
     }
 
     /// Forgets the record of `out`: called before the output folder changes.
@@ -448,6 +442,15 @@ fn llms_lengths(site: &Site) -> HashMap<usize, usize> {
         .flat_map(|(_, pages)| pages)
         .map(|i| (i, crate::llms::full_page(site, i).len()))
         .collect()
+}
+
+/// Writes `value` as JSON to the cache file at `path`; a record that cannot be written is
+/// left out (the next build is then a full one).
+fn save_json(path: &Path, value: &impl serde::Serialize) {
+    let Some(mut file) = crate::output::CacheFile::create(path) else { return };
+    if serde_json::to_writer(&mut file, value).is_ok() {
+        file.finish();
+    }
 }
 
 #[cfg(test)]

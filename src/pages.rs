@@ -600,6 +600,11 @@ pub fn generated_pages_listing(site: &Site, theme: &Theme, listing: &[usize]) ->
 
 /// The docs whose cards the generated category pages show.
 pub fn generated_pages_cards(site: &Site) -> Vec<usize> {
+    generated_card_lists(site).into_iter().flatten().collect()
+}
+
+/// For each generated category page, the docs whose cards it shows.
+pub fn generated_card_lists(site: &Site) -> Vec<Vec<usize>> {
     let mut out = Vec::new();
     for sb in &site.sidebars.sidebars {
         let mut stack: Vec<&Item> = sb.items.iter().collect();
@@ -607,7 +612,7 @@ pub fn generated_pages_cards(site: &Site) -> Vec<usize> {
             let Item::Category(c) = it else { continue };
             stack.extend(c.items.iter());
             if let Some(CategoryLink::Generated { .. }) = &c.link {
-                out.extend(crate::cards::card_docs(&c.items));
+                out.push(crate::cards::card_docs(&c.items));
             }
         }
     }

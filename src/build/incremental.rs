@@ -408,20 +408,8 @@ fn read_pages(
 
 /// The docs whose cards the generated pages that show one of `docs` show.
 fn generated_card_docs(site: &Site, docs: &[usize]) -> Vec<usize> {
-    use crate::sidebar::{CategoryLink, Item};
-    let mut out = Vec::new();
-    for sb in &site.sidebars.sidebars {
-        let mut stack: Vec<&Item> = sb.items.iter().collect();
-        while let Some(it) = stack.pop() {
-            let Item::Category(c) = it else { continue };
-            stack.extend(c.items.iter());
-            let shown = crate::cards::card_docs(&c.items);
-            if matches!(c.link, Some(CategoryLink::Generated { .. })) && shown.iter().any(|d| docs.contains(d)) {
-                out.extend(shown);
-            }
-        }
-    }
-    out
+    let lists = crate::pages::generated_card_lists(site);
+    lists.into_iter().filter(|shown| shown.iter().any(|d| docs.contains(d))).flatten().collect()
 }
 
 fn page_ids(body: &PageBody) -> Vec<String> {

@@ -785,7 +785,11 @@ impl SiteChecks {
 /// Checks every link of the site ([`crate::check::check_site`]), keeping each page's part.
 pub fn check_site(site: &Site) -> SiteChecks {
     let all: Vec<usize> = (0..site.content.docs.len()).collect();
-    SiteChecks { pages: crate::check::check_each(site, &all, &|_| true), rest: crate::check::check_site_links(site) }
+    let targets = crate::check::Targets::new(site);
+    SiteChecks {
+        pages: crate::check::check_each_with(site, &targets, &all, &|_| true),
+        rest: crate::check::check_site_links(site, &targets),
+    }
 }
 
 /// Saves what the next build into `out` needs to build incrementally: call it once the build

@@ -93,7 +93,9 @@ const PARALLEL_FROM: usize = 64;
 /// Checks every link of every page; the result is sorted by file and position.
 pub fn check_site(site: &Site) -> Vec<Diagnostic> {
     let all: Vec<usize> = (0..site.content.docs.len()).collect();
-    combine(check_each(site, &all, &|_| true).problems.into_iter().flatten(), check_site_links(site))
+    let targets = Targets::new(site);
+    let pages = check_each_with(site, &targets, &all, &|_| true).problems.into_iter().flatten();
+    combine(pages, check_site_links(site, &targets))
 }
 
 /// What [`check_each`] found, per page checked.
@@ -148,9 +150,9 @@ pub fn check_each_with(
 }
 
 /// The problems of the sidebars' links and of the redirects: what [`check_site`] finds beside
-/// the pages' links.
-pub fn check_site_links(site: &Site) -> Vec<Diagnostic> {
-    let mut out = check_sidebar_links(site);
+/// the pages' links. `targets` are the site's, as the pages' check made them.
+pub fn check_site_links(site: &Site, targets: &Targets) -> Vec<Diagnostic> {
+    let mut out = check_sidebar_links(site, targets);
     out.extend(crate::redirects::check(site));
     out
 }
@@ -476,7 +478,7 @@ impl<'a> Lookup<'a> {
 /// page's links (`on_broken_links`), at the place the link was written: Docusaurus's checker
 /// finds them on every page that shows the sidebar. Paths outside `base_url` (written with
 /// `autoAddBaseUrl: false`) belong to other sites on the host and are not checked.
-fn check_sidebar_links(site: &Site) -> Vec<Diagnostic> {
+fn check_sidebar_links(site: &Site, targets: &Targets) -> Vec<Diagnostic> {
     let severity = match site.config.on_broken_links {
         Policy::Ignore => return Vec::new(),
         Policy::Warn => Severity::Warning,
@@ -504,8 +506,7 @@ fn check_sidebar_links(site: &Site) -> Vec<Diagnostic> {
     if links.is_empty() {
         return Vec::new();
     }
-    let targets = Targets::new(site);
-    let lookup = Lookup::new(site, &targets, &|_| true);
+    let lookup = Lookup::new(site, targets, &|_| true);
     let mut out = Vec::new();
     for (href, at, kind) in links {
         let key = url_key(split_link(href).0);
